@@ -1,0 +1,75 @@
+import { ConfigError, loadConfig } from '../../bot/config';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('runs in local mode with defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3978,
+      dataDir: './data',
+      databaseUrl: null,
+      localMode: true,
+      publicBaseUrl: 'http://localhost:3978',
+      logLevel: 'info',
+      schedulerIntervalMs: 5000,
+      seedDemoData: true,
+    });
+  });
+
+  it('treats blank settings as unset', () => {
+    expect(loadConfig({ PORT: '', MicrosoftAppId: '  ' }).localMode).toBe(true);
+  });
+
+  it('gives one line per bad setting, naming the setting and what is expected', () => {
+    const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://db', LOG_LEVEL: 'loud', MicrosoftAppId: 'nope' });
+    expect(problems).toEqual([
+      'PORT: expected a whole number from 1 to 65535 (got "abc")',
+      'DATABASE_URL: expected a PostgreSQL URL such as postgres://user:password@host:5432/database',
+      "MicrosoftAppId: expected the bot's Microsoft App ID, a GUID (got \"nope\")",
+      'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ]);
+  });
+
+  it('rejects out-of-range ports', () => {
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT: expected a whole number from 1 to 65535 (got "70000")']);
+  });
+
+  it('requires the production settings once an app id is set, and never echoes secrets', () => {
+    const problems = problemsOf({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', CONSENT_TOKEN_SECRET: 'short-secret' });
+    expect(problems).toEqual([
+      'CONSENT_TOKEN_SECRET: expected a random secret of at least 32 characters',
+      "MicrosoftAppPassword: required when MicrosoftAppId is set (the bot's client secret)",
+      'PUBLIC_BASE_URL: required in production mode: the https address customers open consent links on',
+    ]);
+    expect(problems.join('\n')).not.toContain('short-secret');
+    const missing = problemsOf({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppType: 'SingleTenant' });
+    expect(missing.map((line) => line.split(':')[0])).toEqual([
+      'MicrosoftAppPassword',
+      'MicrosoftAppTenantId',
+      'CONSENT_TOKEN_SECRET',
+      'PUBLIC_BASE_URL',
+    ]);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig({
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'secret',
+      CONSENT_TOKEN_SECRET: 'x'.repeat(32),
+      PUBLIC_BASE_URL: 'https://bot.example.com/',
+      DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/mci',
+    });
+    expect(config.localMode).toBe(false);
+    expect(config.publicBaseUrl).toBe('https://bot.example.com');
+    expect(config.databaseUrl).toBe('postgres://u:p@127.0.0.1:5432/mci');
+  });
+});
