@@ -14,4 +14,5 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs' } },
 );

@@ -56,7 +56,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const bot = new MciBot({ db, localMode: config.localMode, logger });
   const inFlight = new InFlight();
   const server = createHttpServer({ adapter, bot, db, logger }, inFlight);
-  await new Promise<void>((resolve) => server.listen(config.port, options.host ?? '0.0.0.0', resolve));
+  await new Promise<void>((resolve) => {
+    server.listen(config.port, options.host ?? '0.0.0.0', resolve);
+  });
   const address = server.address();
   const url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
   logger.info({ url, mode: config.localMode ? 'local' : 'production', database: db.kind }, 'bot listening');
@@ -69,7 +71,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     url,
     stop() {
       stopping ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => {
+          server.close(() => resolve());
+        });
         // Keep-alive connections would hold the listener open; idle ones can go now.
         server.server.closeIdleConnections();
         const drained = await inFlight.drained(DRAIN_TIMEOUT_MS);

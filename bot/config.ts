@@ -24,7 +24,7 @@ const wholeNumber = (name: string, min: number, max: number, fallback: number) =
 
 const EnvSchema = z
   .object({
-    PORT: wholeNumber('PORT', 1, 65535, 3978),
+    PORT: wholeNumber('PORT', 0, 65535, 3978),
     DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
     DATABASE_URL: optional(
       z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/database'),

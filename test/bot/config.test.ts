@@ -32,7 +32,7 @@ describe('configuration', () => {
   it('gives one line per bad setting, naming the setting and what is expected', () => {
     const problems = problemsOf({ PORT: 'abc', DATABASE_URL: 'mysql://db', LOG_LEVEL: 'loud', MicrosoftAppId: 'nope' });
     expect(problems).toEqual([
-      'PORT: expected a whole number from 1 to 65535 (got "abc")',
+      'PORT: expected a whole number from 0 to 65535 (got "abc")',
       'DATABASE_URL: expected a PostgreSQL URL such as postgres://user:password@host:5432/database',
       "MicrosoftAppId: expected the bot's Microsoft App ID, a GUID (got \"nope\")",
       'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent (got "loud")',
@@ -40,7 +40,7 @@ describe('configuration', () => {
   });
 
   it('rejects out-of-range ports', () => {
-    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT: expected a whole number from 1 to 65535 (got "70000")']);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT: expected a whole number from 0 to 65535 (got "70000")']);
   });
 
   it('requires the production settings once an app id is set, and never echoes secrets', () => {

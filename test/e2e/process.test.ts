@@ -66,7 +66,7 @@ describe('npm start, as a newcomer runs it', () => {
   it('refuses to start on bad configuration, one line per bad setting', async () => {
     const bot = startBot({ PORT: 'abc', LOG_LEVEL: 'loud', DATA_DIR: dataDir });
     expect(await bot.exited).toBe(1);
-    expect(bot.output()).toContain('PORT: expected a whole number from 1 to 65535 (got "abc")');
+    expect(bot.output()).toContain('PORT: expected a whole number from 0 to 65535 (got "abc")');
     expect(bot.output()).toContain('LOG_LEVEL: expected one of');
   }, 30_000);
 });

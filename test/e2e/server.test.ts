@@ -11,18 +11,20 @@ const NO_ROLE_A = '00000000-0000-0000-0000-00000000a003';
 const SELLER = '00000000-0000-0000-0000-00000000c001';
 
 describe('the bot through its real HTTP server in local mode', () => {
-  let app: RunningApp;
+  let app: RunningApp | undefined;
   const connector = new CaptureConnector();
   let serviceUrl: string;
+  let baseUrl: string;
 
   beforeAll(async () => {
     serviceUrl = await connector.start();
     const db = await openDatabase({ kind: 'pglite', dataDir: null });
     app = await startApp(loadConfig({ PORT: '0' }), { logger, db, host: '127.0.0.1' });
+    baseUrl = app.url;
   });
 
   afterAll(async () => {
-    await app.stop();
+    await app?.stop();
     await connector.stop();
   });
 
@@ -31,14 +33,14 @@ describe('the bot through its real HTTP server in local mode', () => {
   });
 
   it('serves /healthz with the database status', async () => {
-    const res = await fetch(`${app.url}/healthz`);
+    const res = await fetch(`${baseUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', database: 'up', kind: 'pglite' });
   });
 
   it('answers help with the welcome card posted to the serviceUrl, acting as the user the activity names', async () => {
     const activity = messageActivity({ serviceUrl, text: 'HELP', aadObjectId: ADMIN_A, conversationId: 'conv-help' });
-    const res = await postActivity(app.url, activity);
+    const res = await postActivity(baseUrl, activity);
     expect(res.status).toBe(200);
     const [reply] = await connector.waitFor(1);
     expect(reply?.conversationId).toBe('conv-help');
@@ -51,19 +53,19 @@ describe('the bot through its real HTTP server in local mode', () => {
   });
 
   it('acts as the demo admin of partner A when the activity carries no AAD object id', async () => {
-    await postActivity(app.url, messageActivity({ serviceUrl, text: 'help' }));
+    await postActivity(baseUrl, messageActivity({ serviceUrl, text: 'help' }));
     const [reply] = await connector.waitFor(1);
     expect(JSON.stringify(cardOf(reply?.body ?? {}))).toContain('Incentives admin, Referrals admin');
   });
 
   it('answers a card action by its data.action verb', async () => {
-    await postActivity(app.url, messageActivity({ serviceUrl, value: { action: 'help' }, aadObjectId: ADMIN_A }));
+    await postActivity(baseUrl, messageActivity({ serviceUrl, value: { action: 'help' }, aadObjectId: ADMIN_A }));
     const [reply] = await connector.waitFor(1);
     expect(cardOf(reply?.body ?? {})).toBeDefined();
   });
 
   it('tells a user without a role who can grant one', async () => {
-    await postActivity(app.url, messageActivity({ serviceUrl, text: 'help', aadObjectId: NO_ROLE_A }));
+    await postActivity(baseUrl, messageActivity({ serviceUrl, text: 'help', aadObjectId: NO_ROLE_A }));
     const [reply] = await connector.waitFor(1);
     const text = JSON.stringify(cardOf(reply?.body ?? {}));
     expect(text).toContain('no incentives role');
@@ -71,20 +73,20 @@ describe('the bot through its real HTTP server in local mode', () => {
   });
 
   it('greets a Microsoft field seller as a seller', async () => {
-    await postActivity(app.url, messageActivity({ serviceUrl, text: 'help', aadObjectId: SELLER }));
+    await postActivity(baseUrl, messageActivity({ serviceUrl, text: 'help', aadObjectId: SELLER }));
     const [reply] = await connector.waitFor(1);
     expect(JSON.stringify(cardOf(reply?.body ?? {}))).toContain('field seller');
   });
 
   it('answers unknown input with help, not silence', async () => {
-    await postActivity(app.url, messageActivity({ serviceUrl, text: 'make me a sandwich', aadObjectId: ADMIN_A }));
+    await postActivity(baseUrl, messageActivity({ serviceUrl, text: 'make me a sandwich', aadObjectId: ADMIN_A }));
     const replies = await connector.waitFor(2);
     expect(replies[0]?.body.text).toContain('make me a sandwich');
     expect(cardOf(replies[1]?.body ?? {})).toBeDefined();
   });
 
   it('welcomes people when the bot is added to a conversation', async () => {
-    const res = await postActivity(app.url, {
+    const res = await postActivity(baseUrl, {
       ...messageActivity({ serviceUrl, aadObjectId: ADMIN_A, conversationId: 'conv-new' }),
       type: 'conversationUpdate',
       membersAdded: [{ id: 'bot' }, { id: 'user-1', aadObjectId: ADMIN_A }],
@@ -96,7 +98,7 @@ describe('the bot through its real HTTP server in local mode', () => {
   });
 
   it('refuses a request that is not a Bot Framework activity', async () => {
-    const res = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(connector.activities).toHaveLength(0);
   });

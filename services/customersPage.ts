@@ -1,0 +1,335 @@
+import { z } from 'zod';
+import type { Clock } from './clock';
+import type { ClaimOrigin, ClaimStatus, CustomerIdType, Database } from './db';
+import { OPEN_STATUSES, decideTransition, type ClaimEvent } from './claims/lifecycle';
+import { NotAllowedError } from './errors';
+
+/**
+ * Rule 1: the Customers page of one engagement for one partner, in three tabs. Each tab is read
+ * one page at a time with keyset pagination over an index, so a page never loads a whole table.
+ */
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 50;
+
+export type CustomerAction = 'claimCustomer' | 'sendConsent' | 'resendConsent' | 'submitClaim' | 'viewClaim';
+
+export interface PageRequest {
+  partnerId: string;
+  engagementId: string;
+  /** The opaque cursor of the previous page's `nextCursor`; absent for the first page. */
+  cursor?: string | null;
+  pageSize?: number;
+}
+
+export interface Page<Row> {
+  rows: Row[];
+  /** Pass back to read the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface PageClaim {
+  id: string;
+  status: ClaimStatus;
+  origin: ClaimOrigin;
+  friendlyName: string;
+  consentDeadline: Date;
+  submissionDeadline: Date | null;
+}
+
+export interface EligibleRow {
+  customerId: string;
+  customerName: string;
+  /** Consented to this partner for an earlier claim. */
+  known: boolean;
+  /** This partner's open claim on the engagement, if any. */
+  claim: PageClaim | null;
+  actions: CustomerAction[];
+}
+
+export type IneligibleReason = 'CRITERIA_NOT_MET' | 'ACTIVE_CLAIMS_LIMIT';
+
+export interface IneligibleRow {
+  customerId: string;
+  customerName: string;
+  reason: IneligibleReason;
+  reasonText: string;
+}
+
+export interface IneligiblePage extends Page<IneligibleRow> {
+  /** True for engagements that accept only MSX opportunity ids: the tab shows no detail there. */
+  detailHidden: boolean;
+}
+
+export interface CompleteRow {
+  claimId: string;
+  customerId: string;
+  customerName: string;
+  friendlyName: string;
+  status: ClaimStatus;
+  origin: ClaimOrigin;
+  closedAt: Date;
+  closeReason: string | null;
+  actions: CustomerAction[];
+}
+
+/** Terminal statuses shown on Complete; DECLINED is not one of them. */
+const COMPLETE_STATUSES: readonly ClaimStatus[] = ['COMPLETED', 'EXPIRED', 'CANCELED', 'REJECTED_FINAL'];
+
+/** The row actions and the transition each one starts; an action is offered only when the state machine allows it now. */
+const CLAIM_ACTIONS: readonly [CustomerAction, ClaimEvent][] = [
+  ['sendConsent', 'SEND_CONSENT'],
+  ['resendConsent', 'RESEND_CONSENT'],
+  ['submitClaim', 'SUBMIT'],
+];
+
+/** What can be done now with a row of the Eligible tab. */
+export function actionsFor(known: boolean, claim: PageClaim | null, now: Date): CustomerAction[] {
+  if (!claim) return known ? ['claimCustomer'] : [];
+  const allowed = CLAIM_ACTIONS.filter(([, event]) => decideTransition(claim, event, now).ok).map(([action]) => action);
+  return [...allowed, 'viewClaim'];
+}
+
+const cursorSchema = z.object({ t: z.enum(['E', 'I', 'C']), k: z.tuple([z.string(), z.string()]) });
+type CursorTab = z.infer<typeof cursorSchema>['t'];
+
+function encodeCursor(tab: CursorTab, key: [string, string]): string {
+  return Buffer.from(JSON.stringify({ t: tab, k: key }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(tab: CursorTab, cursor: string | null | undefined): [string, string] | null {
+  if (!cursor) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success || result.data.t !== tab) throw new NotAllowedError('That page link is not valid any more; open the Customers page again.');
+  return result.data.k;
+}
+
+function pageLimit(pageSize: number | undefined): number {
+  const size = Math.trunc(pageSize ?? DEFAULT_PAGE_SIZE);
+  return Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isFinite(size) ? size : DEFAULT_PAGE_SIZE));
+}
+
+/** SQL list of constant statuses; they come from the enum, never from input. */
+function statusList(statuses: readonly ClaimStatus[]): string {
+  return statuses.map((status) => `'${status}'`).join(', ');
+}
+
+const OPEN = statusList(OPEN_STATUSES);
+
+interface EngagementFacts {
+  id: string;
+  maxActiveClaimsPerCustomer: number;
+  /** The id types through which a customer can be eligible: VARIABLE engagements only MSX opportunity ids. */
+  usableIdTypes: CustomerIdType[];
+  acceptsOnlyMsx: boolean;
+}
+
+async function loadEngagement(db: Database, engagementId: string): Promise<EngagementFacts> {
+  const engagement = await db.prisma.engagement.findUnique({ where: { id: engagementId }, include: { acceptedIdTypes: true } });
+  if (!engagement) throw new NotAllowedError(`There is no engagement ${engagementId}.`);
+  const accepted = engagement.acceptedIdTypes.map((t) => t.idType);
+  return {
+    id: engagement.id,
+    maxActiveClaimsPerCustomer: engagement.maxActiveClaimsPerCustomer,
+    usableIdTypes: engagement.payType === 'VARIABLE' ? accepted.filter((t) => t === 'MSX_OPPORTUNITY_ID') : accepted,
+    acceptsOnlyMsx: accepted.length > 0 && accepted.every((t) => t === 'MSX_OPPORTUNITY_ID'),
+  };
+}
+
+/**
+ * SQL true when some id of customer `<alias>."customerId"` of a usable type ($3) is eligible in the
+ * catalog for engagement $2. A domain also counts through the tenant the directory derives from
+ * it, as in services/eligibility.ts. Each id is matched only as itself, so nothing cascades.
+ */
+function eligibleSql(alias: string): string {
+  return `(EXISTS (
+      SELECT 1 FROM "CustomerIdentifier" ci
+      JOIN "EligibilityEntry" ee ON ee."engagementId" = $2 AND ee."idType" = ci."type" AND ee."idValue" = ci."value"
+      WHERE ci."customerId" = ${alias}."customerId" AND ci."type"::text = ANY($3::text[]) AND ee."eligible")
+    OR EXISTS (
+      SELECT 1 FROM "CustomerIdentifier" ci
+      JOIN "DirectoryDomain" dd ON dd."domain" = ci."value"
+      JOIN "EligibilityEntry" ee ON ee."engagementId" = $2 AND ee."idType" = 'TENANT_ID' AND ee."idValue" = lower(dd."tenantId")
+      WHERE ci."customerId" = ${alias}."customerId" AND ci."type" = 'DOMAIN' AND 'DOMAIN' = ANY($3::text[]) AND ee."eligible"))`;
+}
+
+/** SQL true when the customer's open claims on engagement $2, across partners, are below the limit ($4). */
+function belowLimitSql(alias: string): string {
+  return `((SELECT count(*) FROM "Claim" lc
+      WHERE lc."engagementId" = $2 AND lc."customerId" = ${alias}."customerId" AND lc."status" IN (${OPEN})) < $4)`;
+}
+
+/** SQL true when partner $1 has an open claim on engagement $2 for the customer. */
+function ownOpenClaimSql(alias: string): string {
+  return `EXISTS (SELECT 1 FROM "Claim" oc
+      WHERE oc."partnerId" = $1 AND oc."engagementId" = $2 AND oc."customerId" = ${alias}."customerId" AND oc."status" IN (${OPEN}))`;
+}
+
+interface KeyRow {
+  sort_name: string;
+  customer_id: string;
+}
+
+/**
+ * Eligible tab: the partner's known customers eligible for the engagement and below its
+ * active-claims limit, plus every customer with an open claim of the partner on it, in
+ * (name, customer id) order. Known customers page over KnownCustomer(partnerId, name, customerId);
+ * customers only on the page through an open claim come from Claim(partnerId, engagementId, status, …).
+ */
+export async function eligibleTab(db: Database, clock: Clock, request: PageRequest): Promise<Page<EligibleRow>> {
+  const engagement = await loadEngagement(db, request.engagementId);
+  const limit = pageLimit(request.pageSize);
+  const after = decodeCursor('E', request.cursor);
+  const params: unknown[] = [request.partnerId, engagement.id, engagement.usableIdTypes, engagement.maxActiveClaimsPerCustomer, limit + 1];
+  let knownAfter = '';
+  let addedAfter = '';
+  if (after) {
+    params.push(after[0], after[1]);
+    knownAfter = `AND (kc."name", kc."customerId") > ($6, $7)`;
+    addedAfter = `AND (cu."name", c."customerId") > ($6, $7)`;
+  }
+  const keys = await db.sql.query<KeyRow>(
+    `WITH known AS (
+       SELECT kc."name" AS sort_name, kc."customerId" AS customer_id
+       FROM "KnownCustomer" kc
+       WHERE kc."partnerId" = $1 ${knownAfter}
+         AND (${ownOpenClaimSql('kc')} OR (${eligibleSql('kc')} AND ${belowLimitSql('kc')}))
+       ORDER BY kc."name", kc."customerId"
+       LIMIT $5
+     ), added AS (
+       SELECT cu."name" AS sort_name, c."customerId" AS customer_id
+       FROM "Claim" c JOIN "Customer" cu ON cu."id" = c."customerId"
+       WHERE c."partnerId" = $1 AND c."engagementId" = $2 AND c."status" IN (${OPEN}) ${addedAfter}
+         AND NOT EXISTS (SELECT 1 FROM "KnownCustomer" k WHERE k."partnerId" = $1 AND k."customerId" = c."customerId")
+       ORDER BY cu."name", c."customerId"
+       LIMIT $5
+     )
+     SELECT sort_name, customer_id FROM (SELECT * FROM known UNION ALL SELECT * FROM added) page
+     ORDER BY sort_name, customer_id
+     LIMIT $5`,
+    params,
+  );
+  const pageKeys = keys.slice(0, limit);
+  const customerIds = pageKeys.map((key) => key.customer_id);
+  const [claims, known] = await Promise.all([
+    db.prisma.claim.findMany({
+      where: { partnerId: request.partnerId, engagementId: engagement.id, customerId: { in: customerIds }, status: { in: [...OPEN_STATUSES] } },
+      select: { id: true, customerId: true, status: true, origin: true, friendlyName: true, consentDeadline: true, submissionDeadline: true },
+    }),
+    db.prisma.knownCustomer.findMany({ where: { partnerId: request.partnerId, customerId: { in: customerIds } }, select: { customerId: true } }),
+  ]);
+  const claimOf = new Map(claims.map(({ customerId, ...claim }) => [customerId, claim]));
+  const knownIds = new Set(known.map((k) => k.customerId));
+  const now = clock.now();
+  const rows = pageKeys.map((key): EligibleRow => {
+    const claim = claimOf.get(key.customer_id) ?? null;
+    const isKnown = knownIds.has(key.customer_id);
+    return { customerId: key.customer_id, customerName: key.sort_name, known: isKnown, claim, actions: actionsFor(isKnown, claim, now) };
+  });
+  const last = pageKeys[pageKeys.length - 1];
+  return { rows, nextCursor: keys.length > limit && last ? encodeCursor('E', [last.sort_name, last.customer_id]) : null };
+}
+
+/**
+ * Ineligible tab: the partner's known customers without an open claim of theirs on the engagement
+ * that either meet none of its criteria or have reached its active-claims limit. Engagements that
+ * accept only MSX opportunity ids show no detail.
+ */
+export async function ineligibleTab(db: Database, _clock: Clock, request: PageRequest): Promise<IneligiblePage> {
+  const facts = await loadEngagement(db, request.engagementId);
+  if (facts.acceptsOnlyMsx) return { rows: [], nextCursor: null, detailHidden: true };
+  const limit = pageLimit(request.pageSize);
+  const after = decodeCursor('I', request.cursor);
+  const params: unknown[] = [request.partnerId, facts.id, facts.usableIdTypes, facts.maxActiveClaimsPerCustomer, limit + 1];
+  let knownAfter = '';
+  if (after) {
+    params.push(after[0], after[1]);
+    knownAfter = `AND (kc."name", kc."customerId") > ($6, $7)`;
+  }
+  const keys = await db.sql.query<KeyRow & { eligible: boolean }>(
+    `SELECT kc."name" AS sort_name, kc."customerId" AS customer_id, ${eligibleSql('kc')} AS eligible
+     FROM "KnownCustomer" kc
+     WHERE kc."partnerId" = $1 ${knownAfter}
+       AND NOT ${ownOpenClaimSql('kc')}
+       AND NOT (${eligibleSql('kc')} AND ${belowLimitSql('kc')})
+     ORDER BY kc."name", kc."customerId"
+     LIMIT $5`,
+    params,
+  );
+  const pageKeys = keys.slice(0, limit);
+  const rows = pageKeys.map((key): IneligibleRow => {
+    const reason: IneligibleReason = key.eligible ? 'ACTIVE_CLAIMS_LIMIT' : 'CRITERIA_NOT_MET';
+    const reasonText =
+      reason === 'ACTIVE_CLAIMS_LIMIT'
+        ? `Has reached the limit of ${facts.maxActiveClaimsPerCustomer} active claim(s) for this engagement.`
+        : 'Does not meet the eligibility criteria for this engagement.';
+    return { customerId: key.customer_id, customerName: key.sort_name, reason, reasonText };
+  });
+  const last = pageKeys[pageKeys.length - 1];
+  return { rows, nextCursor: keys.length > limit && last ? encodeCursor('I', [last.sort_name, last.customer_id]) : null, detailHidden: false };
+}
+
+/**
+ * Complete tab: the partner's claims on the engagement that are completed, expired, canceled or
+ * finally rejected, newest closed first over Claim(partnerId, engagementId, closedAt, id). A newly
+ * added customer who never answered before the consent deadline is left out, as the reference
+ * page says such customers no longer appear; "never answered" means no answer time and no
+ * submission window, which consent would have opened.
+ */
+export async function completeTab(db: Database, _clock: Clock, request: PageRequest): Promise<Page<CompleteRow>> {
+  const engagement = await db.prisma.engagement.findUnique({ where: { id: request.engagementId }, select: { id: true } });
+  if (!engagement) throw new NotAllowedError(`There is no engagement ${request.engagementId}.`);
+  const limit = pageLimit(request.pageSize);
+  const after = decodeCursor('C', request.cursor);
+  if (after && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/.test(after[0])) {
+    throw new NotAllowedError('That page link is not valid any more; open the Customers page again.');
+  }
+  const params: unknown[] = [request.partnerId, engagement.id, limit + 1];
+  let afterSql = '';
+  if (after) {
+    params.push(after[0], after[1]);
+    afterSql = `AND (c."closedAt", c."id") < ($4::timestamp, $5)`;
+  }
+  // closedAt travels as text so that no driver shifts the zone-less timestamp into local time.
+  const keys = await db.sql.query<{ id: string; closed_at: string }>(
+    `SELECT c."id" AS id, to_char(c."closedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS closed_at
+     FROM "Claim" c
+     WHERE c."partnerId" = $1 AND c."engagementId" = $2 AND c."closedAt" IS NOT NULL ${afterSql}
+       AND c."status" IN (${statusList(COMPLETE_STATUSES)})
+       AND NOT (c."origin" = 'ADDED' AND c."status" = 'EXPIRED' AND c."consentAnsweredAt" IS NULL AND c."submissionDeadline" IS NULL)
+     ORDER BY c."closedAt" DESC, c."id" DESC
+     LIMIT $3`,
+    params,
+  );
+  const pageKeys = keys.slice(0, limit);
+  const claims = await db.prisma.claim.findMany({
+    where: { id: { in: pageKeys.map((key) => key.id) } },
+    include: { customer: { select: { name: true } } },
+  });
+  const byId = new Map(claims.map((claim) => [claim.id, claim]));
+  const rows = pageKeys.flatMap((key): CompleteRow[] => {
+    const claim = byId.get(key.id);
+    if (!claim?.closedAt) return [];
+    return [
+      {
+        claimId: claim.id,
+        customerId: claim.customerId,
+        customerName: claim.customer.name,
+        friendlyName: claim.friendlyName,
+        status: claim.status,
+        origin: claim.origin,
+        closedAt: claim.closedAt,
+        closeReason: claim.closeReason,
+        actions: ['viewClaim'],
+      },
+    ];
+  });
+  const last = pageKeys[pageKeys.length - 1];
+  return { rows, nextCursor: keys.length > limit && last ? encodeCursor('C', [last.closed_at, last.id]) : null };
+}

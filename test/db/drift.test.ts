@@ -1,0 +1,457 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { get_dmmf } from '@prisma/prisma-schema-wasm';
+import { openDatabase, type Database, type SqlDriver } from '../../services/db/database';
+import { applyMigrations, MIGRATIONS_DIR, readMigrations } from '../../services/db/migrations';
+
+/**
+ * Proves that the committed migrations build exactly the database schema.prisma describes, the
+ * check `prisma migrate diff` would make if its schema engine could run here. Both sides are reduced
+ * to the same flat description (one entry per table, column, enum, primary key, index and foreign
+ * key, named as Prisma names them) and compared entry by entry.
+ */
+
+const SCHEMA_PATH = path.resolve(__dirname, '../../prisma/schema.prisma');
+const PRISMA_SCHEMA = readFileSync(SCHEMA_PATH, 'utf8');
+
+interface DmmfField {
+  name: string;
+  dbName?: string | null;
+  kind: 'scalar' | 'object' | 'enum' | 'unsupported';
+  type: string;
+  isList: boolean;
+  isRequired: boolean;
+  isUpdatedAt: boolean;
+  nativeType?: [string, string[]] | null;
+  default?: unknown;
+  relationFromFields?: string[];
+  relationToFields?: string[];
+  relationOnDelete?: string | null;
+  relationOnUpdate?: string | null;
+}
+
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  fields: DmmfField[];
+}
+
+interface DmmfIndex {
+  model: string;
+  type: 'id' | 'unique' | 'normal' | 'fulltext';
+  dbName?: string | null;
+  fields: { name: string; sortOrder?: 'asc' | 'desc' }[];
+}
+
+interface DmmfEnum {
+  name: string;
+  dbName: string | null;
+  values: { name: string; dbName: string | null }[];
+}
+
+interface Dmmf {
+  datamodel: { models: DmmfModel[]; enums: DmmfEnum[]; indexes: DmmfIndex[] };
+}
+
+/** One entry per database object: key names the object, value describes it. */
+type SchemaDescription = Map<string, string>;
+
+function dmmfOf(prismaSchema: string): Dmmf {
+  return JSON.parse(get_dmmf(JSON.stringify({ prismaSchema }))) as Dmmf;
+}
+
+/** Prisma's default constraint names, truncated to PostgreSQL's 63-byte identifiers the way Prisma does. */
+function prismaName(table: string, columns: string[], suffix: string): string {
+  const base = [table, ...columns].join('_');
+  return `${base.slice(0, 63 - suffix.length - 1)}_${suffix}`;
+}
+
+const SCALAR_TYPES: Record<string, string> = {
+  String: 'text',
+  Int: 'integer',
+  BigInt: 'bigint',
+  Float: 'double precision',
+  Decimal: 'numeric(65,30)',
+  Boolean: 'boolean',
+  DateTime: 'timestamp(3) without time zone',
+  Json: 'jsonb',
+  Bytes: 'bytea',
+};
+
+const NATIVE_TYPES: Record<string, (args: string[]) => string> = {
+  Text: () => 'text',
+  VarChar: (a) => (a[0] ? `character varying(${a[0]})` : 'character varying'),
+  Char: (a) => `character(${a[0] ?? '1'})`,
+  Uuid: () => 'uuid',
+  SmallInt: () => 'smallint',
+  Integer: () => 'integer',
+  BigInt: () => 'bigint',
+  Real: () => 'real',
+  DoublePrecision: () => 'double precision',
+  Decimal: (a) => (a.length ? `numeric(${a.join(',')})` : 'numeric'),
+  Boolean: () => 'boolean',
+  Date: () => 'date',
+  Timestamp: (a) => `timestamp(${a[0] ?? '3'}) without time zone`,
+  Timestamptz: (a) => `timestamp(${a[0] ?? '3'}) with time zone`,
+  JsonB: () => 'jsonb',
+  Json: () => 'json',
+  ByteA: () => 'bytea',
+};
+
+const REFERENTIAL_ACTIONS: Record<string, string> = {
+  Cascade: 'CASCADE',
+  Restrict: 'RESTRICT',
+  NoAction: 'NO ACTION',
+  SetNull: 'SET NULL',
+  SetDefault: 'SET DEFAULT',
+};
+
+function columnType(field: DmmfField, enums: Map<string, string>): string {
+  let base: string;
+  if (field.kind === 'enum') {
+    base = enums.get(field.type) ?? field.type;
+  } else if (field.nativeType) {
+    const [name, args] = field.nativeType;
+    const native = NATIVE_TYPES[name];
+    if (!native) throw new Error(`drift test: teach it the native type @db.${name} (${field.name})`);
+    base = native(args);
+  } else {
+    const scalar = SCALAR_TYPES[field.type];
+    if (!scalar) throw new Error(`drift test: teach it the scalar type ${field.type} (${field.name})`);
+    base = scalar;
+  }
+  return field.isList ? `${base}[]` : base;
+}
+
+/** The SQL default Prisma's migrations give a field, as PostgreSQL prints it back; null for none. */
+function columnDefault(field: DmmfField, table: string, column: string, enums: Map<string, string>): string | null {
+  const value = field.default;
+  if (value === undefined || value === null || field.isUpdatedAt) return null;
+  if (typeof value === 'object' && !Array.isArray(value) && 'name' in value) {
+    const fn = value as { name: string; args: unknown[] };
+    switch (fn.name) {
+      case 'now':
+        return 'CURRENT_TIMESTAMP';
+      case 'autoincrement':
+        return `nextval('"${table}_${column}_seq"'::regclass)`;
+      case 'dbgenerated':
+        return typeof fn.args[0] === 'string' ? fn.args[0] : null;
+      case 'uuid':
+      case 'cuid':
+      case 'ulid':
+      case 'nanoid':
+        // Generated by the client, not the database.
+        return null;
+      default:
+        throw new Error(`drift test: teach it the default function ${fn.name}() (${table}.${column})`);
+    }
+  }
+  if (field.kind === 'enum' && typeof value === 'string') return `'${value}'::"${enums.get(field.type) ?? field.type}"`;
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  if (typeof value === 'string') {
+    const cast = field.type === 'Json' ? 'jsonb' : field.type === 'String' ? 'text' : columnType(field, enums);
+    return `'${value.replace(/'/g, "''")}'::${cast}`;
+  }
+  throw new Error(`drift test: teach it the default ${JSON.stringify(value)} (${table}.${column})`);
+}
+
+/** What the database must look like according to schema.prisma. */
+function expectedFromDmmf(dmmf: Dmmf): SchemaDescription {
+  const out: SchemaDescription = new Map();
+  const { models, enums, indexes } = dmmf.datamodel;
+  const enumNames = new Map(enums.map((e) => [e.name, e.dbName ?? e.name]));
+  const tableOf = new Map(models.map((m) => [m.name, m.dbName ?? m.name]));
+  const columnOf = (model: DmmfModel, fieldName: string): string => {
+    const field = model.fields.find((f) => f.name === fieldName);
+    if (!field) throw new Error(`drift test: ${model.name}.${fieldName} not found`);
+    return field.dbName ?? field.name;
+  };
+
+  for (const e of enums) out.set(`enum ${e.dbName ?? e.name}`, e.values.map((v) => v.dbName ?? v.name).join(', '));
+
+  for (const model of models) {
+    const table = tableOf.get(model.name) ?? model.name;
+    out.set(`table ${table}`, 'exists');
+    for (const field of model.fields) {
+      if (field.kind === 'object') {
+        const from = field.relationFromFields ?? [];
+        if (from.length === 0) continue;
+        const target = models.find((m) => m.name === field.type);
+        if (!target) throw new Error(`drift test: related model ${field.type} not found`);
+        const columns = from.map((f) => columnOf(model, f));
+        const optional = from.some((f) => model.fields.find((x) => x.name === f)?.isRequired === false);
+        const onDelete = REFERENTIAL_ACTIONS[field.relationOnDelete ?? (optional ? 'SetNull' : 'Restrict')];
+        const onUpdate = REFERENTIAL_ACTIONS[field.relationOnUpdate ?? 'Cascade'];
+        const refColumns = (field.relationToFields ?? []).map((f) => columnOf(target, f));
+        out.set(
+          `foreign key ${table}.${prismaName(table, columns, 'fkey')}`,
+          `(${columns.join(', ')}) -> ${target.dbName ?? target.name}(${refColumns.join(', ')}) on delete ${onDelete} on update ${onUpdate}`,
+        );
+        continue;
+      }
+      const column = field.dbName ?? field.name;
+      const notNull = field.isRequired && !field.isList;
+      const dflt = columnDefault(field, table, column, enumNames);
+      out.set(`column ${table}.${column}`, `${columnType(field, enumNames)} ${notNull ? 'NOT NULL' : 'NULL'} default ${dflt ?? 'none'}`);
+    }
+  }
+
+  for (const index of indexes) {
+    if (index.type === 'fulltext') throw new Error('drift test: full-text indexes are MySQL only');
+    const model = models.find((m) => m.name === index.model);
+    if (!model) throw new Error(`drift test: model ${index.model} not found`);
+    const table = tableOf.get(model.name) ?? model.name;
+    const columns = index.fields.map((f) => columnOf(model, f.name));
+    const described = index.fields.map((f, i) => `${columns[i] ?? f.name}${f.sortOrder === 'desc' ? ' DESC' : ''}`).join(', ');
+    if (index.type === 'id') {
+      out.set(`primary key ${table}.${index.dbName ?? `${table.slice(0, 58)}_pkey`}`, `(${described})`);
+    } else {
+      const unique = index.type === 'unique';
+      const name = index.dbName ?? prismaName(table, columns, unique ? 'key' : 'idx');
+      out.set(`index ${table}.${name}`, `${unique ? 'UNIQUE ' : ''}btree (${described})`);
+    }
+  }
+  return out;
+}
+
+/** What the database actually looks like, read from PostgreSQL's catalog. */
+async function describeDatabase(sql: SqlDriver): Promise<SchemaDescription> {
+  const out: SchemaDescription = new Map();
+  const bookkeeping = '_prisma_migrations';
+
+  const enums = await sql.query<{ name: string; labels: string[] }>(`
+    SELECT t.typname AS name, array(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'e' AND n.nspname = current_schema()`);
+  for (const e of enums) out.set(`enum ${e.name}`, e.labels.join(', '));
+
+  const tables = await sql.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm') AND c.relname <> $1`,
+    [bookkeeping],
+  );
+  for (const t of tables) out.set(`table ${t.name}`, 'exists');
+
+  const columns = await sql.query<{ table: string; column: string; type: string; not_null: boolean; default: string | null }>(
+    `SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
+            a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default
+     FROM pg_attribute a
+     JOIN pg_class c ON c.oid = a.attrelid
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> $1`,
+    [bookkeeping],
+  );
+  for (const c of columns) {
+    out.set(`column ${c.table}.${c.column}`, `${c.type.replace(/"/g, '')} ${c.not_null ? 'NOT NULL' : 'NULL'} default ${c.default ?? 'none'}`);
+  }
+
+  const indexes = await sql.query<{ table: string; name: string; primary: boolean; unique: boolean; method: string; columns: string[]; natts: number; partial: boolean }>(
+    `SELECT t.relname AS table, i.relname AS name, x.indisprimary AS primary, x.indisunique AS unique, am.amname AS method,
+            array(SELECT a.attname::text || CASE WHEN (x.indoption[k.n - 1] & 1) = 1 THEN ' DESC' ELSE '' END
+                  FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+                  JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+                  ORDER BY k.n) AS columns,
+            x.indnatts AS natts, x.indpred IS NOT NULL AS partial
+     FROM pg_index x
+     JOIN pg_class i ON i.oid = x.indexrelid
+     JOIN pg_class t ON t.oid = x.indrelid
+     JOIN pg_namespace n ON n.oid = t.relnamespace
+     JOIN pg_am am ON am.oid = i.relam
+     WHERE n.nspname = current_schema() AND t.relname <> $1`,
+    [bookkeeping],
+  );
+  for (const ix of indexes) {
+    // Expression and partial indexes cannot come from schema.prisma: describe them so they show as differences.
+    const extras = `${ix.columns.length !== ix.natts ? ' with expressions' : ''}${ix.partial ? ' partial' : ''}`;
+    if (ix.primary) out.set(`primary key ${ix.table}.${ix.name}`, `(${ix.columns.join(', ')})${extras}`);
+    else out.set(`index ${ix.table}.${ix.name}`, `${ix.unique ? 'UNIQUE ' : ''}${ix.method} (${ix.columns.join(', ')})${extras}`);
+  }
+
+  const actions: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+  const constraints = await sql.query<{ table: string; name: string; type: string; ref_table: string | null; columns: string[]; ref_columns: string[]; on_delete: string; on_update: string }>(
+    `SELECT t.relname AS table, c.conname AS name, c.contype::text AS type, rt.relname AS ref_table,
+            array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, n)
+                  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.n) AS columns,
+            array(SELECT a.attname::text FROM unnest(c.confkey) WITH ORDINALITY AS k(attnum, n)
+                  JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum ORDER BY k.n) AS ref_columns,
+            c.confdeltype::text AS on_delete, c.confupdtype::text AS on_update
+     FROM pg_constraint c
+     JOIN pg_class t ON t.oid = c.conrelid
+     JOIN pg_namespace n ON n.oid = t.relnamespace
+     LEFT JOIN pg_class rt ON rt.oid = c.confrelid
+     WHERE n.nspname = current_schema() AND t.relname <> $1`,
+    [bookkeeping],
+  );
+  for (const c of constraints) {
+    // PostgreSQL 18 also lists NOT NULL as constraints ('n'); the columns already describe those.
+    if (c.type === 'p' || c.type === 'n') continue;
+    if (c.type === 'f') {
+      out.set(
+        `foreign key ${c.table}.${c.name}`,
+        `(${c.columns.join(', ')}) -> ${c.ref_table ?? '?'}(${c.ref_columns.join(', ')}) on delete ${actions[c.on_delete] ?? c.on_delete} on update ${actions[c.on_update] ?? c.on_update}`,
+      );
+    } else {
+      // schema.prisma creates unique indexes, never UNIQUE/CHECK/EXCLUDE constraints.
+      out.set(`constraint ${c.table}.${c.name}`, `type ${c.type} (${c.columns.join(', ')})`);
+    }
+  }
+  return out;
+}
+
+/** Every difference, readable: what schema.prisma says against what the database has. */
+function differences(expected: SchemaDescription, actual: SchemaDescription): string[] {
+  const problems: string[] = [];
+  for (const [key, want] of expected) {
+    const have = actual.get(key);
+    if (have === undefined) problems.push(`missing in the database: ${key} (${want})`);
+    else if (have !== want) problems.push(`differs: ${key}: schema.prisma says "${want}", the database has "${have}"`);
+  }
+  for (const [key, have] of actual) {
+    if (!expected.has(key)) problems.push(`not in schema.prisma: ${key} (${have})`);
+  }
+  return problems.sort();
+}
+
+describe('the committed migrations and schema.prisma', () => {
+  let db: Database;
+  let actual: SchemaDescription;
+  let firstRun: Awaited<ReturnType<typeof applyMigrations>>;
+
+  beforeAll(async () => {
+    db = await openDatabase({ kind: 'pglite', dataDir: null });
+    firstRun = await applyMigrations(db.sql);
+    actual = await describeDatabase(db.sql);
+  });
+  afterAll(() => db.close());
+
+  it('apply every migration to a fresh database', () => {
+    expect(firstRun.applied).toEqual(readMigrations().map((m) => m.name));
+    expect(firstRun.applied.length).toBeGreaterThan(0);
+  });
+
+  it('build exactly the database schema.prisma describes', () => {
+    const expected = expectedFromDmmf(dmmfOf(PRISMA_SCHEMA));
+    expect(differences(expected, actual)).toEqual([]);
+  });
+
+  it('cover every kind of object, so an empty comparison cannot pass by accident', () => {
+    const expected = expectedFromDmmf(dmmfOf(PRISMA_SCHEMA));
+    const count = (kind: string) => [...expected.keys()].filter((key) => key.startsWith(`${kind} `)).length;
+    const dmmf = dmmfOf(PRISMA_SCHEMA);
+    expect(count('table')).toBe(dmmf.datamodel.models.length);
+    expect(count('enum')).toBe(dmmf.datamodel.enums.length);
+    expect(count('primary key')).toBe(dmmf.datamodel.models.length);
+    expect(count('column')).toBeGreaterThan(100);
+    expect(count('index')).toBeGreaterThan(20);
+    expect(count('foreign key')).toBeGreaterThan(15);
+  });
+
+  // Each edit is one someone might make to schema.prisma and forget to migrate: the test must notice.
+  const edits: { what: string; edit: [string | RegExp, string][]; mentions: string }[] = [
+    { what: 'a new field', edit: [['model Customer {\n  id        String   @id', 'model Customer {\n  id        String   @id\n  industry  String?']], mentions: 'column Customer.industry' },
+    { what: 'a field made required', edit: [[/phone {10}String\?/, 'phone          String ']], mentions: 'column PartnerUser.phone' },
+    { what: 'a changed type', edit: [['hours                Int?', 'hours                String?']], mentions: 'column Claim.hours' },
+    { what: 'a changed default', edit: [['mciEnrolled Boolean  @default(false)', 'mciEnrolled Boolean  @default(true)']], mentions: 'column Location.mciEnrolled' },
+    { what: 'a removed default', edit: [['sendCount   Int              @default(1)', 'sendCount   Int']], mentions: 'column ConsentRequest.sendCount' },
+    { what: 'a new enum value', edit: [['  REFERRALS_ADMIN\n}', '  REFERRALS_ADMIN\n  AUDITOR\n}']], mentions: 'enum Role' },
+    { what: 'a new model', edit: [['model Seller {', 'model Territory {\n  id String @id\n}\n\nmodel Seller {']], mentions: 'table Territory' },
+    { what: 'a removed index', edit: [['  @@index([tpid])\n', '']], mentions: 'index SellerCoverage.SellerCoverage_tpid_idx' },
+    { what: 'a reordered index', edit: [['@@index([partnerId, createdAt])\n}\n\n/// A Microsoft', '@@index([createdAt, partnerId])\n}\n\n/// A Microsoft']], mentions: 'Referral_' },
+    { what: 'a removed unique', edit: [['name                       String   @unique', 'name                       String']], mentions: 'Engagement_name_key' },
+    { what: 'a reordered composite id', edit: [['@@id([userId, role])', '@@id([role, userId])']], mentions: 'primary key UserRole.UserRole_pkey' },
+    {
+      what: 'a changed referential action',
+      edit: [['claim   Claim?   @relation(fields: [claimId], references: [id])', 'claim   Claim?   @relation(fields: [claimId], references: [id], onDelete: Cascade)']],
+      mentions: 'foreign key AuditEvent.AuditEvent_claimId_fkey',
+    },
+    {
+      what: 'a dropped relation',
+      edit: [
+        ['  seller Seller @relation(fields: [sellerId], references: [id])\n', ''],
+        ['  coverage SellerCoverage[]\n', ''],
+      ],
+      mentions: 'SellerCoverage_sellerId_fkey',
+    },
+  ];
+
+  it.each(edits)('notice $what made to schema.prisma without a migration', ({ edit, mentions }) => {
+    const edited = edit.reduce((schema, [from, to]) => {
+      const next = schema.replace(from, to);
+      expect(next).not.toBe(schema);
+      return next;
+    }, PRISMA_SCHEMA);
+    const found = differences(expectedFromDmmf(dmmfOf(edited)), actual);
+    expect(found.some((line) => line.includes(mentions))).toBe(true);
+  });
+
+  it('notice a change made to the database outside schema.prisma', async () => {
+    await expect(
+      db.sql.transaction(async (tx) => {
+        await tx.exec('ALTER TABLE "Customer" ADD COLUMN "legacyCode" TEXT; CREATE INDEX "Customer_name_idx" ON "Customer"("name")');
+        const found = differences(expectedFromDmmf(dmmfOf(PRISMA_SCHEMA)), await describeDatabase(tx));
+        expect(found).toEqual([
+          'not in schema.prisma: column Customer.legacyCode (text NULL default none)',
+          'not in schema.prisma: index Customer.Customer_name_idx (btree (name))',
+        ]);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect(differences(expectedFromDmmf(dmmfOf(PRISMA_SCHEMA)), await describeDatabase(db.sql))).toEqual([]);
+  });
+});
+
+describe('the migration runner', () => {
+  let db: Database;
+
+  beforeAll(async () => {
+    db = await openDatabase({ kind: 'pglite', dataDir: null });
+    await applyMigrations(db.sql);
+  });
+  afterAll(() => db.close());
+
+  it('applies nothing the second time', async () => {
+    const second = await applyMigrations(db.sql);
+    expect(second.applied).toEqual([]);
+    expect(second.alreadyApplied).toEqual(readMigrations().map((m) => m.name));
+  });
+
+  it('records each migration as Prisma does: the sha256 of migration.sql and when it finished', async () => {
+    const rows = await db.sql.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }>(
+      'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    const names = readMigrations().map((m) => m.name);
+    expect(rows.map((r) => r.migration_name)).toEqual(names);
+    for (const row of rows) {
+      const file = readFileSync(path.join(MIGRATIONS_DIR, row.migration_name, 'migration.sql'));
+      expect(row.checksum).toBe(createHash('sha256').update(file).digest('hex'));
+      expect(row.finished_at).toBeInstanceOf(Date);
+      expect(row.rolled_back_at).toBeNull();
+      expect(row.applied_steps_count).toBe(1);
+    }
+  });
+
+  it('refuses to start when an applied migration was changed, and changes nothing', async () => {
+    const changed = readMigrations().map((m, i) => {
+      if (i !== 0) return m;
+      const sql = `${m.sql}\nALTER TABLE "Customer" ADD COLUMN "sneaky" TEXT;\n`;
+      return { ...m, sql, checksum: createHash('sha256').update(sql).digest('hex') };
+    });
+    const first = changed[0];
+    if (!first) throw new Error('no migrations');
+    await expect(applyMigrations(db.sql, changed)).rejects.toThrow(`Migration ${first.name} was changed after it was applied; add a new migration instead.`);
+    expect(await db.sql.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'Customer' AND column_name = 'sneaky'`)).toEqual([]);
+  });
+
+  it('refuses to start when a migration was left half applied', async () => {
+    const first = readMigrations()[0];
+    if (!first) throw new Error('no migrations');
+    await db.sql.query('UPDATE "_prisma_migrations" SET finished_at = NULL WHERE migration_name = $1', [first.name]);
+    try {
+      await expect(applyMigrations(db.sql)).rejects.toThrow(`Migration ${first.name} was started but did not finish`);
+    } finally {
+      await db.sql.query('UPDATE "_prisma_migrations" SET finished_at = now() WHERE migration_name = $1', [first.name]);
+    }
+  });
+});
