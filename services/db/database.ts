@@ -87,6 +87,9 @@ function pgDriver(pool: Pool): SqlDriver {
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const pool = new Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process; the
+    // pool replaces it on the next query.
+    pool.on('error', () => undefined);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     const sql = pgDriver(pool);
     return {
