@@ -97,10 +97,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       sql,
       kind: 'postgres',
       ping: () => ping(sql),
-      async close() {
+      close: once(async () => {
         await prisma.$disconnect();
         await pool.end();
-      },
+      }),
     };
   }
   let pglite: PGlite;
@@ -118,11 +118,17 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     sql,
     kind: 'pglite',
     ping: () => ping(sql),
-    async close() {
+    close: once(async () => {
       await prisma.$disconnect();
-      if (!pglite.closed) await pglite.close();
-    },
+      await pglite.close();
+    }),
   };
+}
+
+/** Closing twice (a failed health check's owner and shutdown, say) closes once. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  return () => (closing ??= work());
 }
 
 async function ping(sql: SqlDriver): Promise<boolean> {

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
-import { openDatabase } from '../../services/db/database';
+import { createDemoDatabase, createTestDatabase } from '../support/testDatabase';
 import { CaptureConnector } from '../support/captureConnector';
 import { cardOf, messageActivity, postActivity } from '../support/activities';
 
@@ -18,7 +18,7 @@ describe('the bot through its real HTTP server in local mode', () => {
 
   beforeAll(async () => {
     serviceUrl = await connector.start();
-    const db = await openDatabase({ kind: 'pglite', dataDir: null });
+    const db = await createDemoDatabase();
     app = await startApp(loadConfig({ PORT: '0' }), { logger, db, host: '127.0.0.1' });
     baseUrl = app.url;
   });
@@ -35,7 +35,7 @@ describe('the bot through its real HTTP server in local mode', () => {
   it('serves /healthz with the database status', async () => {
     const res = await fetch(`${baseUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'up', kind: 'pglite' });
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'up', kind: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' });
   });
 
   it('answers help with the welcome card posted to the serviceUrl, acting as the user the activity names', async () => {
@@ -108,7 +108,7 @@ describe('production mode', () => {
   it('refuses unauthenticated activities with 401 and processes nothing', async () => {
     const connector = new CaptureConnector();
     const serviceUrl = await connector.start();
-    const db = await openDatabase({ kind: 'pglite', dataDir: null });
+    const db = await createTestDatabase();
     const app = await startApp(
       loadConfig({
         PORT: '0',
@@ -138,7 +138,7 @@ describe('production mode', () => {
 
 describe('health when the database is down', () => {
   it('answers 503', async () => {
-    const db = await openDatabase({ kind: 'pglite', dataDir: null });
+    const db = await createTestDatabase();
     const app = await startApp(loadConfig({ PORT: '0' }), { logger, db, host: '127.0.0.1' });
     try {
       await db.close();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../../services/db/database';
 import { applyMigrations } from '../../services/db/migrations';
+import { seedDemoData } from '../../prisma/demoData';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or, when
@@ -20,13 +21,23 @@ export async function createTestDatabase(): Promise<Database> {
   url.pathname = `/${name}`;
   const db = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
   await applyMigrations(db.sql);
+  let closing: Promise<void> | null = null;
   return {
     ...db,
-    async close() {
-      await db.close();
-      await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    close() {
+      closing ??= db.close().then(async () => {
+        await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      });
+      return closing;
     },
   };
+}
+
+/** A fresh test database (see createTestDatabase) holding the demo data, seeded relative to `now`. */
+export async function createDemoDatabase(now: Date = new Date()): Promise<Database> {
+  const db = await createTestDatabase();
+  await seedDemoData(db.prisma, now);
+  return db;
 }
 
 async function withAdminClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
