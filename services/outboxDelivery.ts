@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import type { Clock } from './clock';
+import { OutboxChannel, type Database, type Prisma } from './db';
+import type { Page } from './customersPage';
+import { NotAllowedError } from './errors';
+
+/**
+ * Delivers the outbox: every email and proactive message was written as a row in the transaction
+ * of the change that caused it; this sends the due ones through the handler of their channel.
+ *
+ * A row is claimed with a lease (`lockedUntil`) by one statement using `FOR UPDATE SKIP LOCKED`,
+ * so two instances never take the same row. Each claim counts as an attempt. The outcome is written
+ * only while the lease is still ours (the lease end is the token), so a slow instance whose lease
+ * ran out cannot overwrite what a later one did. An instance that stops between claiming and
+ * marking leaves the row to be taken again when the lease ends: delivery is at least once, and the
+ * handler gets the outbox id as an idempotency key so that the transport can drop the repeat.
+ */
+
+export type DeliveryResult = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; reason: string };
+
+/** One message as a channel handler sees it. */
+export interface OutboundMessage {
+  id: string;
+  /** The same on every retry and redelivery of this message (the outbox id): a Message-ID, a file name. */
+  idempotencyKey: string;
+  channel: OutboxChannel;
+  event: string;
+  recipient: string;
+  claimId: string | null;
+  partnerId: string | null;
+  payload: Prisma.JsonValue;
+  /** 1 on the first try. */
+  attempt: number;
+  createdAt: Date;
+}
+
+/** Sends the messages of one channel. A thrown error counts as a retryable failure. */
+export interface ChannelHandler {
+  send(message: OutboundMessage): Promise<DeliveryResult>;
+}
+
+/** Handlers by channel; rows of a channel without one stay PENDING, untouched. */
+export type ChannelHandlers = Partial<Record<OutboxChannel, ChannelHandler>>;
+
+export const DELIVERY_DEFAULTS = {
+  batchSize: 50,
+  /** Long enough for one send with its own timeouts; a row whose lease ends is taken again. */
+  leaseMs: 2 * 60_000,
+  maxAttempts: 8,
+  baseDelayMs: 60_000,
+  maxDelayMs: 60 * 60_000,
+  /** A Retry-After beyond this is not believed. */
+  maxRetryAfterMs: 24 * 60 * 60_000,
+} as const;
+
+export interface DeliveryOptions {
+  batchSize?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** Jitter source in [0, 1); tests pin it. */
+  random?: () => number;
+}
+
+export interface DeliveryCounts {
+  sent: number;
+  /** Failed and scheduled for another attempt. */
+  retried: number;
+  /** Dead-lettered: permanent failure, last attempt failed, or last attempt never finished. */
+  dead: number;
+}
+
+/**
+ * The wait before the next attempt after `attempt` failed: 1 min, 2, 4 … capped at 1 hour, each
+ * ±25 % jitter so that a burst of failures does not retry in lockstep; never sooner than the
+ * transport's Retry-After.
+ */
+export function retryDelayMs(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+  const exponential = Math.min(DELIVERY_DEFAULTS.maxDelayMs, DELIVERY_DEFAULTS.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  const jittered = Math.round(exponential * (0.75 + 0.5 * random()));
+  const asked = retryAfterMs !== undefined && Number.isFinite(retryAfterMs) ? Math.min(Math.max(0, retryAfterMs), DELIVERY_DEFAULTS.maxRetryAfterMs) : 0;
+  return Math.max(jittered, asked);
+}
+
+/** Delivers up to one batch of due messages of the channels that have a handler. */
+export async function deliverDueMessages(
+  db: Database,
+  clock: Clock,
+  handlers: ChannelHandlers,
+  options: DeliveryOptions = {},
+): Promise<DeliveryCounts> {
+  const batchSize = Math.max(1, Math.trunc(options.batchSize ?? DELIVERY_DEFAULTS.batchSize));
+  const leaseMs = Math.max(1, options.leaseMs ?? DELIVERY_DEFAULTS.leaseMs);
+  const maxAttempts = Math.max(1, Math.trunc(options.maxAttempts ?? DELIVERY_DEFAULTS.maxAttempts));
+  const random = options.random ?? Math.random;
+  const counts: DeliveryCounts = { sent: 0, retried: 0, dead: 0 };
+
+  counts.dead += await buryUnfinishedLastAttempts(db, clock.now(), maxAttempts);
+  const channels = Object.values(OutboxChannel).filter((channel) => handlers[channel] !== undefined);
+  if (channels.length === 0) return counts;
+
+  const now = clock.now();
+  const lease = new Date(now.getTime() + leaseMs);
+  const claimed = await db.sql.query<{ id: string }>(
+    `UPDATE "OutboxMessage" SET "lockedUntil" = $1::timestamp(3), "attempts" = "attempts" + 1
+     WHERE "id" IN (
+       SELECT "id" FROM "OutboxMessage"
+       WHERE "status" = 'PENDING' AND "nextAttemptAt" <= $2::timestamp(3)
+         AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2::timestamp(3))
+         AND "attempts" < $3 AND "channel" IN (${channels.map((channel) => `'${channel}'`).join(', ')})
+       ORDER BY "nextAttemptAt", "id"
+       LIMIT $4
+       FOR UPDATE SKIP LOCKED)
+       AND "status" = 'PENDING' AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2::timestamp(3))
+     RETURNING "id"`,
+    [lease.toISOString(), now.toISOString(), maxAttempts, batchSize],
+  );
+  if (claimed.length === 0) return counts;
+  const rows = await db.prisma.outboxMessage.findMany({
+    where: { id: { in: claimed.map((row) => row.id) } },
+    orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
+  });
+
+  for (const row of rows) {
+    const handler = handlers[row.channel];
+    if (!handler) continue;
+    const result = await sendSafely(handler, {
+      id: row.id,
+      idempotencyKey: row.id,
+      channel: row.channel,
+      event: row.event,
+      recipient: row.recipient,
+      claimId: row.claimId,
+      partnerId: row.partnerId,
+      payload: row.payload,
+      attempt: row.attempts,
+      createdAt: row.createdAt,
+    });
+    const at = clock.now();
+    const ours = { id: row.id, status: 'PENDING' as const, lockedUntil: lease };
+    let data: Prisma.OutboxMessageUpdateManyMutationInput;
+    let outcome: keyof DeliveryCounts;
+    if (result.ok) {
+      data = { status: 'SENT', sentAt: at, lockedUntil: null };
+      outcome = 'sent';
+    } else if (!result.retryable || row.attempts >= maxAttempts) {
+      const why = result.retryable ? `Gave up after ${row.attempts} attempts: ${result.reason}` : result.reason;
+      data = { status: 'DEAD', lastError: why, lockedUntil: null };
+      outcome = 'dead';
+    } else {
+      const delay = retryDelayMs(row.attempts, result.retryAfterMs, random);
+      data = { nextAttemptAt: new Date(at.getTime() + delay), lastError: result.reason, lockedUntil: null };
+      outcome = 'retried';
+    }
+    const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data });
+    if (count === 1) counts[outcome] += 1;
+  }
+  return counts;
+}
+
+async function sendSafely(handler: ChannelHandler, message: OutboundMessage): Promise<DeliveryResult> {
+  try {
+    return await handler.send(message);
+  } catch (error) {
+    return { ok: false, retryable: true, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Rows whose last allowed attempt was claimed but never marked (the instance stopped): dead-lettered once the lease ends. */
+async function buryUnfinishedLastAttempts(db: Database, now: Date, maxAttempts: number): Promise<number> {
+  const rows = await db.sql.query<{ id: string }>(
+    `UPDATE "OutboxMessage"
+     SET "status" = 'DEAD', "lockedUntil" = NULL,
+         "lastError" = 'The last attempt did not finish (the instance stopped while delivering)' || COALESCE('; before that: ' || "lastError", '')
+     WHERE "status" = 'PENDING' AND "attempts" >= $1 AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2::timestamp(3))
+     RETURNING "id"`,
+    [maxAttempts, now.toISOString()],
+  );
+  return rows.length;
+}
+
+/** A dead-lettered message, as an Incentives admin sees it. */
+export interface DeadLetter {
+  id: string;
+  channel: OutboxChannel;
+  event: string;
+  recipient: string;
+  claimId: string | null;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+export interface DeadLetterPageRequest {
+  cursor?: string | null;
+  pageSize?: number;
+}
+
+const DEAD_LETTER_PAGE = { default: 20, max: 50 } as const;
+const deadLetterCursor = z.object({ c: z.iso.datetime(), i: z.string().min(1) });
+
+/** The partner's dead-lettered messages, newest first, one keyset page at a time. */
+export async function deadLetters(db: Database, partnerId: string, page: DeadLetterPageRequest = {}): Promise<Page<DeadLetter>> {
+  const size = Math.min(DEAD_LETTER_PAGE.max, Math.max(1, Math.trunc(page.pageSize ?? DEAD_LETTER_PAGE.default)));
+  const after = decodeDeadLetterCursor(page.cursor);
+  const rows = await db.prisma.outboxMessage.findMany({
+    where: {
+      partnerId,
+      status: 'DEAD',
+      ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
+    },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: size + 1,
+    select: { id: true, channel: true, event: true, recipient: true, claimId: true, attempts: true, lastError: true, createdAt: true },
+  });
+  const shown = rows.slice(0, size);
+  const last = shown[shown.length - 1];
+  const nextCursor =
+    rows.length > size && last
+      ? Buffer.from(JSON.stringify({ c: last.createdAt.toISOString(), i: last.id }), 'utf8').toString('base64url')
+      : null;
+  return { rows: shown, nextCursor };
+}
+
+function decodeDeadLetterCursor(cursor: string | null | undefined): { createdAt: Date; id: string } | null {
+  if (!cursor) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const result = deadLetterCursor.safeParse(parsed);
+  if (!result.success) throw new NotAllowedError('That page link is not valid any more; list the failed messages again.');
+  return { createdAt: new Date(result.data.c), id: result.data.i };
+}

@@ -1,0 +1,233 @@
+import { DEADLINE_EVENTS, deadlineDedupeKey, dueReminder, sweepDeadlines } from '../../services/deadlines';
+import { FixedClock, addDays, DAY_MS } from '../../services/clock';
+import type { ClaimStatus, Database } from '../../services/db';
+import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
+import { createTestDatabase } from '../support/testDatabase';
+
+let db: Database;
+let f: Fixtures;
+let world: World;
+let clock: FixedClock;
+let customers = 0;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  f = new Fixtures(db);
+  world = await buildWorld(f);
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+beforeEach(async () => {
+  clock = new FixedClock(T0);
+  await db.prisma.outboxMessage.deleteMany();
+  await db.prisma.auditEvent.deleteMany();
+  await db.prisma.claim.deleteMany();
+});
+
+/** A claim of partner A created by the Incentives user, with deadlines relative to T0. */
+async function claim(status: ClaimStatus, deadlines: { consentInDays?: number; submissionInDays?: number | null } = {}): Promise<string> {
+  customers += 1;
+  const customerId = await f.customer({ id: `CUS-DL-${customers}` });
+  return f.claim({
+    partnerId: world.partnerA,
+    engagementId: world.fixed,
+    customerId,
+    locationId: world.location,
+    userId: world.user,
+    status,
+    consentDeadline: addDays(T0, deadlines.consentInDays ?? 30),
+    submissionDeadline: deadlines.submissionInDays === undefined || deadlines.submissionInDays === null ? null : addDays(T0, deadlines.submissionInDays),
+  });
+}
+
+const USER_AAD = 'aad-UA-USER';
+const ADMIN_AAD = 'aad-UA-ADMIN';
+
+async function outboxOf(claimId: string) {
+  return db.prisma.outboxMessage.findMany({ where: { claimId }, orderBy: [{ createdAt: 'asc' }, { dedupeKey: 'asc' }] });
+}
+
+async function statusOf(claimId: string): Promise<ClaimStatus> {
+  return (await db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).status;
+}
+
+describe('dueReminder', () => {
+  const deadline = addDays(T0, 10);
+  it('is null while the deadline is further than every threshold', () => {
+    expect(dueReminder(deadline, T0)).toBeNull();
+    expect(dueReminder(deadline, addDays(deadline, -7.01))).toBeNull();
+  });
+  it('is the smallest threshold reached', () => {
+    expect(dueReminder(deadline, addDays(deadline, -7))).toBe(7);
+    expect(dueReminder(deadline, addDays(deadline, -2))).toBe(7);
+    expect(dueReminder(deadline, addDays(deadline, -1))).toBe(1);
+    expect(dueReminder(deadline, new Date(deadline.getTime() - 1))).toBe(1);
+  });
+  it('is null once the deadline has passed', () => {
+    expect(dueReminder(deadline, deadline)).toBeNull();
+    expect(dueReminder(deadline, addDays(deadline, 3))).toBeNull();
+  });
+});
+
+describe('sweepDeadlines: reminders', () => {
+  it('reminds the creator 7 days and 1 day before the consent deadline, each exactly once', async () => {
+    const id = await claim('CONSENT_REQUESTED', { consentInDays: 10 });
+
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 0 });
+    clock.set(addDays(T0, 3));
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 1, expired: 0 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 0 });
+    clock.set(addDays(T0, 5));
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 0 });
+    clock.set(addDays(T0, 9.5));
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 1, expired: 0 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 0 });
+
+    const rows = await outboxOf(id);
+    expect(rows.map((row) => [row.event, row.channel, row.recipient, row.dedupeKey])).toEqual([
+      [DEADLINE_EVENTS.consent, 'TEAMS', USER_AAD, deadlineDedupeKey(id, DEADLINE_EVENTS.consent, 7, USER_AAD)],
+      [DEADLINE_EVENTS.consent, 'TEAMS', USER_AAD, deadlineDedupeKey(id, DEADLINE_EVENTS.consent, 1, USER_AAD)],
+    ]);
+    expect(rows[0]?.payload).toMatchObject({ claimId: id, days: 7, status: 'CONSENT_REQUESTED', deadline: addDays(T0, 10).toISOString() });
+    expect(rows[0]?.createdAt).toEqual(addDays(T0, 3));
+    expect(await statusOf(id)).toBe('CONSENT_REQUESTED');
+  });
+
+  it('reminds ADDED and CLAIMED claims of their consent deadline too', async () => {
+    const added = await claim('ADDED', { consentInDays: 5 });
+    const claimed = await claim('CLAIMED', { consentInDays: 6 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 2, expired: 0 });
+    expect((await outboxOf(added)).map((row) => row.event)).toEqual([DEADLINE_EVENTS.consent]);
+    expect((await outboxOf(claimed)).map((row) => row.event)).toEqual([DEADLINE_EVENTS.consent]);
+  });
+
+  it('sends only the 1-day reminder when a claim is first seen inside the last day', async () => {
+    const id = await claim('CLAIMED', { consentInDays: 0.5 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 1, expired: 0 });
+    expect((await outboxOf(id)).map((row) => (row.payload as { days: number }).days)).toEqual([1]);
+  });
+
+  it('reminds of the submission deadline for CONSENT_GRANTED and REJECTED claims, not of the consent one', async () => {
+    const granted = await claim('CONSENT_GRANTED', { consentInDays: 2, submissionInDays: 6 });
+    const rejected = await claim('REJECTED', { consentInDays: -40, submissionInDays: 0.5 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 2, expired: 0 });
+    const [grantedRow] = await outboxOf(granted);
+    const [rejectedRow] = await outboxOf(rejected);
+    expect(grantedRow).toMatchObject({ event: DEADLINE_EVENTS.submission, recipient: USER_AAD, payload: expect.objectContaining({ days: 7 }) as unknown });
+    expect(rejectedRow).toMatchObject({ event: DEADLINE_EVENTS.submission, payload: expect.objectContaining({ days: 1 }) as unknown });
+  });
+
+  it('does not remind SUBMITTED or terminal claims', async () => {
+    const submitted = await claim('SUBMITTED', { consentInDays: 1, submissionInDays: 1 });
+    const completed = await claim('COMPLETED', { consentInDays: 1, submissionInDays: 1 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 0 });
+    expect(await outboxOf(submitted)).toHaveLength(0);
+    expect(await outboxOf(completed)).toHaveLength(0);
+  });
+
+  it('does not repeat a reminder when the claim moves on under the same deadline', async () => {
+    const id = await claim('CLAIMED', { consentInDays: 5 });
+    await sweepDeadlines(db, clock);
+    await db.prisma.claim.update({ where: { id }, data: { status: 'CONSENT_REQUESTED' } });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 0 });
+    expect(await outboxOf(id)).toHaveLength(1);
+  });
+});
+
+describe('sweepDeadlines: expiry', () => {
+  it('expires each claim awaiting consent once its consent deadline has passed, with audit and messages', async () => {
+    const ids = {
+      added: await claim('ADDED', { consentInDays: -1 }),
+      claimed: await claim('CLAIMED', { consentInDays: 0 }),
+      requested: await claim('CONSENT_REQUESTED', { consentInDays: -0.1 }),
+      notYet: await claim('CONSENT_REQUESTED', { consentInDays: 0.1 }),
+    };
+    const result = await sweepDeadlines(db, clock);
+    expect(result.expired).toBe(3);
+    for (const id of [ids.added, ids.claimed, ids.requested]) {
+      const expired = await db.prisma.claim.findUniqueOrThrow({ where: { id } });
+      expect(expired).toMatchObject({ status: 'EXPIRED', openClaimKey: null, closedAt: T0, version: 1 });
+      expect(expired.closeReason).toBe('Customer consent was not received within the 30-day consent window.');
+      const audit = await db.prisma.auditEvent.findMany({ where: { claimId: id } });
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ action: 'claim.expire', actorKind: 'SYSTEM', actorId: null, at: T0 });
+      const rows = await outboxOf(id);
+      expect(rows.map((row) => row.recipient).sort()).toEqual([ADMIN_AAD, USER_AAD].sort());
+      expect(rows.every((row) => row.event === DEADLINE_EVENTS.expired && row.channel === 'TEAMS' && row.partnerId === world.partnerA)).toBe(true);
+      expect(rows.map((row) => row.dedupeKey).sort()).toEqual(
+        [deadlineDedupeKey(id, DEADLINE_EVENTS.expired, 0, ADMIN_AAD), deadlineDedupeKey(id, DEADLINE_EVENTS.expired, 0, USER_AAD)].sort(),
+      );
+    }
+    expect(await statusOf(ids.notYet)).toBe('CONSENT_REQUESTED');
+  });
+
+  it('expires CONSENT_GRANTED and REJECTED claims after the submission window, never SUBMITTED ones', async () => {
+    const granted = await claim('CONSENT_GRANTED', { consentInDays: -80, submissionInDays: -1 });
+    const rejected = await claim('REJECTED', { consentInDays: -80, submissionInDays: 0 });
+    const rejectedInWindow = await claim('REJECTED', { consentInDays: -80, submissionInDays: 3 });
+    const submitted = await claim('SUBMITTED', { consentInDays: -80, submissionInDays: -30 });
+    expect((await sweepDeadlines(db, clock)).expired).toBe(2);
+    expect(await statusOf(granted)).toBe('EXPIRED');
+    expect(await statusOf(rejected)).toBe('EXPIRED');
+    expect(await statusOf(rejectedInWindow)).toBe('REJECTED');
+    expect(await statusOf(submitted)).toBe('SUBMITTED');
+    expect((await db.prisma.claim.findUniqueOrThrow({ where: { id: rejected } })).closeReason).toBe(
+      'The claim was not submitted within the 90-day submission window.',
+    );
+    expect(await outboxOf(submitted)).toHaveLength(0);
+  });
+
+  it('REJECTED expires only after the submission window, although its consent deadline passed long ago', async () => {
+    const id = await claim('REJECTED', { consentInDays: -60, submissionInDays: 2 });
+    expect((await sweepDeadlines(db, clock)).expired).toBe(0);
+    clock.set(addDays(T0, 2));
+    expect((await sweepDeadlines(db, clock)).expired).toBe(1);
+    expect(await statusOf(id)).toBe('EXPIRED');
+  });
+
+  it('changes nothing when run again', async () => {
+    await claim('CONSENT_REQUESTED', { consentInDays: -1 });
+    await claim('CLAIMED', { consentInDays: 3 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 1, expired: 1 });
+    const counts = async () => [await db.prisma.outboxMessage.count(), await db.prisma.auditEvent.count(), await db.prisma.claim.count({ where: { status: 'EXPIRED' } })];
+    const before = await counts();
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 0 });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('handles each claim once when sweeps race', async () => {
+    const expiring = await Promise.all(Array.from({ length: 12 }, () => claim('CONSENT_REQUESTED', { consentInDays: -2 })));
+    const reminding = await Promise.all(Array.from({ length: 8 }, () => claim('CONSENT_GRANTED', { consentInDays: -20, submissionInDays: 4 })));
+    const results = await Promise.all([sweepDeadlines(db, clock), sweepDeadlines(db, clock), sweepDeadlines(db, clock)]);
+    expect(results.reduce((sum, r) => sum + r.expired, 0)).toBe(expiring.length);
+    expect(results.reduce((sum, r) => sum + r.reminded, 0)).toBe(reminding.length);
+    expect(await db.prisma.claim.count({ where: { status: 'EXPIRED' } })).toBe(expiring.length);
+    expect(await db.prisma.auditEvent.count({ where: { action: 'claim.expire' } })).toBe(expiring.length);
+    expect(await db.prisma.auditEvent.count()).toBe(expiring.length);
+    expect(await db.prisma.outboxMessage.count({ where: { event: DEADLINE_EVENTS.expired } })).toBe(expiring.length * 2);
+    expect(await db.prisma.outboxMessage.count({ where: { event: DEADLINE_EVENTS.submission } })).toBe(reminding.length);
+    for (const id of expiring) expect((await db.prisma.claim.findUniqueOrThrow({ where: { id } })).version).toBe(1);
+  });
+
+  it('processes a backlog in bounded batches over several passes', async () => {
+    await Promise.all(Array.from({ length: 7 }, () => claim('CLAIMED', { consentInDays: -3 })));
+    await Promise.all(Array.from({ length: 5 }, () => claim('CLAIMED', { consentInDays: 2 })));
+    expect(await sweepDeadlines(db, clock, { batchSize: 3 })).toEqual({ reminded: 3, expired: 3 });
+    expect(await sweepDeadlines(db, clock, { batchSize: 3 })).toEqual({ reminded: 2, expired: 3 });
+    expect(await sweepDeadlines(db, clock, { batchSize: 3 })).toEqual({ reminded: 0, expired: 1 });
+    expect(await sweepDeadlines(db, clock, { batchSize: 3 })).toEqual({ reminded: 0, expired: 0 });
+  });
+
+  it('reads the time from the injected clock only', async () => {
+    const id = await claim('CLAIMED', { consentInDays: 30 });
+    expect((await sweepDeadlines(db, clock)).expired).toBe(0);
+    clock.set(new Date(addDays(T0, 30).getTime() - DAY_MS / 24));
+    expect((await sweepDeadlines(db, clock)).expired).toBe(0);
+    clock.advanceDays(1 / 24);
+    expect((await sweepDeadlines(db, clock)).expired).toBe(1);
+    expect(await statusOf(id)).toBe('EXPIRED');
+  });
+});
