@@ -1,17 +1,26 @@
 import type { Server } from 'restify';
 import { openDatabase, type Database } from '../services/db/database';
 import { applyMigrations } from '../services/db/migrations';
-import { systemClock, type Clock } from '../services/clock';
+import { AdjustableClock, systemClock, type Clock } from '../services/clock';
 import { isDatabaseEmpty, seedDemoData } from '../prisma/demoData';
+import { LocalReviewPort } from '../services/ports/review';
+import type { ChannelHandlers } from '../services/outboxDelivery';
+import { emailChannelHandler } from '../services/ports/email';
 import { createAdapter } from './adapter';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { registerConsentRoutes } from './consentRoutes';
+import { registerDevRoutes } from './devRoutes';
 import { MciBot } from './mciBot';
+import { createPorts } from './ports';
+import { startScheduler } from './scheduler';
 import { createHttpServer, InFlight } from './server';
 
 export interface RunningApp {
   readonly config: Config;
   readonly db: Database;
+  /** The clock every rule reads; in local mode an AdjustableClock that POST /api/dev/clock moves. */
+  readonly clock: Clock;
   readonly server: Server;
   /** The address the server listens on, e.g. http://127.0.0.1:3978 */
   readonly url: string;
@@ -25,6 +34,8 @@ export interface StartOptions {
   db?: Database;
   clock?: Clock;
   host?: string;
+  /** Outbox delivery handlers by channel; rows of a channel without one wait in the outbox. */
+  delivery?: ChannelHandlers;
 }
 
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -32,7 +43,10 @@ const DRAIN_TIMEOUT_MS = 10_000;
 /** Opens and migrates the database, seeds demo data into an empty embedded one, and starts serving. */
 export async function startApp(config: Config, options: StartOptions): Promise<RunningApp> {
   const { logger } = options;
-  const clock = options.clock ?? systemClock;
+  const baseClock = options.clock ?? systemClock;
+  // In local mode everything reads one adjustable clock, so that moving it moves every rule's time.
+  const testClock = config.localMode ? (baseClock instanceof AdjustableClock ? baseClock : new AdjustableClock(baseClock)) : null;
+  const clock: Clock = testClock ?? baseClock;
   const db =
     options.db ??
     (await openDatabase(
@@ -53,9 +67,21 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   }
 
   const adapter = createAdapter(config, logger);
-  const bot = new MciBot({ db, localMode: config.localMode, logger });
+  const bot = new MciBot({ db, clock, localMode: config.localMode, logger });
   const inFlight = new InFlight();
   const server = createHttpServer({ adapter, bot, db, logger }, inFlight);
+  const ports = createPorts(config, logger, db.prisma);
+  registerConsentRoutes(server, { db, clock, logger, settings: { tokenSecret: config.consentTokenSecret, publicBaseUrl: config.publicBaseUrl } });
+  const scheduler = startScheduler({
+    db,
+    clock,
+    logger,
+    intervalMs: config.schedulerIntervalMs,
+    delivery: options.delivery ?? { EMAIL: emailChannelHandler(ports.email) },
+  });
+  if (testClock) {
+    registerDevRoutes(server, { localMode: config.localMode, clock: testClock, scheduler, review: new LocalReviewPort(db, clock), db, logger });
+  }
   await new Promise<void>((resolve) => {
     server.listen(config.port, options.host ?? '0.0.0.0', resolve);
   });
@@ -67,6 +93,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   return {
     config,
     db,
+    clock,
     server,
     url,
     stop() {
@@ -79,6 +106,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         const drained = await inFlight.drained(DRAIN_TIMEOUT_MS);
         if (!drained) logger.warn({ inFlight: inFlight.size }, 'stopping with turns still in flight');
         await closed;
+        await scheduler.stop();
         await db.close();
         logger.info('bot stopped');
       })();

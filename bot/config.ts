@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -6,7 +7,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const LOCAL_CONSENT_SECRET = 'local-mode-consent-secret-not-for-production-use';
 
 /** Settings whose values are never echoed back in an error message. */
-const SECRET_SETTINGS = new Set(['MicrosoftAppPassword', 'CONSENT_TOKEN_SECRET', 'DATABASE_URL']);
+const SECRET_SETTINGS = new Set(['MicrosoftAppPassword', 'CONSENT_TOKEN_SECRET', 'DATABASE_URL', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD']);
+const GRAPH_CREDENTIALS = ['client-secret', 'client-certificate', 'managed-identity'] as const;
+const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
 
 const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
@@ -48,8 +51,38 @@ const EnvSchema = z
       blankToUndefined,
       z.enum(['auto', 'never'], { error: 'expected auto (seed an empty embedded database) or never' }).default('auto'),
     ),
+    EMAIL_PROVIDER: z.preprocess(
+      blankToUndefined,
+      z.enum(['local', 'graph'], { error: 'expected local (.eml files under DATA_DIR/mail) or graph (Microsoft Graph sendMail)' }).default('local'),
+    ),
+    GRAPH_SENDER: optional(
+      z.union([z.email(), z.string().regex(GUID)], { error: "expected the sending mailbox's address or Entra object id" }),
+    ),
+    GRAPH_BASE_URL: z.preprocess(
+      blankToUndefined,
+      z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://graph.microsoft.com/v1.0' }).default('https://graph.microsoft.com/v1.0'),
+    ),
+    GRAPH_CREDENTIAL: optional(z.enum(GRAPH_CREDENTIALS, { error: `expected one of ${GRAPH_CREDENTIALS.join(', ')}` })),
+    AZURE_TENANT_ID: optional(z.string().regex(TENANT, 'expected the Entra tenant id (a GUID) or its domain')),
+    AZURE_CLIENT_ID: optional(z.string().regex(GUID, "expected the app registration's (or managed identity's) client id, a GUID")),
+    AZURE_CLIENT_SECRET: optional(z.string()),
+    AZURE_CLIENT_CERTIFICATE_PATH: optional(z.string().refine((file) => existsSync(file), 'expected the path of a readable PEM certificate file')),
+    AZURE_CLIENT_CERTIFICATE_PASSWORD: optional(z.string()),
   })
   .superRefine((env, ctx) => {
+    if (env.EMAIL_PROVIDER === 'graph') {
+      const requireSetting = (name: keyof typeof env, why: string) => {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `required when ${why}` });
+      };
+      requireSetting('GRAPH_SENDER', 'EMAIL_PROVIDER is graph (the mailbox consent emails are sent from)');
+      requireSetting('GRAPH_CREDENTIAL', `EMAIL_PROVIDER is graph: one of ${GRAPH_CREDENTIALS.join(', ')}`);
+      if (env.GRAPH_CREDENTIAL === 'client-secret' || env.GRAPH_CREDENTIAL === 'client-certificate') {
+        requireSetting('AZURE_TENANT_ID', `GRAPH_CREDENTIAL is ${env.GRAPH_CREDENTIAL}`);
+        requireSetting('AZURE_CLIENT_ID', `GRAPH_CREDENTIAL is ${env.GRAPH_CREDENTIAL}`);
+      }
+      if (env.GRAPH_CREDENTIAL === 'client-secret') requireSetting('AZURE_CLIENT_SECRET', 'GRAPH_CREDENTIAL is client-secret');
+      if (env.GRAPH_CREDENTIAL === 'client-certificate') requireSetting('AZURE_CLIENT_CERTIFICATE_PATH', 'GRAPH_CREDENTIAL is client-certificate');
+    }
     if (!env.MicrosoftAppId) return;
     if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set (the bot\'s client secret)' });
@@ -83,7 +116,19 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   schedulerIntervalMs: number;
   seedDemoData: boolean;
+  email: EmailConfig;
 }
+
+/** How Microsoft Graph calls authenticate (an @azure/identity credential). */
+export type GraphCredentialConfig =
+  | { kind: 'client-secret'; tenantId: string; clientId: string; clientSecret: string }
+  | { kind: 'client-certificate'; tenantId: string; clientId: string; certificatePath: string; certificatePassword: string | null }
+  /** A user-assigned identity when clientId is given, else the system-assigned one. */
+  | { kind: 'managed-identity'; clientId: string | null };
+
+export type EmailConfig =
+  | { provider: 'local' }
+  | { provider: 'graph'; sender: string; baseUrl: string; credential: GraphCredentialConfig };
 
 /** Bad configuration: one line per bad setting, naming it and what is expected. */
 export class ConfigError extends Error {
@@ -123,5 +168,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     seedDemoData: e.SEED_DEMO_DATA === 'auto',
+    email: emailConfig(e),
   };
+}
+
+function emailConfig(e: z.output<typeof EnvSchema>): EmailConfig {
+  if (e.EMAIL_PROVIDER === 'local') return { provider: 'local' };
+  const tenantId = e.AZURE_TENANT_ID ?? '';
+  const clientId = e.AZURE_CLIENT_ID ?? '';
+  let credential: GraphCredentialConfig;
+  switch (e.GRAPH_CREDENTIAL) {
+    case 'client-secret':
+      credential = { kind: 'client-secret', tenantId, clientId, clientSecret: e.AZURE_CLIENT_SECRET ?? '' };
+      break;
+    case 'client-certificate':
+      credential = {
+        kind: 'client-certificate',
+        tenantId,
+        clientId,
+        certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH ?? '',
+        certificatePassword: e.AZURE_CLIENT_CERTIFICATE_PASSWORD ?? null,
+      };
+      break;
+    default:
+      credential = { kind: 'managed-identity', clientId: e.AZURE_CLIENT_ID ?? null };
+  }
+  return { provider: 'graph', sender: e.GRAPH_SENDER ?? '', baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''), credential };
 }

@@ -1,105 +1,76 @@
-import { CardFactory, MessageFactory, TeamsActivityHandler, type TurnContext } from 'botbuilder';
-import { z } from 'zod';
-import { welcomeCard } from '../cards/welcome';
-import type { AdaptiveCard } from '../cards/render';
+import {
+  CardFactory,
+  ConversationState,
+  MessageFactory,
+  TeamsActivityHandler,
+  UserState,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { Clock } from '../services/clock';
 import type { Database } from '../services/db';
-import { findCaller, partnerAdmins, ROLE_LABELS, type Caller } from '../services/directory';
-import { callerObjectId } from './identity';
+import { createDialogDeps, type DialogPorts } from '../dialogs/dialogDeps';
+import { MainDialog } from '../dialogs/mainDialog';
 import type { Logger } from './logger';
-
-const CardSubmission = z.object({ action: z.string().min(1) });
-
-/** The commands the bot answers today, as shown on the welcome card. */
-const COMMANDS = [{ command: 'help', description: 'Show this card: what I can do and who you are signed in as.' }];
+import { PrismaStorage } from './prismaStorage';
 
 export interface MciBotOptions {
   db: Database;
+  clock: Clock;
   localMode: boolean;
   logger: Logger;
+  /** Where conversation and user state live; the database (PrismaStorage) unless given. */
+  storage?: Storage;
+  /** The outside-world ports; the local ones unless given. */
+  ports?: DialogPorts;
 }
 
-/** The Teams activity handler: resolves who is talking and answers them. */
+/**
+ * The Teams activity handler: every message runs the dialog stack (the main router, or the flow in
+ * progress); conversation and user state live in the database and are saved after each turn, so a
+ * conversation can continue on any instance.
+ */
 export class MciBot extends TeamsActivityHandler {
-  constructor(private readonly options: MciBotOptions) {
+  private readonly conversationState: ConversationState;
+  private readonly userState: UserState;
+  private readonly dialogs: DialogSet;
+  private readonly mainDialog: MainDialog;
+
+  constructor(options: MciBotOptions) {
     super();
+    const storage = options.storage ?? new PrismaStorage(options.db.prisma);
+    this.conversationState = new ConversationState(storage);
+    this.userState = new UserState(storage);
+    const deps = createDialogDeps({ db: options.db, clock: options.clock, logger: options.logger, localMode: options.localMode, ports: options.ports });
+    this.mainDialog = new MainDialog(deps, this.userState);
+    this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
+    this.dialogs.add(this.mainDialog);
+
     this.onMessage(async (context, next) => {
-      await this.handleMessage(context);
+      await this.runDialogs(context);
       await next();
     });
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       const joined = (context.activity.membersAdded ?? []).filter((member) => member.id !== botId);
-      if (joined.length > 0) await this.sendWelcome(context, await this.caller(context));
+      if (joined.length > 0) {
+        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await this.mainDialog.welcomeCard(context))));
+      }
       await next();
     });
   }
 
-  private async caller(context: TurnContext): Promise<Caller> {
-    return findCaller(this.options.db.prisma, callerObjectId(context.activity, this.options.localMode));
+  /** Runs the turn, then saves conversation and user state (only when the turn succeeded: a failed turn saves nothing). */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.conversationState.saveChanges(context, false);
+    await this.userState.saveChanges(context, false);
   }
 
-  private async handleMessage(context: TurnContext): Promise<void> {
-    const caller = await this.caller(context);
-    const verb = this.verbOf(context);
-    if (verb === 'help' || verb === '') {
-      await this.sendWelcome(context, caller);
-      return;
-    }
-    await context.sendActivity(`I don't know "${verb}" yet. Here is what I can do:`);
-    await this.sendWelcome(context, caller);
-  }
-
-  /** The command a message carries: a card's `data.action`, or the typed text. */
-  private verbOf(context: TurnContext): string {
-    const submission = CardSubmission.safeParse(context.activity.value);
-    if (submission.success) return submission.data.action.trim().toLowerCase();
-    return (context.activity.text ?? '').trim().toLowerCase();
-  }
-
-  private async sendWelcome(context: TurnContext, caller: Caller): Promise<void> {
-    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await this.welcomeFor(caller))));
-  }
-
-  private async welcomeFor(caller: Caller): Promise<AdaptiveCard> {
-    const buttons = [{ title: 'Help', action: 'help' }];
-    if (caller.kind === 'partnerUser') {
-      const hasRole = caller.roles.length > 0;
-      const greeting = hasRole
-        ? `Hello ${caller.displayName}. I bring Partner Center's Customers page for MCI engagements into Teams, and tell you when something happens to your claims.`
-        : `Hello ${caller.displayName}. You have no incentives role yet, so you cannot work with claims. ${await this.whoCanGrant(caller.partnerId)}`;
-      return welcomeCard({
-        greeting,
-        showIdentity: true,
-        partnerName: caller.partnerName,
-        roles: hasRole ? caller.roles.map((role) => ROLE_LABELS[role]).join(', ') : 'none',
-        commands: COMMANDS,
-        buttons,
-      });
-    }
-    if (caller.kind === 'seller') {
-      return welcomeCard({
-        greeting: `Hello ${caller.displayName}. As a Microsoft field seller you will hear from me when a partner's claim for a customer you cover is upgraded to co-sell.`,
-        showIdentity: false,
-        partnerName: '',
-        roles: '',
-        commands: COMMANDS,
-        buttons,
-      });
-    }
-    return welcomeCard({
-      greeting:
-        "I don't know you yet, so you cannot work with claims. Ask an Incentives admin of your organisation to give you the Incentives user or Incentives admin role.",
-      showIdentity: false,
-      partnerName: '',
-      roles: '',
-      commands: COMMANDS,
-      buttons,
-    });
-  }
-
-  private async whoCanGrant(partnerId: string): Promise<string> {
-    const admins = await partnerAdmins(this.options.db.prisma, partnerId);
-    if (admins.length === 0) return 'Ask an Incentives admin of your organisation to grant you a role.';
-    return `Ask an Incentives admin to grant you a role: ${admins.map((a) => `${a.displayName} (${a.email})`).join(', ')}.`;
+  private async runDialogs(context: TurnContext): Promise<void> {
+    const dialogContext = await this.dialogs.createContext(context);
+    const result = await dialogContext.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.mainDialog.id);
   }
 }

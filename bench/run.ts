@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchCustomersPage } from './customersPage';
+import { benchServerUrl } from './database';
+import { ROOT } from './processes';
+import { benchScheduler } from './scheduler';
+import { machineLine } from './stats';
+import { benchTurns } from './turns';
+
+/**
+ * `npm run bench`: every benchmark of issue 8, each bounded in time, printed and appended to
+ * bench/RESULTS.md with the machine it ran on. The PostgreSQL benchmarks use BENCH_DATABASE_URL
+ * (or TEST_DATABASE_URL); without either, the run restarts itself under scripts/with-postgres.sh,
+ * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=turns,customers,scheduler picks some.
+ */
+const RESULTS = path.join(ROOT, 'bench/RESULTS.md');
+const ALL = ['turns', 'customers', 'scheduler'] as const;
+type Bench = (typeof ALL)[number];
+
+function selected(): Set<Bench> {
+  const only = process.env.BENCH_ONLY;
+  if (!only) return new Set(ALL);
+  return new Set(ALL.filter((name) => only.split(',').map((part) => part.trim()).includes(name)));
+}
+
+/** A positive number from the environment (for quick, smaller runs), else the default. */
+function envNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function postgresAvailable(): boolean {
+  const found = spawnSync('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin/initdb'], { encoding: 'utf8' });
+  return found.status === 0 && found.stdout.trim() !== '';
+}
+
+async function main(): Promise<void> {
+  if (!benchServerUrl() && !process.env.BENCH_NO_POSTGRES && postgresAvailable()) {
+    // Port 55442 so that a test run's cluster on 55432 can run beside the benchmark.
+    const child = spawnSync(path.join(ROOT, 'scripts/with-postgres.sh'), [process.execPath, '--import', 'tsx', 'bench/run.ts'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, PGTEST_PORT: process.env.PGTEST_PORT ?? '55442' },
+    });
+    process.exit(child.status ?? 1);
+  }
+  const serverUrl = benchServerUrl();
+  const benches = selected();
+  const startedAt = Date.now();
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const sections: string[] = [
+    `## Run of ${new Date().toISOString()}`,
+    '',
+    `Machine: ${machineLine()}. PostgreSQL: ${serverUrl ? 'yes (a throw-away database per benchmark)' : 'not available, PostgreSQL benchmarks skipped'}.`,
+    '',
+  ];
+  log(sections[2] ?? '');
+  const run = async (name: Bench, work: () => Promise<string>) => {
+    if (!benches.has(name)) return;
+    log(`\n== ${name}`);
+    const began = Date.now();
+    try {
+      sections.push(await work());
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(message);
+      sections.push(`### ${name}: failed\n\n\`\`\`\n${message.slice(0, 2000)}\n\`\`\`\n`);
+    }
+    log(`   (${((Date.now() - began) / 1000).toFixed(0)} s)`);
+  };
+  const turnSeconds = envNumber('BENCH_TURN_SECONDS', 6);
+  await run('turns', () => benchTurns({ serverUrl, levels: [1, 10, 50], warmupMs: 1_500, durationMs: turnSeconds * 1000, maxTurns: 20_000, log }));
+  const needsPostgres = (name: string) => `### ${name}: skipped, no PostgreSQL (set BENCH_DATABASE_URL or install Debian's postgresql)\n`;
+  await run('customers', () => (serverUrl ? benchCustomersPage({ serverUrl, log, customers: envNumber('BENCH_CUSTOMERS', 100_000), claims: envNumber('BENCH_CLAIMS', 1_000_000) }) : Promise.resolve(needsPostgres('Customers page'))));
+  await run('scheduler', () => (serverUrl ? benchScheduler({ serverUrl, log, claims: envNumber('BENCH_SWEEP_CLAIMS', 100_000), maxSeconds: envNumber('BENCH_SWEEP_SECONDS', 60) }) : Promise.resolve(needsPostgres('Scheduler sweep'))));
+  sections.push(`Whole run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`, '', '');
+  const text = sections.join('\n');
+  if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench` (bench/run.ts); newest last. See README, "Benchmarks".\n\n');
+  appendFileSync(RESULTS, text);
+  log(`\nAppended to ${path.relative(ROOT, RESULTS)}.`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { Tx } from '../services/db';
+import { GraphEmailSender, LocalEmailSender, type EmailSender } from '../services/ports/email';
+import { CatalogEligibilitySource, type EligibilitySource } from '../services/ports/eligibilitySource';
+import { DirectoryTenantResolver, type TenantResolver } from '../services/ports/tenantResolver';
+import type { Config, GraphCredentialConfig } from './config';
+import type { Logger } from './logger';
+
+/** The ports to the outside world, each implementation chosen once, here, from the configuration. */
+export interface Ports {
+  email: EmailSender;
+  tenants: TenantResolver;
+  eligibility: EligibilitySource;
+}
+
+export function createPorts(config: Config, logger: Logger, prisma: Tx): Ports {
+  return {
+    email: createEmailSender(config, logger),
+    tenants: new DirectoryTenantResolver(prisma),
+    eligibility: new CatalogEligibilitySource(prisma),
+  };
+}
+
+function createEmailSender(config: Config, logger: Logger): EmailSender {
+  const email = config.email;
+  if (email.provider === 'local') {
+    return new LocalEmailSender({ dataDir: config.dataDir, log: logger.child({ port: 'email', provider: 'local' }), logLinks: config.localMode });
+  }
+  logger.info({ sender: email.sender, credential: email.credential.kind }, 'email is sent through Microsoft Graph');
+  return new GraphEmailSender({ sender: email.sender, baseUrl: email.baseUrl, credential: createCredential(email.credential) });
+}
+
+export function createCredential(credential: GraphCredentialConfig): TokenCredential {
+  switch (credential.kind) {
+    case 'client-secret':
+      return new ClientSecretCredential(credential.tenantId, credential.clientId, credential.clientSecret);
+    case 'client-certificate':
+      return new ClientCertificateCredential(credential.tenantId, credential.clientId, {
+        certificatePath: credential.certificatePath,
+        ...(credential.certificatePassword ? { certificatePassword: credential.certificatePassword } : {}),
+      });
+    case 'managed-identity':
+      return credential.clientId ? new ManagedIdentityCredential({ clientId: credential.clientId }) : new ManagedIdentityCredential();
+  }
+}

@@ -1,0 +1,108 @@
+import type { ClaimDetails } from '../services/claimDetails';
+import { formatDay } from '../services/claims/lifecycle';
+import { formatUsd } from '../services/payout';
+import template from './claimDetails.json';
+import { expandCard, type AdaptiveCard } from './render';
+
+export interface ClaimDetailsCardData {
+  claim: ClaimDetails;
+  /** Follow-up buttons (Action.Submit with `data.action`), e.g. back to the engagement's Customers page. */
+  buttons: { title: string; data: Record<string, string> }[];
+}
+
+interface Fact {
+  title: string;
+  value: string;
+}
+
+const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+});
+
+const STATUS_COLORS: Record<ClaimDetails['status'], 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent'> = {
+  ADDED: 'Accent',
+  CLAIMED: 'Accent',
+  CONSENT_REQUESTED: 'Accent',
+  CONSENT_GRANTED: 'Accent',
+  SUBMITTED: 'Accent',
+  REJECTED: 'Warning',
+  COMPLETED: 'Good',
+  REJECTED_FINAL: 'Attention',
+  EXPIRED: 'Attention',
+  CANCELED: 'Default',
+  DECLINED: 'Attention',
+};
+
+const REFERRAL_DEAL_TYPES = { PARTNER_LED: 'Partner-led', CO_SELL: 'Co-sell' } as const;
+
+function titleCase(value: string): string {
+  return value.charAt(0) + value.slice(1).toLowerCase();
+}
+
+function deadlineValue(deadline: ClaimDetails['deadlines'][number]): string {
+  const day = formatDay(deadline.at);
+  if (deadline.daysLeft === null) return day;
+  if (deadline.daysLeft <= 0) return `${day} (passed)`;
+  return `${day} (${deadline.daysLeft === 1 ? '1 day' : `${deadline.daysLeft} days`} left)`;
+}
+
+function claimFacts(claim: ClaimDetails): Fact[] {
+  const facts: Fact[] = [
+    { title: 'Customer', value: claim.customerName },
+    { title: 'Engagement', value: `${claim.engagementName} (${claim.payType === 'FIXED' ? 'fixed pay' : 'variable pay'})` },
+    { title: 'Location', value: `${claim.locationName} (${claim.locationId})` },
+    { title: 'Customer id used', value: `${claim.idTypeLabel}: ${claim.idValue}` },
+    { title: 'How', value: claim.origin === 'ADDED' ? 'Customer added' : 'Known customer claimed' },
+    { title: 'Customer contact', value: `${claim.customerContact.name} <${claim.customerContact.email}>` },
+    { title: 'Partner contact', value: `${claim.partnerContact.name} <${claim.partnerContact.email}>` },
+    { title: 'Estimated deal size', value: claim.estimatedDealSizeUsd === null ? 'Not given yet (set when consent is requested)' : formatUsd(claim.estimatedDealSizeUsd) },
+  ];
+  if (claim.payType === 'VARIABLE') {
+    facts.push({ title: 'Hours', value: claim.hours === null ? 'Not recorded' : String(claim.hours) });
+    facts.push({ title: 'Proposed payout', value: claim.proposedPayoutUsd === null ? 'Not recorded' : formatUsd(claim.proposedPayoutUsd) });
+  }
+  if (claim.tenantMismatchReason) facts.push({ title: 'Tenant mismatch reason', value: claim.tenantMismatchReason });
+  if (claim.reviewNote) facts.push({ title: 'Review note', value: claim.reviewNote });
+  if (claim.closeReason) facts.push({ title: 'Closed because', value: claim.closeReason });
+  return facts;
+}
+
+function referralFacts(claim: ClaimDetails): Fact[] {
+  const referral = claim.referral;
+  if (!referral) return [];
+  const facts: Fact[] = [
+    { title: 'Referral', value: referral.id },
+    { title: 'Deal type', value: REFERRAL_DEAL_TYPES[referral.dealType] },
+    { title: 'Status', value: `${titleCase(referral.status)} (${titleCase(referral.substatus)})` },
+    { title: 'Deal size', value: formatUsd(referral.dealSizeUsd) },
+    { title: 'Created', value: formatDay(referral.createdAt) },
+  ];
+  if (referral.upgradedAt) facts.push({ title: 'Upgraded to co-sell', value: formatDay(referral.upgradedAt) });
+  return facts;
+}
+
+/** A claim's details: who, what, where, status, deadlines with days left, payout, history and (Referrals admins) its referral. */
+export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
+  const { claim } = data;
+  return expandCard(template, {
+    claimId: claim.id,
+    friendlyName: claim.friendlyName,
+    statusLine: claim.closedAt ? `${claim.statusLabel} on ${formatDay(claim.closedAt)}` : claim.statusLabel,
+    statusColor: STATUS_COLORS[claim.status],
+    facts: claimFacts(claim),
+    deadlines: claim.deadlines.map((deadline) => ({
+      title: deadline.kind === 'consent' ? 'Consent by' : 'Submit by',
+      value: deadlineValue(deadline),
+    })),
+    showReferralSection: claim.referralsVisible,
+    referralFacts: referralFacts(claim),
+    history: claim.history.map((entry) => ({ title: TIME_FORMAT.format(entry.at), value: `${entry.what} (${entry.who})` })),
+    buttons: data.buttons,
+  });
+}

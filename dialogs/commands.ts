@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
+import { CONFIRM_ADD_CUSTOMER_ACTION } from './addCustomerDialog';
+import { CONFIRM_CLAIM_CUSTOMER_ACTION } from './claimCustomerDialog';
+
+/** The flows a card button or a command starts; each one is a dialog of its own. */
+export const FLOW_VERBS = ['addCustomer', 'claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim'] as const;
+export type FlowVerb = (typeof FLOW_VERBS)[number];
+
+/** What a flow is started with: ids a card button carries, or the one-line shortcut that was typed. */
+export interface FlowStart {
+  engagementId?: string;
+  customerId?: string;
+  claimId?: string;
+  /** The whole typed line of a shortcut such as `add contoso.com to Azure Migrate`. */
+  line?: string;
+}
+
+/** What one incoming message asks for. */
+export type Route =
+  | { kind: 'help' }
+  | { kind: 'cancel' }
+  | { kind: 'engagements' }
+  | { kind: 'customers'; query: string }
+  | { kind: 'showTab'; engagementId: string; tab: CustomersTab; cursor: string | null }
+  | { kind: 'status'; claimId: string }
+  | { kind: 'flow'; verb: FlowVerb; start: FlowStart }
+  | { kind: 'myClaims'; cursor: string | null }
+  | { kind: 'expiring'; cursor: string | null }
+  | { kind: 'badCard'; verb: string }
+  | { kind: 'unknown'; text: string };
+
+const id = z.string().trim().min(1).max(200);
+
+/** Card submissions, validated at the edge: `data.action` picks the schema. */
+const cardSchemas = {
+  help: z.object({}),
+  cancel: z.object({}),
+  engagements: z.object({}),
+  customers: z.object({ engagement: z.string().trim().max(200).default('') }),
+  showTab: z.object({ engagementId: id, tab: z.enum(CUSTOMERS_TABS).default('eligible'), cursor: z.string().trim().max(2000).optional() }),
+  viewClaim: z.object({ claimId: id }),
+  myClaims: z.object({ cursor: z.string().trim().max(2000).optional() }),
+  expiring: z.object({ cursor: z.string().trim().max(2000).optional() }),
+  addCustomer: z.object({ engagementId: id.optional() }),
+  claimCustomer: z.object({ customerId: id, engagementId: id.optional() }),
+  sendConsent: z.object({ claimId: id }),
+  resendConsent: z.object({ claimId: id }),
+  submitClaim: z.object({ claimId: id }),
+  /** The review card's confirm, clicked again after its flow ended: the flow itself reads the card and refuses a duplicate. */
+  [CONFIRM_ADD_CUSTOMER_ACTION]: z.object({}),
+  [CONFIRM_CLAIM_CUSTOMER_ACTION]: z.object({}),
+} as const;
+
+type CardVerb = keyof typeof cardSchemas;
+
+const cardEnvelope = z.object({ action: z.string().trim().min(1).max(100) });
+
+function isCardVerb(verb: string): verb is CardVerb {
+  return Object.hasOwn(cardSchemas, verb);
+}
+
+function routeCard(verb: CardVerb, value: unknown): Route {
+  const bad: Route = { kind: 'badCard', verb };
+  switch (verb) {
+    case 'help':
+    case 'cancel':
+    case 'engagements':
+      return { kind: verb };
+    case 'myClaims':
+    case 'expiring': {
+      const parsed = cardSchemas[verb].safeParse(value);
+      return parsed.success ? { kind: verb, cursor: parsed.data.cursor ?? null } : bad;
+    }
+    case 'customers': {
+      const parsed = cardSchemas.customers.safeParse(value);
+      return parsed.success ? { kind: 'customers', query: parsed.data.engagement } : bad;
+    }
+    case 'showTab': {
+      const parsed = cardSchemas.showTab.safeParse(value);
+      return parsed.success
+        ? { kind: 'showTab', engagementId: parsed.data.engagementId, tab: parsed.data.tab, cursor: parsed.data.cursor ?? null }
+        : bad;
+    }
+    case 'viewClaim': {
+      const parsed = cardSchemas.viewClaim.safeParse(value);
+      return parsed.success ? { kind: 'status', claimId: parsed.data.claimId } : bad;
+    }
+    case 'addCustomer': {
+      const parsed = cardSchemas.addCustomer.safeParse(value);
+      return parsed.success ? { kind: 'flow', verb, start: parsed.data.engagementId ? { engagementId: parsed.data.engagementId } : {} } : bad;
+    }
+    case 'claimCustomer': {
+      const parsed = cardSchemas.claimCustomer.safeParse(value);
+      if (!parsed.success) return bad;
+      const { customerId, engagementId } = parsed.data;
+      return { kind: 'flow', verb, start: engagementId ? { customerId, engagementId } : { customerId } };
+    }
+    case CONFIRM_ADD_CUSTOMER_ACTION:
+      return { kind: 'flow', verb: 'addCustomer', start: {} };
+    case CONFIRM_CLAIM_CUSTOMER_ACTION:
+      return { kind: 'flow', verb: 'claimCustomer', start: {} };
+    case 'sendConsent':
+    case 'resendConsent':
+    case 'submitClaim': {
+      const parsed = cardSchemas[verb].safeParse(value);
+      return parsed.success ? { kind: 'flow', verb, start: { claimId: parsed.data.claimId } } : bad;
+    }
+  }
+}
+
+const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray, line: string) => Route }[] = [
+  { pattern: /^(help|\?)$/i, route: () => ({ kind: 'help' }) },
+  { pattern: /^(cancel|quit|stop|exit)$/i, route: () => ({ kind: 'cancel' }) },
+  { pattern: /^engagements?$/i, route: () => ({ kind: 'engagements' }) },
+  { pattern: /^customers?(?:\s+(?:page\s+)?(?:for\s+|of\s+)?(.+))?$/i, route: (m) => ({ kind: 'customers', query: (m[1] ?? '').trim() }) },
+  { pattern: /^(?:status|view|claim\s+status)(?:\s+(.+))?$/i, route: (m) => ({ kind: 'status', claimId: (m[1] ?? '').trim() }) },
+  { pattern: /^add\s+customer$/i, route: () => ({ kind: 'flow', verb: 'addCustomer', start: {} }) },
+  { pattern: /^claim\s+customer$/i, route: () => ({ kind: 'flow', verb: 'claimCustomer', start: {} }) },
+  { pattern: /^add\s+\S.*\s+to\s+\S.*$/i, route: (_m, line) => ({ kind: 'flow', verb: 'addCustomer', start: { line } }) },
+  { pattern: /^claim\s+\S.*\s+for\s+\S.*$/i, route: (_m, line) => ({ kind: 'flow', verb: 'claimCustomer', start: { line } }) },
+  { pattern: /^my\s+claims$/i, route: () => ({ kind: 'myClaims', cursor: null }) },
+  { pattern: /^(?:expiring|expiring\s+soon|what\s+expires(?:\s+this\s+week)?\??)$/i, route: () => ({ kind: 'expiring', cursor: null }) },
+];
+
+/**
+ * Reads what a message asks for: a card button's `data.action` (validated by its schema) or a
+ * typed command, case-insensitive. Anything else is unknown.
+ */
+export function routeMessage(text: string | undefined, value: unknown): Route {
+  const envelope = cardEnvelope.safeParse(value);
+  if (envelope.success) {
+    const verb = envelope.data.action;
+    return isCardVerb(verb) ? routeCard(verb, value) : { kind: 'badCard', verb };
+  }
+  const line = (text ?? '').replace(/\s+/g, ' ').trim();
+  if (line === '') return { kind: 'help' };
+  for (const command of TEXT_COMMANDS) {
+    const match = command.pattern.exec(line);
+    if (match) return command.route(match, line);
+  }
+  return { kind: 'unknown', text: line };
+}

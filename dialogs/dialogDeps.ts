@@ -1,0 +1,22 @@
+import type { Logger } from '../bot/logger';
+import type { Clock } from '../services/clock';
+import type { Database } from '../services/db';
+import { localEligibilityPorts, type EligibilityPorts } from '../services/eligibility';
+
+/** The outside-world ports the conversations reach through services (tenant resolver, eligibility source). */
+export type DialogPorts = EligibilityPorts;
+
+/** What every dialog is constructed with: `new SomeDialog(deps)`. Dialogs pass these on to services. */
+export interface DialogDeps {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  /** True without a MicrosoftAppId (Emulator, tests): see the README's local mode. */
+  localMode: boolean;
+  ports: DialogPorts;
+}
+
+/** Dialog dependencies with the local ports (directory and eligibility catalog tables) unless others are given. */
+export function createDialogDeps(options: Omit<DialogDeps, 'ports'> & { ports?: DialogPorts }): DialogDeps {
+  return { ...options, ports: options.ports ?? localEligibilityPorts(options.db.prisma) };
+}

@@ -1,0 +1,90 @@
+import type { AdaptiveCard } from '../cards/render';
+import { welcomeCard } from '../cards/welcome';
+import type { Database } from '../services/db';
+import { canWorkWithClaims, partnerAdmins, ROLE_LABELS, type Caller } from '../services/directory';
+import { canViewClaims } from '../services/claimDetails';
+import type { FlowVerb } from './commands';
+
+export interface CommandHelp {
+  command: string;
+  description: string;
+}
+
+/**
+ * The commands that work now, for the welcome card. A flow is listed only when its dialog is
+ * registered, so the card never offers something the bot cannot do.
+ */
+export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
+  const commands: CommandHelp[] = [
+    { command: 'help', description: 'Show this card: what I can do and who you are signed in as. Inside a flow: explain the current step.' },
+    { command: 'engagements', description: 'The engagements you can work on, with their rules and a button to each Customers page.' },
+    {
+      command: 'customers <engagement>',
+      description: 'The Customers page of an engagement (Eligible, Ineligible, Complete), for example "customers azure migrate".',
+    },
+  ];
+  if (flows.has('addCustomer')) {
+    commands.push({ command: 'add customer', description: 'Add a customer new to you to one or more engagements; or in one line: "add contoso.com to azure migrate".' });
+  }
+  if (flows.has('claimCustomer')) {
+    commands.push({ command: 'claim customer', description: 'Claim a customer known to you for an engagement; or in one line: "claim Contoso for copilot".' });
+  }
+  if (flows.has('sendConsent')) commands.push({ command: 'send consent', description: 'Send the customer consent email from a claim on the Eligible tab.' });
+  if (flows.has('submitClaim')) commands.push({ command: 'submit claim', description: 'Submit a consented claim from the Eligible tab.' });
+  commands.push(
+    { command: 'my claims', description: 'The claims you created, newest first, with the deadline running on each.' },
+    { command: 'expiring', description: "Your organisation's open claims whose consent or submission deadline falls within a week." },
+    { command: 'status <claim id>', description: 'The details of one of your claims: status, deadlines, history, for example "status CLM-…".' },
+    { command: 'cancel', description: 'Leave what you are doing; nothing is saved.' },
+  );
+  return commands;
+}
+
+/** What a caller without access is told, naming who can grant it. */
+export async function noAccessMessage(db: Database, caller: Caller): Promise<string> {
+  if (caller.kind === 'seller') {
+    return 'This is for partner staff with an incentives role. As a Microsoft field seller you will hear from me when a partner’s claim for a customer you cover is upgraded to co-sell.';
+  }
+  if (caller.kind === 'unknown') {
+    return "I don't know you yet, so you cannot work with claims. Ask an Incentives admin of your organisation to give you the Incentives user or Incentives admin role.";
+  }
+  const has = caller.roles.length > 0 ? `Your roles (${caller.roles.map((role) => ROLE_LABELS[role]).join(', ')}) do not include Incentives user or Incentives admin, which this needs.` : 'You have no incentives role yet, so you cannot work with claims.';
+  return `${has} ${await whoCanGrant(db, caller.partnerId)}`;
+}
+
+async function whoCanGrant(db: Database, partnerId: string): Promise<string> {
+  const admins = await partnerAdmins(db.prisma, partnerId);
+  if (admins.length === 0) return 'Ask an Incentives admin of your organisation to grant you a role.';
+  return `Ask an Incentives admin to grant you a role: ${admins.map((admin) => `${admin.displayName} (${admin.email})`).join(', ')}.`;
+}
+
+/** The welcome card for a caller: who they are, their partner and roles, and the commands that work. */
+export async function welcomeFor(db: Database, caller: Caller, flows: ReadonlySet<FlowVerb>): Promise<AdaptiveCard> {
+  const buttons = [{ title: 'Help', action: 'help' }];
+  if (caller.kind === 'partnerUser') {
+    const canWork = canWorkWithClaims(caller);
+    const greeting = canWork
+      ? `Hello ${caller.displayName}. I bring Partner Center's Customers page for MCI engagements into Teams, and tell you when something happens to your claims.`
+      : `Hello ${caller.displayName}. ${await noAccessMessage(db, caller)}`;
+    return welcomeCard({
+      greeting,
+      showIdentity: true,
+      partnerName: caller.partnerName,
+      roles: caller.roles.length > 0 ? caller.roles.map((role) => ROLE_LABELS[role]).join(', ') : 'none',
+      commands: canWork
+        ? availableCommands(flows)
+        : availableCommands(new Set()).filter((c) => c.command === 'help' || (canViewClaims(caller.roles) && c.command === 'status <claim id>')),
+      buttons: canWork
+        ? [...buttons, { title: 'Engagements', action: 'engagements' }, { title: 'My claims', action: 'myClaims' }, { title: 'Expiring', action: 'expiring' }]
+        : buttons,
+    });
+  }
+  return welcomeCard({
+    greeting: `${caller.kind === 'seller' ? `Hello ${caller.displayName}. ` : ''}${await noAccessMessage(db, caller)}`,
+    showIdentity: false,
+    partnerName: '',
+    roles: '',
+    commands: availableCommands(new Set()).filter((c) => c.command === 'help'),
+    buttons,
+  });
+}

@@ -1,0 +1,334 @@
+import { CardFactory, MessageFactory, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
+import { ComponentDialog, WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { claimDetailsCard } from '../cards/claimDetails';
+import { claimListCard } from '../cards/claimList';
+import { customersPageCard, type CustomersTab, type CustomersTabPage } from '../cards/customersPage';
+import { engagementsCard } from '../cards/engagements';
+import type { AdaptiveCard } from '../cards/render';
+import { callerObjectId } from '../bot/identity';
+import { canViewClaims, claimDetails, normaliseClaimId } from '../services/claimDetails';
+import { EXPIRING_WITHIN_DAYS, expiringClaims, myClaims } from '../services/claimQueries';
+import { completeTab, eligibleTab, ineligibleTab, type CustomerAction } from '../services/customersPage';
+import { canWorkWithClaims, findCaller, type Caller } from '../services/directory';
+import { matchEngagement, partnerEngagements, type EngagementSummary } from '../services/engagements';
+import { isNotAllowed } from '../services/errors';
+import { AddCustomerDialog, type AddCustomerOptions } from './addCustomerDialog';
+import { ClaimCustomerDialog, type ClaimCustomerOptions } from './claimCustomerDialog';
+import { routeMessage, type FlowStart, type FlowVerb, type Route } from './commands';
+import type { DialogDeps } from './dialogDeps';
+import { noAccessMessage, welcomeFor } from './helpCard';
+import { parseShortcut, resolveAddShortcut, resolveClaimShortcut } from './shortcuts';
+
+export const MAIN_DIALOG_ID = 'mainDialog';
+const ROUTER_WATERFALL = 'mainDialog.router';
+
+export type PartnerCaller = Extract<Caller, { kind: 'partnerUser' }>;
+
+/** The options to begin a flow with, or a message saying why it cannot start. */
+export type FlowOptions<T extends object = object> = { ok: true; options: T } | { ok: false; message: string };
+
+/** How a flow dialog is started: its id, and its options from the caller and what the message named. */
+export interface FlowRegistration {
+  dialogId: string;
+  start(caller: PartnerCaller, start: FlowStart): Promise<FlowOptions>;
+}
+
+export interface MainDialogOptions {
+  /** Rows per Customers page tab; the service's default unless given. */
+  pageSize?: number;
+}
+
+/** What the bot remembers about a user between conversations. */
+export interface UserPreferences {
+  /** The engagement whose Customers page the user opened last: `customers` alone reopens it. */
+  lastEngagementId?: string;
+}
+
+const NOT_AVAILABLE: Record<FlowVerb, string> = {
+  addCustomer: 'Adding a customer',
+  claimCustomer: 'Claiming a customer',
+  sendConsent: 'Sending the customer consent email',
+  resendConsent: 'Re-sending the customer consent email',
+  submitClaim: 'Submitting a claim',
+};
+
+/** The row actions of the Customers page that are not flows: always available. */
+const PAGE_ACTIONS: readonly CustomerAction[] = ['viewClaim'];
+
+/**
+ * The router every message goes through when no flow is running: text commands of the contract
+ * and card actions (`data.action`), answered at once or by starting a flow dialog. Unknown input
+ * gets the help card. Rules live in services; this only decides which one to ask.
+ */
+export class MainDialog extends ComponentDialog {
+  private readonly preferences: StatePropertyAccessor<UserPreferences>;
+  private readonly flows = new Map<FlowVerb, FlowRegistration>();
+
+  constructor(
+    private readonly deps: DialogDeps,
+    userState: UserState,
+    private readonly options: MainDialogOptions = {},
+  ) {
+    super(MAIN_DIALOG_ID);
+    this.preferences = userState.createProperty<UserPreferences>('preferences');
+    this.addDialog(new WaterfallDialog(ROUTER_WATERFALL, [this.routeStep.bind(this), this.flowEndedStep.bind(this)]));
+    this.initialDialogId = ROUTER_WATERFALL;
+    this.register('addCustomer', new AddCustomerDialog(deps), (caller, start) => this.addCustomerOptions(caller, start));
+    this.register('claimCustomer', new ClaimCustomerDialog(deps), (caller, start) => this.claimCustomerOptions(caller, start));
+  }
+
+  private register(verb: FlowVerb, dialog: Dialog, start: FlowRegistration['start']): void {
+    this.addDialog(dialog);
+    this.flows.set(verb, { dialogId: dialog.id, start });
+  }
+
+  /** Add customer from a card button (engagement), `add customer`, or the shortcut `add <id> to <engagement>`. */
+  private async addCustomerOptions(caller: PartnerCaller, start: FlowStart): Promise<FlowOptions<AddCustomerOptions>> {
+    const shortcut = start.line ? parseShortcut(start.line) : null;
+    if (shortcut?.kind === 'add') return resolveAddShortcut(this.deps.db, caller, shortcut);
+    return { ok: true, options: start.engagementId ? { caller, engagementId: start.engagementId } : { caller } };
+  }
+
+  /** Claim customer from the Eligible tab (customer and engagement), `claim customer`, or `claim <customer> for <engagement>`. */
+  private async claimCustomerOptions(caller: PartnerCaller, start: FlowStart): Promise<FlowOptions<ClaimCustomerOptions>> {
+    const shortcut = start.line ? parseShortcut(start.line) : null;
+    if (shortcut?.kind === 'claim') return resolveClaimShortcut(this.deps.db, caller, shortcut);
+    const options: ClaimCustomerOptions = { caller };
+    if (start.customerId) options.customerId = start.customerId;
+    if (start.engagementId) options.engagementId = start.engagementId;
+    return { ok: true, options };
+  }
+
+  /** The flows that can be started now (their dialogs are registered). */
+  get availableFlows(): ReadonlySet<FlowVerb> {
+    return new Set(this.flows.keys());
+  }
+
+  /** The welcome card for whoever sent this activity (also used when the bot joins a conversation). */
+  async welcomeCard(context: TurnContext): Promise<AdaptiveCard> {
+    return welcomeFor(this.deps.db, await this.callerOf(context), this.availableFlows);
+  }
+
+  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { context } = step;
+    const route = routeMessage(context.activity.text, context.activity.value);
+    const caller = await this.callerOf(context);
+    try {
+      return await this.answer(step, route, caller);
+    } catch (error) {
+      if (!isNotAllowed(error)) throw error;
+      await context.sendActivity(error.message);
+      return step.endDialog();
+    }
+  }
+
+  private async flowEndedStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog(step.result);
+  }
+
+  private async answer(step: WaterfallStepContext, route: Route, caller: Caller): Promise<DialogTurnResult> {
+    const { context } = step;
+    switch (route.kind) {
+      case 'help':
+        await this.sendCard(context, await welcomeFor(this.deps.db, caller, this.availableFlows));
+        return step.endDialog();
+      case 'cancel':
+        await context.sendActivity('There is nothing to cancel: you are not in the middle of anything. Type **help** to see what I can do.');
+        return step.endDialog();
+      case 'unknown':
+        await context.sendActivity(`I don't know "${route.text}". Here is what I can do:`);
+        await this.sendCard(context, await welcomeFor(this.deps.db, caller, this.availableFlows));
+        return step.endDialog();
+      case 'badCard':
+        await context.sendActivity(
+          `That button ("${route.verb}") is out of date or not one of mine, so nothing was done. Type **help** to see what I can do.`,
+        );
+        return step.endDialog();
+      case 'status':
+        await this.showClaim(context, caller, route.claimId);
+        return step.endDialog();
+      default:
+        break;
+    }
+    if (caller.kind !== 'partnerUser' || !canWorkWithClaims(caller)) {
+      await context.sendActivity(await noAccessMessage(this.deps.db, caller));
+      return step.endDialog();
+    }
+    switch (route.kind) {
+      case 'engagements':
+        await this.showEngagements(context, caller);
+        return step.endDialog();
+      case 'customers':
+        await this.openCustomersPage(context, caller, route.query);
+        return step.endDialog();
+      case 'showTab':
+        await this.showTab(context, caller, route.engagementId, route.tab, route.cursor);
+        return step.endDialog();
+      case 'myClaims':
+        await this.showMyClaims(context, caller, route.cursor);
+        return step.endDialog();
+      case 'expiring':
+        await this.showExpiring(context, caller, route.cursor);
+        return step.endDialog();
+      case 'flow':
+        return this.startFlow(step, caller, route.verb, route.start);
+    }
+  }
+
+  private async startFlow(step: WaterfallStepContext, caller: PartnerCaller, verb: FlowVerb, start: FlowStart): Promise<DialogTurnResult> {
+    const flow = this.flows.get(verb);
+    if (!flow) {
+      await step.context.sendActivity(`${NOT_AVAILABLE[verb]} is not available here yet, so nothing was changed. Type **help** to see what I can do now.`);
+      return step.endDialog();
+    }
+    const started = await flow.start(caller, start);
+    if (!started.ok) {
+      await step.context.sendActivity(started.message);
+      return step.endDialog();
+    }
+    return step.beginDialog(flow.dialogId, started.options);
+  }
+
+  private async showEngagements(context: TurnContext, caller: PartnerCaller): Promise<void> {
+    const engagements = await partnerEngagements(this.deps.db, caller.partnerId);
+    await this.sendCard(
+      context,
+      engagementsCard({
+        title: 'Engagements you can work on',
+        intro: `The MCI engagements ${caller.partnerName}'s MCI-enrolled locations are enrolled for. Open an engagement's Customers page to see and act on its customers.`,
+        engagements,
+      }),
+    );
+  }
+
+  private async openCustomersPage(context: TurnContext, caller: PartnerCaller, query: string): Promise<void> {
+    const engagements = await partnerEngagements(this.deps.db, caller.partnerId);
+    if (query === '') {
+      const last = (await this.preferences.get(context, {})).lastEngagementId;
+      const remembered = engagements.find((engagement) => engagement.id === last);
+      if (remembered) {
+        await this.showTab(context, caller, remembered.id, 'eligible', null);
+        return;
+      }
+      await this.sendChoice(context, 'Which engagement?', 'Choose an engagement, or type **customers** and its name, for example "customers azure migrate".', engagements);
+      return;
+    }
+    const match = matchEngagement(engagements, query);
+    if (match.kind === 'one') {
+      await this.showTab(context, caller, match.engagement.id, 'eligible', null);
+      return;
+    }
+    if (match.kind === 'ambiguous') {
+      await this.sendChoice(context, 'Which engagement do you mean?', `"${query}" matches ${match.candidates.length} engagements. Choose one:`, match.candidates);
+      return;
+    }
+    await this.sendChoice(context, 'Engagements you can work on', `No engagement you can work on matches "${query}". These are the ones you can:`, engagements);
+  }
+
+  private async showTab(context: TurnContext, caller: PartnerCaller, engagementId: string, tab: CustomersTab, cursor: string | null): Promise<void> {
+    const engagements = await partnerEngagements(this.deps.db, caller.partnerId);
+    const engagement = engagements.find((candidate) => candidate.id === engagementId);
+    if (!engagement) {
+      await context.sendActivity('That engagement is not one your organisation can work on (or it has closed), so there is no Customers page to show. Type **engagements** to see yours.');
+      return;
+    }
+    const request = { partnerId: caller.partnerId, engagementId, cursor, pageSize: this.options.pageSize };
+    const { db, clock } = this.deps;
+    const current: CustomersTabPage =
+      tab === 'eligible'
+        ? { tab, page: await eligibleTab(db, clock, request) }
+        : tab === 'ineligible'
+          ? { tab, page: await ineligibleTab(db, clock, request) }
+          : { tab, page: await completeTab(db, clock, request) };
+    const availableActions = new Set<CustomerAction>([...PAGE_ACTIONS, ...[...this.flows.keys()].filter(isCustomerAction)]);
+    await this.sendCard(
+      context,
+      customersPageCard({
+        engagement,
+        current,
+        availableActions,
+        canAddCustomer: this.flows.has('addCustomer'),
+        continued: cursor !== null,
+        now: clock.now(),
+      }),
+    );
+    await this.preferences.set(context, { lastEngagementId: engagement.id });
+  }
+
+  private async showMyClaims(context: TurnContext, caller: PartnerCaller, cursor: string | null): Promise<void> {
+    const page = await myClaims(this.deps.db, this.deps.clock, { partnerId: caller.partnerId, userId: caller.userId, cursor });
+    await this.sendCard(
+      context,
+      claimListCard({
+        title: 'My claims',
+        intro: cursor ? 'The claims you created, newest first (continued).' : 'The claims you created, newest first.',
+        emptyText: 'You have not created any claims yet. Open an engagement\'s Customers page to add or claim a customer.',
+        page,
+        listAction: 'myClaims',
+      }),
+    );
+  }
+
+  private async showExpiring(context: TurnContext, caller: PartnerCaller, cursor: string | null): Promise<void> {
+    const page = await expiringClaims(this.deps.db, this.deps.clock, { partnerId: caller.partnerId, cursor });
+    await this.sendCard(
+      context,
+      claimListCard({
+        title: 'Expiring soon',
+        intro: `${caller.partnerName}'s open claims whose consent or submission deadline falls within the next ${EXPIRING_WITHIN_DAYS} days, soonest first. A claim not acted on by its deadline expires and is lost.`,
+        emptyText: `No open claim of ${caller.partnerName} has a deadline in the next ${EXPIRING_WITHIN_DAYS} days.`,
+        page,
+        listAction: 'expiring',
+      }),
+    );
+  }
+
+  private async showClaim(context: TurnContext, caller: Caller, rawClaimId: string): Promise<void> {
+    if (caller.kind !== 'partnerUser' || !canViewClaims(caller.roles)) {
+      await context.sendActivity(await noAccessMessage(this.deps.db, caller));
+      return;
+    }
+    if (rawClaimId === '') {
+      await context.sendActivity('Which claim? Type **status** and the claim id, for example "status CLM-…". The ids are on the Customers page.');
+      return;
+    }
+    const claim = await claimDetails(this.deps.db, this.deps.clock, { partnerId: caller.partnerId, roles: caller.roles }, rawClaimId);
+    if (!claim) {
+      await context.sendActivity(`Claim ${normaliseClaimId(rawClaimId)} was not found among ${caller.partnerName}'s claims. Check the id on the Customers page.`);
+      return;
+    }
+    const buttons = canWorkWithClaims(caller)
+      ? [{ title: 'Customers page', data: { action: 'showTab', engagementId: claim.engagementId, tab: 'eligible' } }]
+      : [];
+    await this.sendCard(context, claimDetailsCard({ claim, buttons }));
+  }
+
+  private async sendChoice(context: TurnContext, title: string, intro: string, engagements: readonly EngagementSummary[]): Promise<void> {
+    await this.sendCard(context, engagementsCard({ title, intro, engagements }));
+  }
+
+  private async sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  }
+
+  /** Who sent this activity, resolved once per turn from their Entra object id. */
+  private async callerOf(context: TurnContext): Promise<Caller> {
+    const cached: unknown = context.turnState.get(CALLER_KEY);
+    if (isCaller(cached)) return cached;
+    const caller = await findCaller(this.deps.db.prisma, callerObjectId(context.activity, this.deps.localMode));
+    context.turnState.set(CALLER_KEY, caller);
+    return caller;
+  }
+}
+
+const CALLER_KEY = Symbol('mci.caller');
+
+function isCaller(value: unknown): value is Caller {
+  return typeof value === 'object' && value !== null && 'kind' in value;
+}
+
+const CUSTOMER_ACTIONS: readonly string[] = ['claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim', 'viewClaim'];
+
+function isCustomerAction(verb: FlowVerb): verb is Extract<FlowVerb, CustomerAction> {
+  return CUSTOMER_ACTIONS.includes(verb);
+}

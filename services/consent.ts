@@ -1,0 +1,513 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { decideTransition, formatDay } from './claims/lifecycle';
+import { applyTransitionInTx } from './claims/transitions';
+import type { Clock } from './clock';
+import type { Claim, ConsentResponse, Database, Tx } from './db';
+import { canWorkWithClaims, type Caller } from './directory';
+import { NotAllowedError, isNotAllowed } from './errors';
+import { escapeHtml } from './html';
+import type { OutboxDraft } from './outbox';
+import { parseOrRefuse, toCreator } from './submission';
+
+/**
+ * The customer's consent (rule 5): the partner sends the consent email, may re-send it as a
+ * reminder, and the customer accepts or declines on the consent page. Every step goes through the
+ * claim state machine, so it is audited and its messages are queued in the same transaction.
+ *
+ * The consent token is 256 random bits, base64url. The database keeps only its HMAC-SHA256 under
+ * CONSENT_TOKEN_SECRET, so a database leak alone does not reveal a working link.
+ */
+
+export interface ConsentSettings {
+  /** CONSENT_TOKEN_SECRET: keys the stored token hash and the page's form tokens. */
+  tokenSecret: string;
+  /** PUBLIC_BASE_URL without a trailing slash: the consent link is `${publicBaseUrl}/consent/${token}`. */
+  publicBaseUrl: string;
+}
+
+export const CONSENT_EVENTS = {
+  requested: 'consent.requested',
+  reminder: 'consent.reminder',
+  accepted: 'consent.accepted',
+  declined: 'consent.declined',
+} as const;
+
+/** How long a partner waits between two re-sends of the consent email. */
+export const RESEND_INTERVAL_MS = 24 * 60 * 60 * 1000;
+
+/** The largest deal size the database column holds (a 32-bit integer). */
+export const MAX_DEAL_SIZE_USD = 2_000_000_000;
+
+const TOKEN_BYTES = 32;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export function newConsentToken(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+/** Whether a string can be a consent token at all; anything else is refused before any lookup. */
+export function isWellFormedToken(token: string): boolean {
+  return TOKEN_SHAPE.test(token);
+}
+
+/** What ConsentRequest.tokenHash holds for a token. */
+export function hashConsentToken(secret: string, token: string): string {
+  return createHmac('sha256', secret).update(`consent-token:${token}`).digest('hex');
+}
+
+export function consentLink(settings: ConsentSettings, token: string): string {
+  return `${settings.publicBaseUrl}/consent/${token}`;
+}
+
+const contactSchema = z.object({
+  name: z.string().trim().min(1, 'a contact name is required').max(200, 'keep a contact name to 200 characters'),
+  email: z.string().trim().toLowerCase().pipe(z.email({ error: 'a valid contact email address is required' })),
+  phone: z
+    .string()
+    .trim()
+    .max(50, 'keep a phone number to 50 characters')
+    .nullish()
+    .transform((phone) => (phone ? phone : null)),
+});
+
+const dealSize = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/, 'the estimated deal size must be a whole number of US dollars').transform(Number)], {
+    error: 'the estimated deal size must be a whole number of US dollars',
+  })
+  .pipe(
+    z
+      .number()
+      .int('the estimated deal size must be a whole number of US dollars')
+      .positive('the estimated deal size must be more than 0 US dollars')
+      .max(MAX_DEAL_SIZE_USD, `the estimated deal size cannot exceed ${MAX_DEAL_SIZE_USD.toLocaleString('en-US')} US dollars`),
+  );
+
+export const RequestConsentInputSchema = z.object({
+  claimId: z.string().trim().min(1, 'the claim id is missing'),
+  customerContact: contactSchema.optional(),
+  partnerContact: contactSchema.optional(),
+  estimatedDealSizeUsd: dealSize,
+  disclaimerAccepted: z.literal(true, { error: 'the disclaimer must be accepted' }),
+});
+
+export type RequestConsentInput = z.input<typeof RequestConsentInputSchema>;
+
+export const ResendConsentInputSchema = z.object({
+  claimId: z.string().trim().min(1, 'the claim id is missing'),
+  customerContact: contactSchema.optional(),
+  partnerContact: contactSchema.optional(),
+});
+
+export type ResendConsentInput = z.input<typeof ResendConsentInputSchema>;
+
+/** A re-send inside the 24-hour limit; `nextAllowedAt` is when the partner may re-send again. */
+export class ResendTooSoonError extends NotAllowedError {
+  constructor(readonly nextAllowedAt: Date) {
+    super(`The consent email can be re-sent once every 24 hours. You can re-send it again from ${formatInstant(nextAllowedAt)}.`);
+    this.name = 'ResendTooSoonError';
+  }
+}
+
+/**
+ * Sends the consent email for an ADDED or CLAIMED claim of the caller's partner: records the
+ * contacts, the estimated deal size (fixed from now on) and the accepted disclaimer, moves the claim
+ * to CONSENT_REQUESTED, stores the token's hash with the consent deadline as its expiry, and queues
+ * the email, all in one transaction. Refusals throw NotAllowedError and change nothing.
+ */
+export async function requestConsent(
+  db: Database,
+  clock: Clock,
+  settings: ConsentSettings,
+  caller: Caller,
+  input: RequestConsentInput,
+): Promise<Claim> {
+  const partner = requireClaimWorker(caller);
+  const request = parseOrRefuse(RequestConsentInputSchema, input, 'The consent email was not sent');
+  return db.prisma.$transaction(async (tx) => {
+    const claim = await tx.claim.findFirst({ where: { id: request.claimId, partnerId: partner.partnerId } });
+    if (!claim) throw new NotAllowedError(`Claim ${request.claimId} was not found.`);
+    if (claim.estimatedDealSizeUsd !== null && claim.consentRequestedAt !== null && claim.estimatedDealSizeUsd !== request.estimatedDealSizeUsd) {
+      throw new NotAllowedError('The estimated deal size is set when the consent email is first sent and cannot be changed afterwards.');
+    }
+    const now = clock.now();
+    const token = newConsentToken();
+    const updated = await applyTransitionInTx(tx, clock, {
+      claimId: claim.id,
+      partnerId: partner.partnerId,
+      event: 'SEND_CONSENT',
+      actor: { kind: 'USER', id: partner.userId },
+      changes: { ...contactChanges(request), estimatedDealSizeUsd: request.estimatedDealSizeUsd, disclaimerAcceptedAt: now },
+      outbox: async (sent, inner) => [await consentEmailDraft(inner, settings, sent, token, 1)],
+    });
+    await tx.consentRequest.create({
+      data: {
+        claimId: claim.id,
+        tokenHash: hashConsentToken(settings.tokenSecret, token),
+        expiresAt: updated.consentDeadline,
+        firstSentAt: now,
+        lastSentAt: now,
+        sendCount: 1,
+      },
+    });
+    return updated;
+  });
+}
+
+/**
+ * Re-sends the consent email as a reminder, at most once per 24 hours per claim, with the same link.
+ *
+ * Same link: the token is taken back from the claim's latest consent email in the outbox (the only
+ * place it exists in clear) and checked against the stored hash. When that email is gone, or the
+ * claim's consent request predates this product (seeded data), a new token is issued and the old
+ * link stops working, so the customer always receives a link that works.
+ */
+export async function resendConsent(
+  db: Database,
+  clock: Clock,
+  settings: ConsentSettings,
+  caller: Caller,
+  input: ResendConsentInput,
+): Promise<Claim> {
+  const partner = requireClaimWorker(caller);
+  const request = parseOrRefuse(ResendConsentInputSchema, input, 'The consent email was not re-sent');
+  return db.prisma.$transaction(async (tx) => {
+    const claim = await tx.claim.findFirst({ where: { id: request.claimId, partnerId: partner.partnerId }, include: { consent: true } });
+    if (!claim) throw new NotAllowedError(`Claim ${request.claimId} was not found.`);
+    const now = clock.now();
+    const decision = decideTransition(claim, 'RESEND_CONSENT', now);
+    if (!decision.ok) throw new NotAllowedError(decision.reason);
+    const consent = claim.consent;
+    if (!consent) throw new NotAllowedError('This claim has no consent request to re-send. Send the consent email first.');
+    const nextAllowedAt = new Date(consent.lastSentAt.getTime() + RESEND_INTERVAL_MS);
+    if (now.getTime() < nextAllowedAt.getTime()) throw new ResendTooSoonError(nextAllowedAt);
+    const token = (await sentToken(tx, settings, claim.id, consent.tokenHash)) ?? newConsentToken();
+    const sendNumber = consent.sendCount + 1;
+    const updated = await applyTransitionInTx(tx, clock, {
+      claimId: claim.id,
+      partnerId: partner.partnerId,
+      event: 'RESEND_CONSENT',
+      actor: { kind: 'USER', id: partner.userId },
+      changes: contactChanges(request),
+      outbox: async (sent, inner) => [await consentEmailDraft(inner, settings, sent, token, sendNumber)],
+    });
+    // Conditional on lastSentAt, so that of two racing re-sends only one counts.
+    const { count } = await tx.consentRequest.updateMany({
+      where: { claimId: claim.id, lastSentAt: consent.lastSentAt, response: null },
+      data: { lastSentAt: now, sendCount: sendNumber, tokenHash: hashConsentToken(settings.tokenSecret, token) },
+    });
+    if (count !== 1) throw new NotAllowedError('The consent email was re-sent by someone else at the same time, so nothing was saved.');
+    return updated;
+  });
+}
+
+/** Why a consent token cannot be answered. */
+export type ConsentProblem = 'malformed' | 'unknown' | 'answered' | 'expired' | 'closed';
+
+export type ConsentRefusal = {
+  ok: false;
+  problem: ConsentProblem;
+  /** For the customer. */
+  message: string;
+  /** For `answered`: what was answered and when. */
+  answered?: { response: ConsentResponse; at: Date };
+};
+
+/** What the consent page shows the customer. */
+export interface ConsentPageView {
+  claimId: string;
+  partnerName: string;
+  engagementName: string;
+  consentTerms: string;
+  customerName: string;
+  customerContactName: string;
+  partnerContactName: string;
+  partnerContactEmail: string;
+  deadline: Date;
+}
+
+export type ConsentPageResult = { ok: true; view: ConsentPageView } | ConsentRefusal;
+
+export type ConsentAnswer = 'ACCEPTED' | 'DECLINED';
+
+export type ConsentAnswerResult = { ok: true; response: ConsentResponse; claim: Claim; view: ConsentPageView } | ConsentRefusal;
+
+/** What the consent page shows for a token, or why the token cannot be answered. Reads only. */
+export async function consentPageView(db: Database, clock: Clock, settings: ConsentSettings, token: string): Promise<ConsentPageResult> {
+  return db.prisma.$transaction(async (tx) => {
+    const found = await openRequest(tx, clock, settings, token);
+    return found.ok ? { ok: true, view: found.view } : found;
+  });
+}
+
+/**
+ * The customer's answer. Refuses a malformed, unknown, answered or expired token, or a claim that
+ * is no longer waiting for consent, with a typed problem and no change. Otherwise records the
+ * answer once (a conditional update: of two racing answers one wins, the other is `answered`),
+ * moves the claim through ACCEPT_CONSENT or DECLINE_CONSENT as the customer, and queues the
+ * partner's Teams message, in one transaction.
+ */
+export async function answerConsent(
+  db: Database,
+  clock: Clock,
+  settings: ConsentSettings,
+  input: { token: string; answer: ConsentAnswer },
+): Promise<ConsentAnswerResult> {
+  try {
+    return await db.prisma.$transaction(async (tx): Promise<ConsentAnswerResult> => {
+      const found = await openRequest(tx, clock, settings, input.token);
+      if (!found.ok) return found;
+      const now = clock.now();
+      const { count } = await tx.consentRequest.updateMany({
+        where: { claimId: found.claim.id, response: null },
+        data: { response: input.answer, respondedAt: now },
+      });
+      if (count !== 1) return answeredRefusal(null);
+      const accepted = input.answer === 'ACCEPTED';
+      const claim = await applyTransitionInTx(tx, clock, {
+        claimId: found.claim.id,
+        partnerId: null,
+        event: accepted ? 'ACCEPT_CONSENT' : 'DECLINE_CONSENT',
+        actor: { kind: 'CUSTOMER', id: found.claim.customerContactEmail },
+        changes: accepted ? {} : { closeReason: 'The customer declined consent.' },
+        outbox: async (updated, inner) => [
+          await toCreator(inner, updated, accepted ? CONSENT_EVENTS.accepted : CONSENT_EVENTS.declined, {
+            customerName: found.view.customerName,
+            engagementName: found.view.engagementName,
+            text: accepted
+              ? `${found.view.customerName} accepted consent for ${updated.friendlyName} (${updated.id}). Submit the claim by ${formatDay(updated.submissionDeadline ?? now)}.`
+              : `${found.view.customerName} declined consent for ${updated.friendlyName} (${updated.id}). The claim is closed.`,
+          }),
+        ],
+      });
+      return { ok: true, response: input.answer, claim, view: found.view };
+    });
+  } catch (error) {
+    // The claim changed between reading and writing (expired by the scheduler, canceled, answered): nothing was saved.
+    if (isNotAllowed(error)) return { ok: false, problem: 'closed', message: 'This consent request can no longer be answered.' };
+    throw error;
+  }
+}
+
+type OpenRequest = { ok: true; claim: Claim; view: ConsentPageView } | ConsentRefusal;
+
+async function openRequest(tx: Tx, clock: Clock, settings: ConsentSettings, token: string): Promise<OpenRequest> {
+  if (!isWellFormedToken(token)) {
+    return { ok: false, problem: 'malformed', message: 'This consent link is incomplete or damaged. Open the link from the email again, or ask the partner to re-send it.' };
+  }
+  const request = await tx.consentRequest.findUnique({
+    where: { tokenHash: hashConsentToken(settings.tokenSecret, token) },
+    include: { claim: { include: { partner: true, engagement: true, customer: true } } },
+  });
+  if (!request) {
+    return { ok: false, problem: 'unknown', message: 'This consent link is not valid. It may have been replaced by a newer email; use the link from the latest email, or ask the partner to re-send it.' };
+  }
+  if (request.response && request.respondedAt) return answeredRefusal({ response: request.response, at: request.respondedAt });
+  const { claim } = request;
+  const now = clock.now();
+  if (now.getTime() >= request.expiresAt.getTime() || claim.status === 'EXPIRED') {
+    return { ok: false, problem: 'expired', message: `This consent request expired on ${formatDay(request.expiresAt)}. Ask the partner if you still want to take part.` };
+  }
+  if (claim.status !== 'CONSENT_REQUESTED') {
+    return { ok: false, problem: 'closed', message: 'This consent request is no longer open, so it cannot be answered.' };
+  }
+  return {
+    ok: true,
+    claim,
+    view: {
+      claimId: claim.id,
+      partnerName: claim.partner.name,
+      engagementName: claim.engagement.name,
+      consentTerms: claim.engagement.consentTerms,
+      customerName: claim.customer.name,
+      customerContactName: claim.customerContactName,
+      partnerContactName: claim.partnerContactName,
+      partnerContactEmail: claim.partnerContactEmail,
+      deadline: request.expiresAt,
+    },
+  };
+}
+
+function answeredRefusal(answered: { response: ConsentResponse; at: Date } | null): ConsentRefusal {
+  const what = answered ? ` You ${answered.response === 'ACCEPTED' ? 'accepted' : 'declined'} it on ${formatDay(answered.at)}.` : '';
+  return { ok: false, problem: 'answered', message: `This consent request has already been answered.${what} Nothing was changed.`, ...(answered ? { answered } : {}) };
+}
+
+function requireClaimWorker(caller: Caller): { partnerId: string; userId: string } {
+  if (caller.kind !== 'partnerUser' || !canWorkWithClaims(caller)) {
+    throw new NotAllowedError('Only Incentives users and Incentives admins can send consent emails. Ask an Incentives admin of your organisation for a role.');
+  }
+  return { partnerId: caller.partnerId, userId: caller.userId };
+}
+
+type Contact = z.output<typeof contactSchema>;
+
+function contactChanges(request: { customerContact?: Contact; partnerContact?: Contact }) {
+  return {
+    ...(request.customerContact
+      ? {
+          customerContactName: request.customerContact.name,
+          customerContactEmail: request.customerContact.email,
+          customerContactPhone: request.customerContact.phone,
+        }
+      : {}),
+    ...(request.partnerContact
+      ? {
+          partnerContactName: request.partnerContact.name,
+          partnerContactEmail: request.partnerContact.email,
+          partnerContactPhone: request.partnerContact.phone,
+        }
+      : {}),
+  };
+}
+
+/** The payload of a consent email in the outbox: the rendered message, ready for the email port. */
+export const ConsentEmailPayloadSchema = z.object({
+  kind: z.enum([CONSENT_EVENTS.requested, CONSENT_EVENTS.reminder]),
+  claimId: z.string(),
+  to: z.string(),
+  toName: z.string(),
+  replyTo: z.string(),
+  replyToName: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string(),
+  actionUrl: z.string(),
+});
+
+export type ConsentEmailPayload = z.infer<typeof ConsentEmailPayloadSchema>;
+
+/**
+ * The consent email as an outbox row. The payload carries the link with the token in clear: the
+ * delivery (possibly a later retry, on another instance) must be able to send it, and the database
+ * keeps only the token's hash. Outbox rows are read by the delivery and by re-send only; the token
+ * is never logged except by the local email sender, which exists to show it.
+ */
+async function consentEmailDraft(tx: Tx, settings: ConsentSettings, claim: Claim, token: string, sendNumber: number): Promise<OutboxDraft> {
+  const details = await tx.claim.findUniqueOrThrow({
+    where: { id: claim.id },
+    select: { partner: { select: { name: true } }, engagement: { select: { name: true, consentTerms: true } }, customer: { select: { name: true } } },
+  });
+  const reminder = sendNumber > 1;
+  const event = reminder ? CONSENT_EVENTS.reminder : CONSENT_EVENTS.requested;
+  const message = renderConsentEmail({
+    reminder,
+    partnerName: details.partner.name,
+    engagementName: details.engagement.name,
+    consentTerms: details.engagement.consentTerms,
+    customerName: details.customer.name,
+    customerContactName: claim.customerContactName,
+    partnerContactName: claim.partnerContactName,
+    partnerContactEmail: claim.partnerContactEmail,
+    deadline: claim.consentDeadline,
+    link: consentLink(settings, token),
+  });
+  const payload: ConsentEmailPayload = {
+    kind: event,
+    claimId: claim.id,
+    to: claim.customerContactEmail,
+    toName: claim.customerContactName,
+    replyTo: claim.partnerContactEmail,
+    replyToName: claim.partnerContactName,
+    ...message,
+  };
+  return {
+    channel: 'EMAIL',
+    event,
+    dedupeKey: `claim:${claim.id}:${event}:send${sendNumber}`,
+    recipient: claim.customerContactEmail,
+    claimId: claim.id,
+    partnerId: claim.partnerId,
+    payload,
+  };
+}
+
+/** The token in the claim's latest consent email, if it still matches the stored hash. */
+async function sentToken(tx: Tx, settings: ConsentSettings, claimId: string, tokenHash: string): Promise<string | null> {
+  const rows = await tx.outboxMessage.findMany({
+    where: { claimId, channel: 'EMAIL', event: { in: [CONSENT_EVENTS.requested, CONSENT_EVENTS.reminder] } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { payload: true },
+  });
+  for (const row of rows) {
+    const payload = ConsentEmailPayloadSchema.safeParse(row.payload);
+    if (!payload.success) continue;
+    const token = payload.data.actionUrl.split('/consent/')[1] ?? '';
+    if (isWellFormedToken(token) && sameHash(hashConsentToken(settings.tokenSecret, token), tokenHash)) return token;
+  }
+  return null;
+}
+
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export interface ConsentEmailContent {
+  reminder: boolean;
+  partnerName: string;
+  engagementName: string;
+  consentTerms: string;
+  customerName: string;
+  customerContactName: string;
+  partnerContactName: string;
+  partnerContactEmail: string;
+  deadline: Date;
+  link: string;
+}
+
+/** The consent email: who asks, for which engagement, what the customer agrees to, and the link to answer. */
+export function renderConsentEmail(c: ConsentEmailContent): { subject: string; text: string; html: string; actionUrl: string } {
+  const subject = `${c.reminder ? 'Reminder: ' : ''}${c.partnerName} asks for your consent: ${c.engagementName}`;
+  const intro = `${c.partnerName} would like to deliver the Microsoft Commerce Incentives engagement "${c.engagementName}" for ${c.customerName} and asks for your consent.`;
+  const deadline = `Please answer by ${formatDay(c.deadline)}. After that date the request expires.`;
+  const contact = `Questions? Contact ${c.partnerContactName} at ${c.partnerContactEmail}.`;
+  const text = [
+    `Dear ${c.customerContactName},`,
+    '',
+    ...(c.reminder ? ['This is a reminder: we have not received your answer yet.', ''] : []),
+    intro,
+    '',
+    'What you agree to:',
+    c.consentTerms,
+    '',
+    `Accept or decline here: ${c.link}`,
+    '',
+    deadline,
+    contact,
+    '',
+    'If you did not expect this email, you can ignore it; nothing happens without your answer.',
+  ].join('\n');
+  const html = [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8"><title>' + escapeHtml(subject) + '</title></head>',
+    '<body style="font-family: Segoe UI, Arial, sans-serif; color: #1b1b1b; line-height: 1.5;">',
+    `<p>Dear ${escapeHtml(c.customerContactName)},</p>`,
+    c.reminder ? '<p><strong>This is a reminder:</strong> we have not received your answer yet.</p>' : '',
+    `<p>${escapeHtml(intro)}</p>`,
+    '<h2 style="font-size: 1.1em;">What you agree to</h2>',
+    `<p>${escapeHtml(c.consentTerms)}</p>`,
+    `<p><a href="${escapeHtml(c.link)}" style="color: #0b5cad;">Accept or decline the engagement</a></p>`,
+    `<p>${escapeHtml(deadline)}<br>${escapeHtml(contact)}</p>`,
+    '<p style="color: #4a4a4a;">If you did not expect this email, you can ignore it; nothing happens without your answer.</p>',
+    '</body></html>',
+  ]
+    .filter((line) => line.length > 0)
+    .join('\n');
+  return { subject, text, html, actionUrl: c.link };
+}
+
+const INSTANT_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+});
+
+function formatInstant(instant: Date): string {
+  return INSTANT_FORMAT.format(instant);
+}

@@ -1,0 +1,82 @@
+import type { Activity } from 'botbuilder';
+import type { Dialog } from 'botbuilder-dialogs';
+import { DialogTestClient } from 'botbuilder-testing';
+import pino from 'pino';
+import { createDialogDeps, type DialogDeps } from '../../dialogs/dialogDeps';
+import type { Clock } from '../../services/clock';
+import type { Database } from '../../services/db';
+import { findCaller, type Caller } from '../../services/directory';
+import { adaptiveCardErrors } from './cardSchema';
+
+/** One bot reply: its text, and its Adaptive Card (checked against the 1.5 schema as it arrives). */
+export interface Reply {
+  text: string;
+  card: Record<string, unknown> | undefined;
+}
+
+export function dialogDeps(db: Database, clock: Clock): DialogDeps {
+  return createDialogDeps({ db, clock, logger: pino({ level: 'silent' }), localMode: true });
+}
+
+export async function callerFor(db: Database, aadObjectId: string): Promise<Caller> {
+  return findCaller(db.prisma, aadObjectId);
+}
+
+/** A user turn: typed text, or a card submission (`data.action` plus the card's inputs). */
+export type Turn = string | { value: Record<string, unknown> };
+
+/** Drives a dialog turn by turn, collecting every reply of each turn. */
+export class DialogDriver {
+  readonly client: DialogTestClient;
+  turns = 0;
+
+  constructor(dialog: Dialog, options: unknown) {
+    this.client = new DialogTestClient('msteams', dialog, options);
+  }
+
+  async send(turn: Turn): Promise<Reply[]> {
+    this.turns += 1;
+    const activity: Partial<Activity> = typeof turn === 'string' ? { type: 'message', text: turn } : { type: 'message', value: turn.value };
+    const replies: Reply[] = [];
+    let next = (await this.client.sendActivity(activity)) as Partial<Activity> | undefined;
+    while (next) {
+      const card = next.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content as Record<string, unknown> | undefined;
+      if (card) {
+        const errors = adaptiveCardErrors(card);
+        if (errors.length > 0) throw new Error(`invalid card: ${JSON.stringify(errors.slice(0, 3))}`);
+      }
+      replies.push({ text: next.text ?? '', card });
+      next = this.client.getNextReply();
+    }
+    return replies;
+  }
+}
+
+/** All the text of some replies, cards included, for assertions. */
+export function allText(replies: readonly Reply[]): string {
+  return replies.map((r) => `${r.text} ${r.card ? JSON.stringify(r.card) : ''}`).join('\n');
+}
+
+/** The last card among the replies. */
+export function lastCard(replies: readonly Reply[]): Record<string, unknown> {
+  const card = [...replies].reverse().find((r) => r.card)?.card;
+  if (!card) throw new Error(`no card in replies: ${allText(replies)}`);
+  return card;
+}
+
+/** The `data` of the card's Action.Submit (also inside Action.ShowCard) whose data matches. */
+export function submitData(card: Record<string, unknown>, predicate: (data: Record<string, unknown>) => boolean): Record<string, unknown> {
+  const found: Record<string, unknown>[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (record.type === 'Action.Submit' && record.data && typeof record.data === 'object') found.push(record.data as Record<string, unknown>);
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(card);
+  const data = found.find(predicate);
+  if (!data) throw new Error(`no matching Action.Submit in ${JSON.stringify(card)}`);
+  return data;
+}
