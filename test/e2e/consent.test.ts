@@ -7,6 +7,7 @@ import { loadConfig } from '../../bot/config';
 import { issueFormToken } from '../../bot/consentRoutes';
 import { DEMO } from '../../prisma/demoData';
 import { CONSENT_EVENTS, requestConsent, type ConsentSettings } from '../../services/consent';
+import { completeTab, eligibleTab, ineligibleTab } from '../../services/customersPage';
 import { findCaller } from '../../services/directory';
 import { readEml } from '../support/eml';
 import { createDemoDatabase } from '../support/testDatabase';
@@ -123,8 +124,16 @@ describe('the consent email and page through the real server in local mode', () 
     expect(await snapshot(claimId)).toEqual(settled);
   });
 
-  it('records a decline: the claim is DECLINED and the partner is told', async () => {
+  it('records a decline: the claim is DECLINED, the partner is told, and the newly added customer leaves the page', async () => {
     const claimId = DEMO.claims.prosewareInnovateAdded;
+    const { engagementId, customerId, origin } = await app.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } });
+    expect(origin).toBe('ADDED');
+    const onPage = async () => {
+      const page = { partnerId: DEMO.partnerA, engagementId, pageSize: 50 };
+      const tabs = [await eligibleTab(app.db, app.clock, page), await ineligibleTab(app.db, app.clock, page), await completeTab(app.db, app.clock, page)];
+      return tabs.some((tab) => tab.rows.some((row) => row.customerId === customerId));
+    };
+    expect(await onPage()).toBe(true);
     const { linkPath } = await sendConsentAndOpenEmail(claimId, DEMO.users.userA);
     const { csrf } = await openPage(linkPath);
     const declined = await answer(linkPath, { answer: 'decline', csrf });
@@ -135,6 +144,7 @@ describe('the consent email and page through the real server in local mode', () 
       event: CONSENT_EVENTS.declined,
       recipient: DEMO.users.userA,
     });
+    expect(await onPage()).toBe(false);
   });
 
   it('answers garbage and unknown tokens with a clear page', async () => {

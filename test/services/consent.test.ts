@@ -212,6 +212,23 @@ describe('resendConsent', () => {
     expect((await consentPageView(db, clock, SETTINGS, newToken)).ok).toBe(true);
   });
 
+  it('counts one of two racing re-sends, and refuses another partner', async () => {
+    const claimId = await claim();
+    await sendAndGetToken(claimId);
+    clock.advanceDays(1);
+    await expect(resendConsent(db, clock, SETTINGS, caller('UB-USER'), { claimId })).rejects.toThrow(`Claim ${claimId} was not found.`);
+    const results = await Promise.allSettled([
+      resendConsent(db, clock, SETTINGS, caller('UA-USER'), { claimId }),
+      resendConsent(db, clock, SETTINGS, caller('UA-USER'), { claimId }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refusals: unknown[] = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toBeInstanceOf(NotAllowedError);
+    expect(await db.prisma.consentRequest.findUniqueOrThrow({ where: { claimId } })).toMatchObject({ sendCount: 2 });
+    expect((await emails(claimId)).map((e) => e.row.event)).toEqual([CONSENT_EVENTS.requested, CONSENT_EVENTS.reminder]);
+  });
+
   it('refuses a claim whose consent email was never sent', async () => {
     const claimId = await claim();
     await expect(resendConsent(db, clock, SETTINGS, caller('UA-USER'), { claimId })).rejects.toThrow('cannot be re-sent');
