@@ -14,7 +14,8 @@ import { benchTurns } from './turns';
  * (or TEST_DATABASE_URL); without either, the run restarts itself under scripts/with-postgres.sh,
  * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=turns,customers,scheduler picks some.
  */
-const RESULTS = path.join(ROOT, 'bench/RESULTS.md');
+/** BENCH_RESULTS names another file, for trial runs that should not land in the record. */
+const RESULTS = path.resolve(ROOT, process.env.BENCH_RESULTS ?? 'bench/RESULTS.md');
 const ALL = ['turns', 'customers', 'scheduler'] as const;
 type Bench = (typeof ALL)[number];
 
