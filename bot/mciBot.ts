@@ -9,9 +9,12 @@ import {
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { Clock } from '../services/clock';
+import type { ConsentSettings } from '../services/consent';
 import type { Database } from '../services/db';
 import { createDialogDeps, type DialogPorts } from '../dialogs/dialogDeps';
 import { MainDialog } from '../dialogs/mainDialog';
+import { ConversationReferenceStore } from './conversationReferences';
+import { ConversationStateStore, isStateConflict, STATE_CONFLICT_MESSAGE } from './conversationStateStore';
 import type { Logger } from './logger';
 import { PrismaStorage } from './prismaStorage';
 
@@ -20,6 +23,8 @@ export interface MciBotOptions {
   clock: Clock;
   localMode: boolean;
   logger: Logger;
+  /** Where consent links point and the key of their tokens. */
+  consent: ConsentSettings;
   /** Where conversation and user state live; the database (PrismaStorage) unless given. */
   storage?: Storage;
   /** The outside-world ports; the local ones unless given. */
@@ -36,13 +41,20 @@ export class MciBot extends TeamsActivityHandler {
   private readonly userState: UserState;
   private readonly dialogs: DialogSet;
   private readonly mainDialog: MainDialog;
+  private readonly references: ConversationReferenceStore;
+  private readonly logger: Logger;
 
   constructor(options: MciBotOptions) {
     super();
+    this.logger = options.logger;
     const storage = options.storage ?? new PrismaStorage(options.db.prisma);
-    this.conversationState = new ConversationState(storage);
+    // Dialog state is written only if nobody saved the conversation since this turn read it: two
+    // instances answering the same conversation at once must not silently lose a step. A lost
+    // user preference (the last engagement opened) is harmless, so user state keeps last-write-wins.
+    this.conversationState = new ConversationState(options.storage ?? new ConversationStateStore(options.db.prisma));
     this.userState = new UserState(storage);
-    const deps = createDialogDeps({ db: options.db, clock: options.clock, logger: options.logger, localMode: options.localMode, ports: options.ports });
+    this.references = new ConversationReferenceStore(options.db, options.logger);
+    const deps = createDialogDeps({ db: options.db, clock: options.clock, logger: options.logger, localMode: options.localMode, ports: options.ports, consent: options.consent });
     this.mainDialog = new MainDialog(deps, this.userState);
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
     this.dialogs.add(this.mainDialog);
@@ -61,10 +73,19 @@ export class MciBot extends TeamsActivityHandler {
     });
   }
 
-  /** Runs the turn, then saves conversation and user state (only when the turn succeeded: a failed turn saves nothing). */
+  /** Stores the conversation reference (for proactive messages), runs the turn, then saves conversation and user state (only when the turn succeeded: a failed turn saves nothing). */
   override async run(context: TurnContext): Promise<void> {
+    await this.references.record(context);
     await super.run(context);
-    await this.conversationState.saveChanges(context, false);
+    try {
+      await this.conversationState.saveChanges(context, false);
+    } catch (error) {
+      if (!isStateConflict(error)) throw error;
+      // The turn's replies and service calls have happened; repeating it would repeat them, so the
+      // user is told to look again rather than the turn being retried.
+      this.logger.warn({ conversationId: context.activity.conversation?.id }, 'conversation state was saved by another turn first');
+      await context.sendActivity(STATE_CONFLICT_MESSAGE);
+    }
     await this.userState.saveChanges(context, false);
   }
 
