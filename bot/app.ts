@@ -12,6 +12,8 @@ import type { Logger } from './logger';
 import { registerConsentRoutes } from './consentRoutes';
 import { registerDevRoutes } from './devRoutes';
 import { MciBot } from './mciBot';
+import { TeamsNotifier } from './notifier';
+import { createProactiveAdapter } from './proactiveAdapter';
 import { createPorts } from './ports';
 import { startScheduler } from './scheduler';
 import { createHttpServer, InFlight } from './server';
@@ -67,17 +69,21 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   }
 
   const adapter = createAdapter(config, logger);
-  const bot = new MciBot({ db, clock, localMode: config.localMode, logger });
+  const consent = { tokenSecret: config.consentTokenSecret, publicBaseUrl: config.publicBaseUrl };
+  const bot = new MciBot({ db, clock, localMode: config.localMode, logger, consent });
   const inFlight = new InFlight();
   const server = createHttpServer({ adapter, bot, db, logger }, inFlight);
   const ports = createPorts(config, logger, db.prisma);
-  registerConsentRoutes(server, { db, clock, logger, settings: { tokenSecret: config.consentTokenSecret, publicBaseUrl: config.publicBaseUrl } });
+  registerConsentRoutes(server, { db, clock, logger, settings: consent });
   const scheduler = startScheduler({
     db,
     clock,
     logger,
     intervalMs: config.schedulerIntervalMs,
-    delivery: options.delivery ?? { EMAIL: emailChannelHandler(ports.email) },
+    delivery: options.delivery ?? {
+      EMAIL: emailChannelHandler(ports.email),
+      TEAMS: new TeamsNotifier({ db, adapter: createProactiveAdapter(config), appId: config.microsoftApp.appId, logger }),
+    },
   });
   if (testClock) {
     registerDevRoutes(server, { localMode: config.localMode, clock: testClock, scheduler, review: new LocalReviewPort(db, clock), db, logger });

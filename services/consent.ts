@@ -8,6 +8,7 @@ import { canWorkWithClaims, type Caller } from './directory';
 import { NotAllowedError, isNotAllowed } from './errors';
 import { escapeHtml } from './html';
 import type { OutboxDraft } from './outbox';
+import { createReferralInTx, upgradeReferralInTx } from './referrals';
 import { parseOrRefuse, toCreator } from './submission';
 
 /**
@@ -150,6 +151,7 @@ export async function requestConsent(
         sendCount: 1,
       },
     });
+    await createReferralInTx(tx, clock, updated.id);
     return updated;
   });
 }
@@ -280,6 +282,7 @@ export async function answerConsent(
           }),
         ],
       });
+      if (accepted) await upgradeReferralInTx(tx, clock, claim.id);
       return { ok: true, response: input.answer, claim, view: found.view };
     });
   } catch (error) {

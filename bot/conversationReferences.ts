@@ -1,0 +1,109 @@
+import { TurnContext, type Activity } from 'botbuilder';
+import { z } from 'zod';
+import type { ConversationKind, Database, Prisma } from '../services/db';
+import type { Logger } from './logger';
+
+/**
+ * Where the bot can reach people proactively: one row per conversation (personal chat, team channel
+ * or group chat), upserted by conversation id from every incoming activity (install, message, card
+ * action), so the stored reference always carries the latest serviceUrl. A personal conversation is
+ * keyed to the user's AAD object id, which is what the outbox names as a Teams recipient.
+ *
+ * Removal (`installationUpdate` remove, or the bot leaving the conversation's members) marks the
+ * row inactive; the notifier does the same when Teams answers 403/404 for it.
+ */
+
+export const REMOVED_REASON = 'The bot was uninstalled or removed from this conversation';
+
+/** What the notifier needs from a stored reference; checked when read back from the database. */
+export const StoredReferenceSchema = z.looseObject({
+  serviceUrl: z.string().min(1),
+  channelId: z.string().min(1),
+  conversation: z.looseObject({
+    id: z.string().min(1),
+    name: z.string().default(''),
+    isGroup: z.boolean().default(false),
+    conversationType: z.string().default('personal'),
+  }),
+  bot: z.looseObject({ id: z.string(), name: z.string().default('') }).optional(),
+  user: z.looseObject({ id: z.string(), name: z.string().default('') }).optional(),
+});
+
+export type StoredReference = z.output<typeof StoredReferenceSchema>;
+
+const teamsActivitySchema = z.looseObject({
+  conversation: z.looseObject({ id: z.string().min(1), conversationType: z.string().optional(), tenantId: z.string().optional() }),
+  from: z.looseObject({ aadObjectId: z.string().optional() }).optional(),
+  channelData: z.looseObject({ tenant: z.looseObject({ id: z.string() }).optional() }).nullish(),
+});
+
+/** The kind of a conversation by Teams' `conversationType`; the Emulator sends none, which is a personal chat. */
+export function conversationKind(conversationType: string | undefined): ConversationKind {
+  if (conversationType === 'channel') return 'CHANNEL';
+  if (conversationType === 'groupChat') return 'GROUP_CHAT';
+  return 'PERSONAL';
+}
+
+/** Whether the activity says the bot was removed from its conversation. */
+export function isRemoval(activity: Partial<Activity>): boolean {
+  if (activity.type === 'installationUpdate') return (activity.action ?? '').startsWith('remove');
+  if (activity.type === 'conversationUpdate') {
+    const botId = activity.recipient?.id;
+    return botId !== undefined && (activity.membersRemoved ?? []).some((member) => member.id === botId);
+  }
+  return false;
+}
+
+export class ConversationReferenceStore {
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Records or refreshes the turn's conversation, or deactivates it on removal. Never fails the turn. */
+  async record(context: TurnContext): Promise<void> {
+    try {
+      await this.recordActivity(context.activity);
+    } catch (error) {
+      this.logger.warn({ err: error, conversationId: context.activity.conversation?.id }, 'could not store the conversation reference');
+    }
+  }
+
+  async recordActivity(activity: Activity): Promise<void> {
+    const parsed = teamsActivitySchema.safeParse(activity);
+    if (!parsed.success || !activity.serviceUrl) return;
+    const conversationId = parsed.data.conversation.id;
+    if (isRemoval(activity)) {
+      await this.deactivate(conversationId, REMOVED_REASON);
+      return;
+    }
+    const kind = conversationKind(parsed.data.conversation.conversationType);
+    const aadObjectId = kind === 'PERSONAL' ? (parsed.data.from?.aadObjectId ?? null) : null;
+    const tenantId = parsed.data.conversation.tenantId ?? parsed.data.channelData?.tenant?.id ?? null;
+    const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as Prisma.InputJsonValue;
+    const fields = { kind, aadObjectId, tenantId, serviceUrl: activity.serviceUrl, reference, active: true, inactiveReason: null };
+    await this.db.prisma.conversationReference.upsert({
+      where: { conversationId },
+      create: { conversationId, ...fields },
+      update: fields,
+    });
+  }
+
+  async deactivate(conversationId: string, reason: string): Promise<void> {
+    await this.db.prisma.conversationReference.updateMany({ where: { conversationId }, data: { active: false, inactiveReason: reason } });
+  }
+
+  /** The user's most recently refreshed active personal conversation, if any. */
+  async personalConversation(aadObjectId: string): Promise<{ conversationId: string; tenantId: string | null; reference: StoredReference } | null> {
+    const rows = await this.db.prisma.conversationReference.findMany({
+      where: { aadObjectId, kind: 'PERSONAL', active: true },
+      orderBy: [{ updatedAt: 'desc' }, { conversationId: 'asc' }],
+      take: 5,
+    });
+    for (const row of rows) {
+      const reference = StoredReferenceSchema.safeParse(row.reference);
+      if (reference.success) return { conversationId: row.conversationId, tenantId: row.tenantId, reference: reference.data };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,210 @@
+import { CardFactory, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { notificationCard, type NotificationCardData } from '../cards/notification';
+import type { Database } from '../services/db';
+import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../services/outboxDelivery';
+import { ConversationReferenceStore } from './conversationReferences';
+import type { Logger } from './logger';
+import { TeamsRateLimiter } from './teamsRateLimiter';
+
+/**
+ * The outbox's TEAMS channel: a proactive Adaptive Card in the recipient's personal chat with the
+ * bot, sent with `continueConversationAsync` (the app id in production, '' in local mode, where the
+ * reply goes to the stored reference's serviceUrl without a token).
+ *
+ * Outcomes, as the outbox delivery expects them:
+ * - no active personal conversation with the recipient → permanent ("no conversation with this user");
+ * - 403 (BotNotInConversationRoster, MessageWritesBlocked, BotDisabledByAdmin, …) or 404 → the
+ *   reference is marked inactive and the failure is permanent, naming the reason;
+ * - 429 → retryable after Retry-After; 408, 412, 502, 504 and other 5xx, and network errors → retryable;
+ *   other 4xx → permanent. The Bot Framework client itself retries 429 and 5xx a few times in-process
+ *   before the error reaches here;
+ * - the rate limiter has no slot soon enough → retryable after the limiter's wait, nothing sent.
+ */
+
+/** What `continueConversationAsync` needs; CloudAdapter has it. */
+export interface ProactiveAdapter {
+  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
+export interface TeamsNotifierOptions {
+  db: Database;
+  adapter: ProactiveAdapter;
+  /** MicrosoftAppId; '' in local mode. */
+  appId: string;
+  logger: Logger;
+  /** Shared by every send of this instance; a new one with share 1 unless given. */
+  limiter?: TeamsRateLimiter;
+  /** The longest the notifier waits in-process for a rate-limit slot before handing the row back to the outbox. */
+  maxLimiterWaitMs?: number;
+  /** Tests replace it. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const NO_CONVERSATION = 'Undeliverable: no conversation with this user (the bot is not installed in their Teams, or was removed)';
+
+const TEAMS_REFUSALS = ['BotNotInConversationRoster', 'MessageWritesBlocked', 'BotDisabledByAdmin', 'ConversationBlockedByUser'] as const;
+
+/** The payload fields a notification uses; events put what they know, `text` always. */
+const NotificationPayloadSchema = z.looseObject({
+  kind: z.string().optional(),
+  text: z.string().optional(),
+  claimId: z.string().optional(),
+  friendlyName: z.string().optional(),
+  customerName: z.string().optional(),
+  engagementName: z.string().optional(),
+  partnerName: z.string().optional(),
+});
+
+type NotificationPayload = z.infer<typeof NotificationPayloadSchema>;
+
+interface EventWording {
+  title: string;
+  color: NotificationCardData['color'];
+  next: string;
+}
+
+const EVENT_WORDING: Record<string, EventWording> = {
+  'consent.accepted': { title: 'The customer accepted consent', color: 'Good', next: 'Next: submit the claim with the proof of execution before the submission deadline.' },
+  'consent.declined': { title: 'The customer declined consent', color: 'Attention', next: 'Nothing more to do for this claim; it is closed.' },
+  'deadline.consent.reminder': { title: 'The consent deadline is near', color: 'Warning', next: 'Next: re-send the consent email, or ask the customer to answer it.' },
+  'deadline.submission.reminder': { title: 'The submission deadline is near', color: 'Warning', next: 'Next: submit the claim with the proof of execution before the deadline.' },
+  'claim.expired': { title: 'A claim expired', color: 'Attention', next: 'Nothing more can be done for this claim.' },
+  'claim.submitted': { title: 'A claim was submitted', color: 'Default', next: 'Microsoft reviews it; you will be told the outcome here.' },
+  'claim.reviewed': { title: 'Microsoft reviewed a claim', color: 'Default', next: 'Next: open the claim to see the outcome and, if asked, resubmit in time.' },
+  'referral.created': { title: 'A partner-led referral was created', color: 'Good', next: 'Your Referrals admins can see it in the claim details.' },
+  'referral.upgraded': { title: 'The referral was upgraded to co-sell', color: 'Good', next: 'Microsoft sellers who cover this customer were told and may contact your partner contact.' },
+  'cosell.available': { title: 'A co-sell opportunity for a customer you cover', color: 'Good', next: 'Next: open the claim to see the partner contact and reach out to co-sell.' },
+};
+
+const DEFAULT_WORDING: EventWording = { title: 'An update on a claim', color: 'Default', next: 'Open the claim to see what changed.' };
+
+/** The card for an outbox row: what happened, customer, engagement, what to do next, "View claim". */
+export function notificationFor(message: Pick<OutboundMessage, 'event' | 'claimId' | 'payload'>): NotificationCardData {
+  const parsed = NotificationPayloadSchema.safeParse(message.payload);
+  const payload: NotificationPayload = parsed.success ? parsed.data : {};
+  const wording = EVENT_WORDING[message.event] ?? DEFAULT_WORDING;
+  const claimId = message.claimId ?? payload.claimId ?? '';
+  const facts = [
+    { title: 'Customer', value: payload.customerName ?? payload.friendlyName },
+    { title: 'Engagement', value: payload.engagementName },
+    { title: 'Partner', value: message.event === 'cosell.available' ? payload.partnerName : undefined },
+    { title: 'Claim', value: claimId || undefined },
+  ].flatMap((fact) => (fact.value ? [{ title: fact.title, value: fact.value }] : []));
+  return { title: wording.title, color: wording.color, text: payload.text ?? wording.title, facts, next: wording.next, claimId };
+}
+
+export class TeamsNotifier implements ChannelHandler {
+  private readonly references: ConversationReferenceStore;
+  private readonly limiter: TeamsRateLimiter;
+  private readonly maxLimiterWaitMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: TeamsNotifierOptions) {
+    this.references = new ConversationReferenceStore(options.db, options.logger);
+    this.limiter = options.limiter ?? new TeamsRateLimiter();
+    this.maxLimiterWaitMs = options.maxLimiterWaitMs ?? 2_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async send(message: OutboundMessage): Promise<DeliveryResult> {
+    const target = await this.references.personalConversation(message.recipient);
+    if (!target) return { ok: false, retryable: false, reason: NO_CONVERSATION };
+    const wait = await this.slot(target.conversationId, target.tenantId);
+    if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, reason: 'Held back to keep within the Teams rate limits' };
+
+    const content = notificationFor(message);
+    const card = notificationCard(content);
+    try {
+      await this.options.adapter.continueConversationAsync(this.options.appId, target.reference, async (context) => {
+        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), content.text));
+      });
+      return { ok: true };
+    } catch (error) {
+      const failure = describeFailure(error);
+      if (failure.status === 403 || failure.status === 404) {
+        const why = failure.status === 403 ? `Teams refused the message (403 ${failure.code ?? 'Forbidden'})` : 'Teams does not know this conversation any more (404)';
+        await this.references.deactivate(target.conversationId, why);
+        this.options.logger.warn({ outboxId: message.id, conversationId: target.conversationId, status: failure.status, code: failure.code }, 'conversation reference deactivated');
+        return { ok: false, retryable: false, reason: `Undeliverable: ${why}` };
+      }
+      if (failure.status === 429) {
+        return { ok: false, retryable: true, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}), reason: 'Teams is throttling (429)' };
+      }
+      if (failure.status !== undefined && failure.status !== 408 && failure.status !== 412 && failure.status < 500) {
+        return { ok: false, retryable: false, reason: `Teams refused the message (${failure.status}${failure.code ? ` ${failure.code}` : ''})` };
+      }
+      const status = failure.status !== undefined ? ` (${failure.status})` : '';
+      return { ok: false, retryable: true, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}), reason: `Teams did not take the message${status}: ${failure.message}` };
+    }
+  }
+
+  /** 0 once a slot is taken; otherwise the wait that exceeds what the notifier waits in-process. Bounded. */
+  private async slot(conversationId: string, tenantId: string | null): Promise<number> {
+    for (let round = 0; round < 5; round += 1) {
+      const wait = this.limiter.tryAcquire(conversationId, tenantId);
+      if (wait === 0) return 0;
+      if (wait > this.maxLimiterWaitMs) return wait;
+      await this.sleep(wait);
+    }
+    return this.limiter.tryAcquire(conversationId, tenantId) === 0 ? 0 : this.maxLimiterWaitMs;
+  }
+}
+
+interface Failure {
+  status?: number;
+  code?: string;
+  retryAfterMs?: number;
+  message: string;
+}
+
+const errorShape = z.looseObject({
+  statusCode: z.number().optional(),
+  status: z.number().optional(),
+  code: z.string().optional(),
+  message: z.string().optional(),
+  response: z.looseObject({ status: z.number().optional(), bodyAsText: z.string().nullish(), headers: z.unknown().optional() }).optional(),
+});
+
+/** Status, Teams' reason code and Retry-After from whatever the connector threw. */
+export function describeFailure(error: unknown): Failure {
+  const parsed = errorShape.safeParse(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (!parsed.success) return { message };
+  const e = parsed.data;
+  const status = e.statusCode ?? e.response?.status ?? e.status;
+  const body = e.response?.bodyAsText ?? '';
+  const code = TEAMS_REFUSALS.find((reason) => body.includes(reason) || message.includes(reason) || e.code === reason) ?? bodyCode(body) ?? e.code;
+  const retryAfterMs = parseRetryAfter(header(e.response?.headers, 'retry-after'));
+  return { message, ...(status !== undefined ? { status } : {}), ...(code ? { code } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+}
+
+function bodyCode(body: string): string | undefined {
+  try {
+    const parsed = z.object({ error: z.object({ code: z.string() }) }).safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data.error.code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  if ('get' in headers && typeof headers.get === 'function') {
+    const value: unknown = headers.get.call(headers, name);
+    return typeof value === 'string' ? value : undefined;
+  }
+  const record = z.record(z.string(), z.unknown()).safeParse(headers);
+  if (!record.success) return undefined;
+  const value = Object.entries(record.data).find(([key]) => key.toLowerCase() === name)?.[1];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -1,0 +1,116 @@
+/**
+ * Keeps proactive sends within Teams' documented bot limits: per bot per conversation 7 sends per
+ * second, 8 per 2 seconds, 60 per 30 seconds and 1800 per hour; and 50 requests per second per app
+ * per tenant.
+ *
+ * Across instances each instance keeps to its share of every limit (limit × share, rounded down,
+ * at least 1), with share = 1 / the number of instances that deliver. That is correct without any
+ * shared state: the sum of the shares never exceeds the limit. The outbox leases spread rows over
+ * instances, so a conversation's messages usually go through one instance and the share costs
+ * little in practice. The state is a sliding window of send times per key, in memory, bounded by
+ * the largest limit per key and pruned of idle keys.
+ */
+
+export interface RateWindow {
+  windowMs: number;
+  max: number;
+}
+
+export const TEAMS_CONVERSATION_LIMITS: readonly RateWindow[] = [
+  { windowMs: 1_000, max: 7 },
+  { windowMs: 2_000, max: 8 },
+  { windowMs: 30_000, max: 60 },
+  { windowMs: 60 * 60_000, max: 1800 },
+];
+
+export const TEAMS_TENANT_LIMITS: readonly RateWindow[] = [{ windowMs: 1_000, max: 50 }];
+
+export interface RateLimiterOptions {
+  /** This instance's share of every limit, in (0, 1]; 1 / the number of delivering instances. */
+  share?: number;
+  /** Monotonic milliseconds; tests pin it. */
+  now?: () => number;
+  conversationLimits?: readonly RateWindow[];
+  tenantLimits?: readonly RateWindow[];
+}
+
+/** Sliding windows for a set of keys under the same limits. */
+class SlidingWindows {
+  private readonly sends = new Map<string, number[]>();
+  private readonly longest: number;
+  private readonly keep: number;
+
+  constructor(private readonly limits: readonly RateWindow[]) {
+    this.longest = Math.max(...limits.map((limit) => limit.windowMs));
+    this.keep = Math.max(...limits.map((limit) => limit.max));
+  }
+
+  /** Milliseconds until one more send under `key` keeps every limit; 0 when it can go now. */
+  waitMs(key: string, now: number): number {
+    const times = this.prune(key, now);
+    let wait = 0;
+    for (const limit of this.limits) {
+      const inWindow = times.filter((t) => t > now - limit.windowMs);
+      if (inWindow.length < limit.max) continue;
+      const oldestThatMustLeave = inWindow[inWindow.length - limit.max];
+      if (oldestThatMustLeave !== undefined) wait = Math.max(wait, oldestThatMustLeave + limit.windowMs - now);
+    }
+    return Math.max(0, wait);
+  }
+
+  record(key: string, now: number): void {
+    const times = this.prune(key, now);
+    times.push(now);
+    if (times.length > this.keep) times.splice(0, times.length - this.keep);
+    this.sends.set(key, times);
+  }
+
+  /** Drops idle keys, so memory holds only the keys that sent within the longest window. */
+  sweep(now: number): void {
+    for (const [key, times] of this.sends) {
+      const last = times[times.length - 1];
+      if (last === undefined || last <= now - this.longest) this.sends.delete(key);
+    }
+  }
+
+  private prune(key: string, now: number): number[] {
+    const times = (this.sends.get(key) ?? []).filter((t) => t > now - this.longest);
+    this.sends.set(key, times);
+    return times;
+  }
+}
+
+export class TeamsRateLimiter {
+  private readonly conversations: SlidingWindows;
+  private readonly tenants: SlidingWindows;
+  private readonly now: () => number;
+  private lastSweep = 0;
+
+  constructor(options: RateLimiterOptions = {}) {
+    const share = options.share ?? 1;
+    if (!(share > 0 && share <= 1)) throw new RangeError('The rate limit share must be more than 0 and at most 1.');
+    const scale = (limits: readonly RateWindow[]) => limits.map((limit) => ({ windowMs: limit.windowMs, max: Math.max(1, Math.floor(limit.max * share)) }));
+    this.conversations = new SlidingWindows(scale(options.conversationLimits ?? TEAMS_CONVERSATION_LIMITS));
+    this.tenants = new SlidingWindows(scale(options.tenantLimits ?? TEAMS_TENANT_LIMITS));
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /**
+   * Takes a send slot for the conversation (and its tenant) when one is free now, and returns 0;
+   * otherwise takes nothing and returns how many milliseconds to wait before asking again.
+   */
+  tryAcquire(conversationId: string, tenantId: string | null): number {
+    const now = this.now();
+    if (now - this.lastSweep > 60_000) {
+      this.conversations.sweep(now);
+      this.tenants.sweep(now);
+      this.lastSweep = now;
+    }
+    const tenantKey = tenantId ?? '';
+    const wait = Math.max(this.conversations.waitMs(conversationId, now), this.tenants.waitMs(tenantKey, now));
+    if (wait > 0) return Math.ceil(wait);
+    this.conversations.record(conversationId, now);
+    this.tenants.record(tenantKey, now);
+    return 0;
+  }
+}

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity } from 'botbuilder';
+import pino from 'pino';
+import { loadConfig } from '../../bot/config';
+import { ConversationReferenceStore, REMOVED_REASON } from '../../bot/conversationReferences';
+import { NO_CONVERSATION, TeamsNotifier, describeFailure, notificationFor, parseRetryAfter } from '../../bot/notifier';
+import { createProactiveAdapter } from '../../bot/proactiveAdapter';
+import { TEAMS_CONVERSATION_LIMITS, TeamsRateLimiter } from '../../bot/teamsRateLimiter';
+import { FixedClock } from '../../services/clock';
+import type { Database } from '../../services/db';
+import { enqueue } from '../../services/outbox';
+import { deliverDueMessages } from '../../services/outboxDelivery';
+import { cardOf, messageActivity } from '../support/activities';
+import { adaptiveCardErrors } from '../support/cardSchema';
+import { T0 } from '../support/fixtures';
+import { TeamsCaptureConnector } from '../support/teamsConnector';
+import { createTestDatabase } from '../support/testDatabase';
+
+const logger = pino({ level: 'silent' });
+
+let db: Database;
+let teams: TeamsCaptureConnector;
+let serviceUrl: string;
+let store: ConversationReferenceStore;
+let clock: FixedClock;
+const adapter = createProactiveAdapter(loadConfig({}));
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  teams = new TeamsCaptureConnector();
+  serviceUrl = await teams.start();
+  store = new ConversationReferenceStore(db, logger);
+});
+
+afterAll(async () => {
+  await teams.stop();
+  await db.close();
+});
+
+beforeEach(() => {
+  clock = new FixedClock(T0);
+});
+
+function notifier(): TeamsNotifier {
+  return new TeamsNotifier({ db, adapter, appId: '', logger });
+}
+
+/** A user who has talked to the bot: their personal conversation is stored. */
+async function installedUser(): Promise<{ aadObjectId: string; conversationId: string }> {
+  const aadObjectId = randomUUID();
+  const conversationId = `a:${randomUUID()}`;
+  await store.recordActivity(messageActivity({ serviceUrl, aadObjectId, conversationId, text: 'hi' }) as unknown as Activity);
+  return { aadObjectId, conversationId };
+}
+
+async function queue(recipient: string, event = 'consent.accepted'): Promise<string> {
+  const dedupeKey = `test:${randomUUID()}`;
+  await db.prisma.$transaction((tx) =>
+    enqueue(
+      tx,
+      [
+        {
+          channel: 'TEAMS',
+          event,
+          dedupeKey,
+          recipient,
+          claimId: 'CLM-TEST0001',
+          partnerId: null,
+          payload: { kind: event, claimId: 'CLM-TEST0001', customerName: 'Contoso', engagementName: 'Azure Migrate', text: 'Contoso accepted consent.' },
+        },
+      ],
+      clock.now(),
+    ),
+  );
+  return (await db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey } })).id;
+}
+
+async function row(id: string) {
+  return db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
+}
+
+describe('the Teams notifier', () => {
+  it('sends one Adaptive Card with a View claim action to the recipient’s personal conversation', async () => {
+    const user = await installedUser();
+    const id = await queue(user.aadObjectId);
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 1 });
+    const sent = teams.to(user.conversationId);
+    expect(sent).toHaveLength(1);
+    const card = cardOf(sent[0]?.body ?? {});
+    expect(JSON.stringify(card)).toContain('Contoso');
+    expect(JSON.stringify(card)).toContain('Azure Migrate');
+    expect(card?.actions).toEqual([{ type: 'Action.Submit', title: 'View claim', data: { action: 'viewClaim', claimId: 'CLM-TEST0001' } }]);
+    expect(adaptiveCardErrors(card)).toEqual([]);
+    expect((await row(id)).status).toBe('SENT');
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 0 });
+    expect(teams.to(user.conversationId)).toHaveLength(1);
+  });
+
+  it('records a message to someone without a conversation as undeliverable, without retrying', async () => {
+    const id = await queue(randomUUID());
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ dead: 1 });
+    expect(await row(id)).toMatchObject({ status: 'DEAD', lastError: NO_CONVERSATION, attempts: 1 });
+  });
+
+  jest.setTimeout(60_000);
+
+  it('retries a 429 after Retry-After and then delivers once', async () => {
+    const user = await installedUser();
+    const throttled = { status: 429, retryAfterSeconds: 1 };
+    teams.script(user.conversationId, throttled, throttled, throttled, throttled, throttled, throttled);
+    const id = await queue(user.aadObjectId);
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() }, { random: () => 0 })).toMatchObject({ retried: 1 });
+    teams.clearScript(user.conversationId);
+    const waiting = await row(id);
+    expect(waiting.status).toBe('PENDING');
+    expect(waiting.lastError).toContain('429');
+    expect(waiting.nextAttemptAt.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(1_000);
+    expect(teams.to(user.conversationId)).toHaveLength(0);
+    clock.set(new Date(waiting.nextAttemptAt.getTime()));
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 1 });
+    expect(teams.to(user.conversationId)).toHaveLength(1);
+    expect((await row(id)).status).toBe('SENT');
+  });
+
+  it('retries a 500', async () => {
+    const user = await installedUser();
+    const failed = { status: 500 };
+    teams.script(user.conversationId, failed, failed, failed, failed, failed, failed);
+    const id = await queue(user.aadObjectId);
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ retried: 1 });
+    teams.clearScript(user.conversationId);
+    expect((await row(id)).lastError).toContain('500');
+  });
+
+  it.each(['BotNotInConversationRoster', 'MessageWritesBlocked', 'BotDisabledByAdmin'])(
+    'on 403 %s marks the conversation inactive and stops retrying',
+    async (code) => {
+      const user = await installedUser();
+      teams.script(user.conversationId, { status: 403, code });
+      const id = await queue(user.aadObjectId);
+      expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ dead: 1 });
+      expect((await row(id)).lastError).toContain(code);
+      const reference = await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } });
+      expect(reference.active).toBe(false);
+      expect(reference.inactiveReason).toContain(code);
+      const before = teams.requests.filter((r) => r.conversationId === user.conversationId).length;
+      const next = await queue(user.aadObjectId);
+      clock.advanceDays(1);
+      await deliverDueMessages(db, clock, { TEAMS: notifier() });
+      expect(await row(next)).toMatchObject({ status: 'DEAD', lastError: NO_CONVERSATION });
+      expect(teams.requests.filter((r) => r.conversationId === user.conversationId)).toHaveLength(before);
+    },
+  );
+
+  it('on 404 marks the conversation inactive', async () => {
+    const user = await installedUser();
+    teams.script(user.conversationId, { status: 404 });
+    const id = await queue(user.aadObjectId);
+    await deliverDueMessages(db, clock, { TEAMS: notifier() });
+    expect((await row(id)).status).toBe('DEAD');
+    expect((await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).active).toBe(false);
+  });
+
+  it('delivers once after a restart between the write and the delivery', async () => {
+    const user = await installedUser();
+    const id = await queue(user.aadObjectId);
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 1 });
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 0 });
+    expect(teams.to(user.conversationId)).toHaveLength(1);
+    expect((await row(id)).status).toBe('SENT');
+  });
+});
+
+describe('conversation references', () => {
+  it('are refreshed by every message and deactivated by an uninstall', async () => {
+    const user = await installedUser();
+    const remove = {
+      ...messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }),
+      type: 'installationUpdate',
+      action: 'remove',
+    };
+    await store.recordActivity(remove as unknown as Activity);
+    expect(await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).toMatchObject({ active: false, inactiveReason: REMOVED_REASON });
+    expect(await store.personalConversation(user.aadObjectId)).toBeNull();
+    await store.recordActivity(messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }) as unknown as Activity);
+    expect((await store.personalConversation(user.aadObjectId))?.conversationId).toBe(user.conversationId);
+  });
+
+  it('store channels and group chats by kind, with no user', async () => {
+    for (const [conversationType, kind] of [
+      ['channel', 'CHANNEL'],
+      ['groupChat', 'GROUP_CHAT'],
+    ] as const) {
+      const conversationId = `19:${randomUUID()}@thread.tacv2`;
+      const activity = {
+        ...messageActivity({ serviceUrl, aadObjectId: randomUUID() }),
+        type: 'conversationUpdate',
+        membersAdded: [{ id: 'bot' }],
+        conversation: { id: conversationId, conversationType, tenantId: 'tenant-1' },
+      };
+      await store.recordActivity(activity as unknown as Activity);
+      expect(await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId } })).toMatchObject({ kind, aadObjectId: null, tenantId: 'tenant-1', active: true });
+    }
+  });
+});
+
+describe('the Teams rate limiter', () => {
+  /** Sends as fast as the limiter allows for `durationMs` of simulated time; returns the send times. */
+  function simulate(limiter: TeamsRateLimiter, now: { t: number }, durationMs: number, conversations: string[]): Map<string, number[]> {
+    const sent = new Map<string, number[]>();
+    for (let steps = 0; now.t < durationMs && steps < 1_000_000; steps += 1) {
+      let next = Infinity;
+      for (const conversation of conversations) {
+        const wait = limiter.tryAcquire(conversation, 'tenant');
+        if (wait === 0) sent.set(conversation, [...(sent.get(conversation) ?? []), now.t]);
+        else next = Math.min(next, wait);
+      }
+      now.t += Number.isFinite(next) ? next : 0;
+    }
+    return sent;
+  }
+
+  function violates(times: number[], limits: readonly { windowMs: number; max: number }[]): boolean {
+    return times.some((t, i) => limits.some((limit) => times.slice(0, i + 1).filter((s) => s > t - limit.windowMs).length > limit.max));
+  }
+
+  it('keeps one conversation within 7/s, 8/2s, 60/30s and 1800/h', () => {
+    const now = { t: 0 };
+    const times = simulate(new TeamsRateLimiter({ now: () => now.t }), now, 120_000, ['c1']).get('c1') ?? [];
+    expect(violates(times, TEAMS_CONVERSATION_LIMITS)).toBe(false);
+    expect(times.length).toBeGreaterThanOrEqual(239);
+    expect(times.slice(0, 8)).toEqual([0, 0, 0, 0, 0, 0, 0, 1000]);
+  });
+
+  it('keeps a tenant within 50 per second and an instance within its share', () => {
+    const now = { t: 0 };
+    const conversations = Array.from({ length: 100 }, (_, i) => `c${i}`);
+    const sent = simulate(new TeamsRateLimiter({ now: () => now.t, share: 0.5 }), now, 3_000, conversations);
+    const all = [...sent.values()].flat().sort((a, b) => a - b);
+    expect(violates(all, [{ windowMs: 1_000, max: 25 }])).toBe(false);
+    for (const times of sent.values()) expect(violates(times, [{ windowMs: 1_000, max: 3 }, { windowMs: 2_000, max: 4 }])).toBe(false);
+  });
+});
+
+describe('notification content and error mapping', () => {
+  it('says what happened, to whom, and what to do next', () => {
+    const card = notificationFor({ event: 'cosell.available', claimId: 'CLM-1', payload: { customerName: 'Contoso', engagementName: 'Migrate', partnerName: 'Fabrikam', text: 'Co-sell.' } });
+    expect(card.facts).toEqual([
+      { title: 'Customer', value: 'Contoso' },
+      { title: 'Engagement', value: 'Migrate' },
+      { title: 'Partner', value: 'Fabrikam' },
+      { title: 'Claim', value: 'CLM-1' },
+    ]);
+    expect(card.next).toMatch(/co-sell/);
+  });
+
+  it('reads Retry-After as seconds or a date, and the status from a thrown error', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(describeFailure(new Error('socket hang up'))).toEqual({ message: 'socket hang up' });
+  });
+});

@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { startApp, type RunningApp } from '../../bot/app';
+import { loadConfig } from '../../bot/config';
+import { DEMO } from '../../prisma/demoData';
+import { ConsentEmailPayloadSchema, answerConsent, requestConsent, type ConsentSettings } from '../../services/consent';
+import { findCaller } from '../../services/directory';
+import { REFERRAL_EVENTS } from '../../services/referrals';
+import { cardOf, messageActivity, postActivity } from '../support/activities';
+import { TeamsCaptureConnector, type TeamsActivity } from '../support/teamsConnector';
+
+const logger = pino({ level: 'silent' });
+const CLAIM = DEMO.claims.contosoDataAiClaimed;
+const CONVERSATIONS = { creator: 'a:conv-user-a', admin: 'a:conv-admin-a', seller: 'a:conv-seller' } as const;
+
+/** The claim a captured proactive card is about (its "View claim" button), if any. */
+function claimOf(activity: TeamsActivity): string | undefined {
+  const actions = cardOf(activity.body)?.actions as { data?: { action?: string; claimId?: string } }[] | undefined;
+  return actions?.find((action) => action.data?.action === 'viewClaim')?.data?.claimId;
+}
+
+describe('proactive notifications through the real server in local mode', () => {
+  let app: RunningApp;
+  let dataDir: string;
+  let teams: TeamsCaptureConnector;
+  let serviceUrl: string;
+  let settings: ConsentSettings;
+
+  async function start(): Promise<RunningApp> {
+    return startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, SCHEDULER_INTERVAL_SECONDS: '3600' }), { logger, host: '127.0.0.1' });
+  }
+
+  async function tick(): Promise<void> {
+    expect((await fetch(`${app.url}/api/dev/tick`, { method: 'POST' })).status).toBe(200);
+  }
+
+  function cardsAbout(conversationId: string): string[] {
+    return teams
+      .to(conversationId)
+      .filter((activity) => claimOf(activity) === CLAIM)
+      .map((activity) => JSON.stringify(cardOf(activity.body)));
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'mci-notify-e2e-'));
+    teams = new TeamsCaptureConnector();
+    serviceUrl = await teams.start();
+    app = await start();
+    settings = { tokenSecret: app.config.consentTokenSecret, publicBaseUrl: app.config.publicBaseUrl };
+    // The demo's claimed Contoso claim, on an engagement with referrals enabled from 10,000 USD; the demo seller covers Contoso's TPID.
+    const claim = await app.db.prisma.claim.findUniqueOrThrow({ where: { id: CLAIM } });
+    await app.db.prisma.engagement.update({ where: { id: claim.engagementId }, data: { referralsEnabled: true, referralMinDealSizeUsd: 10_000 } });
+    for (const [conversationId, aadObjectId] of [
+      [CONVERSATIONS.creator, DEMO.users.userA],
+      [CONVERSATIONS.admin, DEMO.users.adminA],
+      [CONVERSATIONS.seller, DEMO.seller],
+    ] as const) {
+      expect((await postActivity(app.url, messageActivity({ serviceUrl, aadObjectId, conversationId, text: 'help' }))).status).toBeLessThan(300);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await app.stop();
+    await teams.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores the personal conversation of everyone who talks to the bot', async () => {
+    const rows = await app.db.prisma.conversationReference.findMany({ where: { conversationId: { in: Object.values(CONVERSATIONS) } } });
+    expect(rows.map((row) => [row.aadObjectId, row.kind, row.active]).sort()).toEqual(
+      [
+        [DEMO.users.adminA, 'PERSONAL', true],
+        [DEMO.seller, 'PERSONAL', true],
+        [DEMO.users.userA, 'PERSONAL', true],
+      ].sort(),
+    );
+  });
+
+  it('tells the creator once that a referral was created, even across a restart between the write and the delivery', async () => {
+    await requestConsent(app.db, app.clock, settings, await findCaller(app.db.prisma, DEMO.users.userA), { claimId: CLAIM, estimatedDealSizeUsd: 35_000, disclaimerAccepted: true });
+    expect(await app.db.prisma.referral.findUniqueOrThrow({ where: { claimId: CLAIM } })).toMatchObject({ dealType: 'PARTNER_LED', status: 'NEW' });
+    await app.stop();
+    app = await start();
+    await tick();
+    await tick();
+    const created = cardsAbout(CONVERSATIONS.creator);
+    expect(created).toHaveLength(1);
+    expect(created[0]).toContain('partner-led referral');
+    expect(created[0]).toContain('Contoso');
+    expect(cardsAbout(CONVERSATIONS.admin)).toHaveLength(0);
+    expect(cardsAbout(CONVERSATIONS.seller)).toHaveLength(0);
+  }, 120_000);
+
+  it('on acceptance tells the creator twice (accepted, upgraded) and the covering seller once, through a 429', async () => {
+    const email = await app.db.prisma.outboxMessage.findFirstOrThrow({ where: { claimId: CLAIM, channel: 'EMAIL' } });
+    const token = ConsentEmailPayloadSchema.parse(email.payload).actionUrl.split('/consent/')[1] ?? '';
+    const throttled = { status: 429, retryAfterSeconds: 1 };
+    teams.script(CONVERSATIONS.seller, throttled, throttled, throttled, throttled, throttled, throttled);
+    expect(await answerConsent(app.db, app.clock, settings, { token, answer: 'ACCEPTED' })).toMatchObject({ ok: true });
+    await tick();
+    teams.clearScript(CONVERSATIONS.seller);
+    expect(cardsAbout(CONVERSATIONS.seller)).toHaveLength(0);
+    const waiting = await app.db.prisma.outboxMessage.findFirstOrThrow({ where: { claimId: CLAIM, event: REFERRAL_EVENTS.coSellAvailable } });
+    expect(waiting).toMatchObject({ status: 'PENDING', recipient: DEMO.seller });
+    expect((await fetch(`${app.url}/api/dev/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceDays: 1 }) })).status).toBe(200);
+    await tick();
+    await tick();
+    const creator = cardsAbout(CONVERSATIONS.creator);
+    expect(creator).toHaveLength(3);
+    expect(creator.filter((card) => card.includes('accepted consent'))).toHaveLength(1);
+    expect(creator.filter((card) => card.includes('upgraded to co-sell'))).toHaveLength(1);
+    const seller = cardsAbout(CONVERSATIONS.seller);
+    expect(seller).toHaveLength(1);
+    expect(seller[0]).toContain('co-sell');
+    expect(cardsAbout(CONVERSATIONS.admin)).toHaveLength(0);
+    expect(teams.violations).toEqual([]);
+    const rows = await app.db.prisma.outboxMessage.findMany({ where: { claimId: CLAIM, channel: 'TEAMS' } });
+    expect(rows.every((row) => row.status === 'SENT')).toBe(true);
+  }, 120_000);
+
+  it('marks the conversation inactive when the bot is uninstalled', async () => {
+    const remove = { ...messageActivity({ serviceUrl, aadObjectId: DEMO.users.adminA, conversationId: CONVERSATIONS.admin }), type: 'installationUpdate', action: 'remove' };
+    expect((await postActivity(app.url, remove)).status).toBeLessThan(300);
+    expect(await app.db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: CONVERSATIONS.admin } })).toMatchObject({ active: false });
+  });
+});
