@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
 import { CONFIRM_ADD_CUSTOMER_ACTION } from './addCustomerDialog';
 import { CONFIRM_CLAIM_CUSTOMER_ACTION } from './claimCustomerDialog';
+import { CONFIRM_RESEND_CONSENT_ACTION } from './resendConsentDialog';
+import { CONFIRM_SEND_CONSENT_ACTION } from './sendConsentDialog';
+import { CONFIRM_SUBMIT_CLAIM_ACTION } from './submitClaimDialog';
 
 /** The flows a card button or a command starts; each one is a dialog of its own. */
 export const FLOW_VERBS = ['addCustomer', 'claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim'] as const;
@@ -50,6 +53,9 @@ const cardSchemas = {
   /** The review card's confirm, clicked again after its flow ended: the flow itself reads the card and refuses a duplicate. */
   [CONFIRM_ADD_CUSTOMER_ACTION]: z.object({}),
   [CONFIRM_CLAIM_CUSTOMER_ACTION]: z.object({}),
+  [CONFIRM_SEND_CONSENT_ACTION]: z.object({}),
+  [CONFIRM_RESEND_CONSENT_ACTION]: z.object({}),
+  [CONFIRM_SUBMIT_CLAIM_ACTION]: z.object({}),
 } as const;
 
 type CardVerb = keyof typeof cardSchemas;
@@ -100,6 +106,12 @@ function routeCard(verb: CardVerb, value: unknown): Route {
       return { kind: 'flow', verb: 'addCustomer', start: {} };
     case CONFIRM_CLAIM_CUSTOMER_ACTION:
       return { kind: 'flow', verb: 'claimCustomer', start: {} };
+    case CONFIRM_SEND_CONSENT_ACTION:
+      return { kind: 'flow', verb: 'sendConsent', start: {} };
+    case CONFIRM_RESEND_CONSENT_ACTION:
+      return { kind: 'flow', verb: 'resendConsent', start: {} };
+    case CONFIRM_SUBMIT_CLAIM_ACTION:
+      return { kind: 'flow', verb: 'submitClaim', start: {} };
     case 'sendConsent':
     case 'resendConsent':
     case 'submitClaim': {
@@ -107,6 +119,10 @@ function routeCard(verb: CardVerb, value: unknown): Route {
       return parsed.success ? { kind: 'flow', verb, start: { claimId: parsed.data.claimId } } : bad;
     }
   }
+}
+
+function claimStart(claimId: string | undefined): FlowStart {
+  return claimId ? { claimId } : {};
 }
 
 const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray, line: string) => Route }[] = [
@@ -119,6 +135,9 @@ const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray,
   { pattern: /^claim\s+customer$/i, route: () => ({ kind: 'flow', verb: 'claimCustomer', start: {} }) },
   { pattern: /^add\s+\S.*\s+to\s+\S.*$/i, route: (_m, line) => ({ kind: 'flow', verb: 'addCustomer', start: { line } }) },
   { pattern: /^claim\s+\S.*\s+for\s+\S.*$/i, route: (_m, line) => ({ kind: 'flow', verb: 'claimCustomer', start: { line } }) },
+  { pattern: /^send\s+(?:customer\s+)?consent(?:\s+email)?(?:\s+(?:for\s+)?(\S+))?$/i, route: (m) => ({ kind: 'flow', verb: 'sendConsent', start: claimStart(m[1]) }) },
+  { pattern: /^re-?send\s+(?:customer\s+)?consent(?:\s+email)?(?:\s+(?:for\s+)?(\S+))?$/i, route: (m) => ({ kind: 'flow', verb: 'resendConsent', start: claimStart(m[1]) }) },
+  { pattern: /^submit(?:\s+claim)?(?:\s+(CLM-\S+))?$/i, route: (m) => ({ kind: 'flow', verb: 'submitClaim', start: claimStart(m[1]) }) },
   { pattern: /^my\s+claims$/i, route: () => ({ kind: 'myClaims', cursor: null }) },
   { pattern: /^(?:expiring|expiring\s+soon|what\s+expires(?:\s+this\s+week)?\??)$/i, route: () => ({ kind: 'expiring', cursor: null }) },
 ];

@@ -1,5 +1,6 @@
 import type { Logger } from '../bot/logger';
 import type { Clock } from '../services/clock';
+import type { ConsentSettings } from '../services/consent';
 import type { Database } from '../services/db';
 import { localEligibilityPorts, type EligibilityPorts } from '../services/eligibility';
 
@@ -14,6 +15,8 @@ export interface DialogDeps {
   /** True without a MicrosoftAppId (Emulator, tests): see the README's local mode. */
   localMode: boolean;
   ports: DialogPorts;
+  /** Where consent links point and the key of their tokens (CONSENT_TOKEN_SECRET, PUBLIC_BASE_URL). */
+  consent: ConsentSettings;
 }
 
 /** Dialog dependencies with the local ports (directory and eligibility catalog tables) unless others are given. */

@@ -29,8 +29,15 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
   if (flows.has('claimCustomer')) {
     commands.push({ command: 'claim customer', description: 'Claim a customer known to you for an engagement; or in one line: "claim Contoso for copilot".' });
   }
-  if (flows.has('sendConsent')) commands.push({ command: 'send consent', description: 'Send the customer consent email from a claim on the Eligible tab.' });
-  if (flows.has('submitClaim')) commands.push({ command: 'submit claim', description: 'Submit a consented claim from the Eligible tab.' });
+  if (flows.has('sendConsent')) {
+    commands.push({ command: 'send consent <claim id>', description: 'Send the customer consent email for an added or claimed customer (also a button on the Eligible tab).' });
+  }
+  if (flows.has('resendConsent')) {
+    commands.push({ command: 'resend consent <claim id>', description: 'Remind the customer: re-send the consent email, at most once every 24 hours.' });
+  }
+  if (flows.has('submitClaim')) {
+    commands.push({ command: 'submit claim <claim id>', description: 'Submit a consented claim with its proof of execution (also a button on the Eligible tab).' });
+  }
   commands.push(
     { command: 'my claims', description: 'The claims you created, newest first, with the deadline running on each.' },
     { command: 'expiring', description: "Your organisation's open claims whose consent or submission deadline falls within a week." },

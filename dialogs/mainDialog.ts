@@ -14,6 +14,10 @@ import { matchEngagement, partnerEngagements, type EngagementSummary } from '../
 import { isNotAllowed } from '../services/errors';
 import { AddCustomerDialog, type AddCustomerOptions } from './addCustomerDialog';
 import { ClaimCustomerDialog, type ClaimCustomerOptions } from './claimCustomerDialog';
+import type { ClaimFlowOptions } from './claimFlowShared';
+import { ResendConsentDialog } from './resendConsentDialog';
+import { SendConsentDialog } from './sendConsentDialog';
+import { SubmitClaimDialog } from './submitClaimDialog';
 import { routeMessage, type FlowStart, type FlowVerb, type Route } from './commands';
 import type { DialogDeps } from './dialogDeps';
 import { noAccessMessage, welcomeFor } from './helpCard';
@@ -75,6 +79,9 @@ export class MainDialog extends ComponentDialog {
     this.initialDialogId = ROUTER_WATERFALL;
     this.register('addCustomer', new AddCustomerDialog(deps), (caller, start) => this.addCustomerOptions(caller, start));
     this.register('claimCustomer', new ClaimCustomerDialog(deps), (caller, start) => this.claimCustomerOptions(caller, start));
+    this.register('sendConsent', new SendConsentDialog(deps), (caller, start) => claimFlowOptions(caller, start));
+    this.register('resendConsent', new ResendConsentDialog(deps), (caller, start) => claimFlowOptions(caller, start));
+    this.register('submitClaim', new SubmitClaimDialog(deps), (caller, start) => claimFlowOptions(caller, start));
   }
 
   private register(verb: FlowVerb, dialog: Dialog, start: FlowRegistration['start']): void {
@@ -322,6 +329,11 @@ export class MainDialog extends ComponentDialog {
 }
 
 const CALLER_KEY = Symbol('mci.caller');
+
+/** A flow on one claim (send or re-send consent, submit): the claim id its button or command carries. */
+function claimFlowOptions(caller: PartnerCaller, start: FlowStart): Promise<FlowOptions<ClaimFlowOptions>> {
+  return Promise.resolve({ ok: true, options: start.claimId ? { caller, claimId: start.claimId } : { caller } });
+}
 
 function isCaller(value: unknown): value is Caller {
   return typeof value === 'object' && value !== null && 'kind' in value;

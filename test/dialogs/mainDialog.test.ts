@@ -9,6 +9,7 @@ import { FixedClock } from '../../services/clock';
 import type { Database } from '../../services/db';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
+import { TEST_CONSENT_SETTINGS } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');
@@ -54,7 +55,7 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
 
   beforeAll(async () => {
     db = await createDemoDatabase(NOW);
-    deps = createDialogDeps({ db, clock: new FixedClock(NOW), logger, localMode: true });
+    deps = createDialogDeps({ db, clock: new FixedClock(NOW), logger, localMode: true, consent: TEST_CONSENT_SETTINGS });
   });
 
   afterAll(async () => {
@@ -91,8 +92,9 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
         expect(text).toContain('claim customer');
         expect(text).toContain('my claims');
         expect(text).toContain('expiring');
-        expect(text).not.toContain('send consent');
-        expect(text).not.toContain('submit claim');
+        expect(text).toContain('send consent <claim id>');
+        expect(text).toContain('resend consent <claim id>');
+        expect(text).toContain('submit claim <claim id>');
       },
     },
     {
@@ -279,17 +281,38 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
       status: DialogTurnStatus.complete,
     },
     {
-      name: 'Send customer consent email is answered honestly: not available yet',
+      name: 'Send customer consent email starts its flow with the claim’s contacts',
       who: 'userA',
       say: { action: 'sendConsent', claimId: DEMO.claims.contosoDataAiClaimed },
-      expect: [{ text: /Sending the customer consent email is not available here yet, so nothing was changed/ }],
+      expect: [{ card: [new RegExp(`Send consent: .*${DEMO.claims.contosoDataAiClaimed}`), /Customer contact \(receives the consent email\)/] }],
+      status: DialogTurnStatus.waiting,
+    },
+    {
+      name: 'send consent typed for a claim of another partner is refused',
+      who: 'userA',
+      say: `send consent ${DEMO.claims.contosoCopilotPartnerB}`,
+      expect: [{ text: /was not found among Fabrikam Consulting's claims.*Nothing was changed/ }],
       status: DialogTurnStatus.complete,
     },
     {
-      name: 'Submit claim is answered honestly: not available yet',
+      name: 'Re-send is refused for a claim not waiting for consent',
+      who: 'userA',
+      say: { action: 'resendConsent', claimId: DEMO.claims.contosoDataAiClaimed },
+      expect: [{ text: /cannot be re-sent.*Nothing was changed/ }],
+      status: DialogTurnStatus.complete,
+    },
+    {
+      name: 'Submit claim starts its flow with the proof of execution',
       who: 'userA',
       say: { action: 'submitClaim', claimId: DEMO.claims.northwindCopilotConsentGranted },
-      expect: [{ text: /Submitting a claim is not available here yet/ }],
+      expect: [{ card: [new RegExp(`Submit claim: .*${DEMO.claims.northwindCopilotConsentGranted}`), /Input.Date/, /Evidence links/] }],
+      status: DialogTurnStatus.waiting,
+    },
+    {
+      name: 'submit claim typed for a claim not yet consented is refused',
+      who: 'userA',
+      say: `submit claim ${DEMO.claims.contosoDataAiClaimed}`,
+      expect: [{ text: /Nothing was changed/ }],
       status: DialogTurnStatus.complete,
     },
     {
@@ -347,7 +370,11 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
     const actions = submitActions(reply?.card);
     expect(actions.some((a) => a.data.action === 'claimCustomer' && a.data.engagementId === A.security && a.data.customerId !== '')).toBe(true);
     expect(actions).toContainEqual({ title: 'Add customer', data: { action: 'addCustomer', engagementId: A.security } });
-    expect(actions.some((a) => a.data.action === 'sendConsent')).toBe(false);
+    expect(actions).toContainEqual({
+      title: 'Send customer consent email',
+      data: { action: 'sendConsent', claimId: DEMO.claims.lamnaSecurityClaimed, engagementId: A.security },
+    });
+    expect(actions.some((a) => a.data.action === 'resendConsent' && a.data.claimId === DEMO.claims.humongousSecurityConsentRequested)).toBe(true);
   });
 
   it.each([
@@ -356,6 +383,9 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
     ['the one-line shortcut', 'add contoso-new.example to azure migrate'],
     ['claim customer', 'claim customer'],
     ['the Claim customer button', { action: 'claimCustomer', customerId: DEMO.customers.contoso, engagementId: DEMO.engagements.security }],
+    ['the Send customer consent email button', { action: 'sendConsent', claimId: DEMO.claims.lamnaSecurityClaimed }],
+    ['the Re-send consent email button', { action: 'resendConsent', claimId: DEMO.claims.humongousSecurityConsentRequested }],
+    ['the Submit claim button', { action: 'submitClaim', claimId: DEMO.claims.adventureWorksSecurityConsentGranted }],
   ] as const)('starts the flow from %s; help explains the step and keeps it; cancel leaves it with nothing saved', async (_how, say) => {
     const before = await db.prisma.claim.count();
     const { client: testClient } = client();

@@ -14,8 +14,11 @@ export interface Reply {
   card: Record<string, unknown> | undefined;
 }
 
+/** The consent settings of dialog tests: links point at a fixed test address. */
+export const TEST_CONSENT_SETTINGS = { tokenSecret: 't'.repeat(40), publicBaseUrl: 'https://bot.test' } as const;
+
 export function dialogDeps(db: Database, clock: Clock): DialogDeps {
-  return createDialogDeps({ db, clock, logger: pino({ level: 'silent' }), localMode: true });
+  return createDialogDeps({ db, clock, logger: pino({ level: 'silent' }), localMode: true, consent: TEST_CONSENT_SETTINGS });
 }
 
 export async function callerFor(db: Database, aadObjectId: string): Promise<Caller> {

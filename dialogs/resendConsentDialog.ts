@@ -1,0 +1,131 @@
+import type { TurnContext } from 'botbuilder';
+import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { claimActionCard } from '../cards/claimAction';
+import { formatDay } from '../services/claims/lifecycle';
+import { resendConsent } from '../services/consent';
+import type { Caller } from '../services/directory';
+import { CancelAndHelpDialog } from './cancelAndHelpDialog';
+import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
+import type { DialogDeps } from './dialogDeps';
+import { readAnswer, refusedOr, sendCard, submittedAction } from './nominationShared';
+
+export const RESEND_CONSENT_DIALOG_ID = 'resendConsentDialog';
+/** `data.action` of the "Re-send consent email" button; routed here even when no flow is active (a second click). */
+export const CONFIRM_RESEND_CONSENT_ACTION = 'confirmResendConsent';
+
+const WATERFALL = 'resendConsentWaterfall';
+const USAGE = 'Use **Re-send consent email** on the Eligible tab, or type **resend consent** and the claim id, for example "resend consent CLM-…".';
+
+interface ResendState {
+  userId: string;
+  claimId: string;
+}
+
+const confirmSubmission = z.object({ claimId: z.string().trim().min(1) });
+
+const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+
+/**
+ * Re-send customer consent email (rule 5): the claim and when the email was last sent → confirm →
+ * the reminder goes out with the same link, or the service's refusal (at most once every 24 hours,
+ * with when the next re-send is allowed) is shown and nothing changes.
+ */
+export class ResendConsentDialog extends CancelAndHelpDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(RESEND_CONSENT_DIALOG_ID);
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.askConfirm.bind(this), this.takeConfirm.bind(this)]));
+    this.initialDialogId = WATERFALL;
+  }
+
+  protected helpForCurrentStep(_innerDc: DialogContext): string {
+    return 'Select **Re-send consent email** to remind the customer with the same link (at most once every 24 hours), or type **cancel** to stop; nothing is sent until you confirm.';
+  }
+
+  private async askConfirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = step.options as Partial<ClaimFlowOptions>;
+    const caller = options.caller;
+    if (!caller) throw new Error('ResendConsentDialog needs the caller in its options.');
+    if (submittedAction(step.context) === CONFIRM_RESEND_CONSENT_ACTION) {
+      await this.confirmResubmitted(step.context, caller);
+      return step.endDialog();
+    }
+    const opened = await openClaimFor(this.deps, caller, options.claimId, 'RESEND_CONSENT', USAGE);
+    if (!opened.ok) {
+      await step.context.sendActivity(opened.message);
+      return step.endDialog();
+    }
+    const { claim } = opened;
+    const consent = await this.deps.db.prisma.consentRequest.findUnique({ where: { claimId: claim.id }, select: { lastSentAt: true, sendCount: true } });
+    const state: ResendState = { userId: opened.caller.userId, claimId: claim.id };
+    (step.values as { state: ResendState }).state = state;
+    await sendCard(
+      step.context,
+      claimActionCard({
+        title: `Re-send consent email: ${claim.friendlyName}`,
+        color: 'Default',
+        text: `The customer has not answered yet. Re-send the consent email to ${claim.customerContactEmail} as a reminder, with the same link?`,
+        facts: [
+          { title: 'Claim', value: claim.id },
+          { title: 'Customer', value: claim.customer.name },
+          { title: 'Engagement', value: claim.engagement.name },
+          { title: 'Sent to', value: `${claim.customerContactName} (${claim.customerContactEmail})` },
+          ...(consent ? [{ title: 'Last sent', value: `${TIME_FORMAT.format(consent.lastSentAt)} (${consent.sendCount} ${consent.sendCount === 1 ? 'time' : 'times'} so far)` }] : []),
+          { title: 'Consent deadline', value: formatDay(claim.consentDeadline) },
+        ],
+        note: 'The email can be re-sent once every 24 hours.',
+        buttons: [
+          { title: 'Re-send consent email', style: 'positive', data: { action: CONFIRM_RESEND_CONSENT_ACTION, claimId: claim.id } },
+          { title: 'Cancel', style: 'default', data: { action: 'cancel' } },
+        ],
+      }),
+    );
+    return Dialog.EndOfTurn;
+  }
+
+  private async takeConfirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = (step.values as { state: ResendState }).state;
+    const answer = readAnswer(step.context, [CONFIRM_RESEND_CONSENT_ACTION]);
+    const confirmed =
+      (answer.kind === 'card' && confirmSubmission.safeParse(answer.value).data?.claimId === state.claimId) ||
+      (answer.kind === 'text' && /^(yes|resend|re-send|send|ok|confirm)$/i.test(answer.text));
+    if (!confirmed) {
+      await step.context.sendActivity('Select **Re-send consent email** on the card above, or type **cancel**.');
+      return step.replaceDialog(WATERFALL, step.options);
+    }
+    await this.resend(step.context, await currentCaller(this.deps, state.userId), state.claimId);
+    return step.endDialog();
+  }
+
+  /** The confirm clicked again after its flow ended: the service decides (within 24 hours it refuses and says when). */
+  private async confirmResubmitted(context: TurnContext, caller: Caller): Promise<void> {
+    const parsed = confirmSubmission.safeParse(context.activity.value);
+    if (!parsed.success) {
+      await context.sendActivity(`That Re-send card is not valid any more, so nothing was sent. ${USAGE}`);
+      return;
+    }
+    await this.resend(context, caller, parsed.data.claimId);
+  }
+
+  private async resend(context: TurnContext, caller: Caller, claimId: string): Promise<void> {
+    const { db, clock, consent } = this.deps;
+    const result = await refusedOr(() => resendConsent(db, clock, consent, caller, { claimId }));
+    if (!result.ok) {
+      await context.sendActivity(`${result.message} Nothing was sent.`);
+      return;
+    }
+    const claim = result.value;
+    this.deps.logger.info({ claimId: claim.id }, 'consent email re-sent');
+    await sendDone(context, {
+      title: 'Reminder sent',
+      text: `The consent email for ${claim.friendlyName} was re-sent to ${claim.customerContactEmail} as a reminder, with the same link.`,
+      facts: [
+        { title: 'Claim', value: claim.id },
+        { title: 'Sent to', value: `${claim.customerContactName} (${claim.customerContactEmail})` },
+        { title: 'Consent deadline', value: formatDay(claim.consentDeadline) },
+      ],
+      note: 'You can re-send it again in 24 hours if the customer still has not answered.',
+      claim,
+    });
+  }
+}

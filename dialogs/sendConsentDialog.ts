@@ -1,0 +1,364 @@
+import type { TurnContext } from 'botbuilder';
+import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { consentContactsCard } from '../cards/consentContacts';
+import { consentReviewCard } from '../cards/consentReview';
+import { textEntryCard } from '../cards/textEntry';
+import { formatDay } from '../services/claims/lifecycle';
+import { RequestConsentInputSchema, requestConsent, type RequestConsentInput } from '../services/consent';
+import type { Caller } from '../services/directory';
+import { formatUsd } from '../services/payout';
+import { CancelAndHelpDialog } from './cancelAndHelpDialog';
+import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
+import type { DialogDeps } from './dialogDeps';
+import { STALE_CARD, contactText, newReviewId, readAnswer, refusedOr, sendCard, submittedAction, type Answer, type Contact } from './nominationShared';
+
+export const SEND_CONSENT_DIALOG_ID = 'sendConsentDialog';
+/** `data.action` of the review card's "Send for consent" button; routed here even when no flow is active (a second click). */
+export const CONFIRM_SEND_CONSENT_ACTION = 'confirmSendConsent';
+
+const WATERFALL = 'sendConsentWaterfall';
+
+/** Card verbs of this flow's steps. */
+export const SEND_CONSENT_ACTIONS = {
+  submitContacts: 'submitConsentContacts',
+  enterDealSize: 'enterDealSize',
+  changeAnswer: 'changeConsentAnswer',
+} as const;
+
+const USAGE = 'Use **Send customer consent email** on the Eligible tab, or type **send consent** and the claim id, for example "send consent CLM-…".';
+
+/** Shown at review; accepting it (a required toggle) is part of the request. */
+export const CONSENT_DISCLAIMER =
+  'I confirm that the customer and company contacts are correct and that the customer contact may be emailed on our behalf. ' +
+  'The estimated deal size is our best estimate of the license, seat or consumption revenue from the first 12 months of this engagement; ' +
+  'it cannot be changed after the claim is sent for consent, and it does not affect eligibility or payout.';
+
+type Pending = 'contacts' | 'dealSize' | 'review';
+type ChangeField = 'contacts' | 'dealSize';
+
+interface SendConsentState {
+  pending?: Pending;
+  userId: string;
+  claimId: string;
+  friendlyName: string;
+  customerName: string;
+  engagementName: string;
+  engagementId: string;
+  customerContact: Contact;
+  partnerContact: Contact;
+  contactsGiven: boolean;
+  /** The deal size as typed last, kept when it is re-asked. */
+  dealSizeText: string;
+  dealSizeUsd?: number;
+  /** The review card currently valid; a confirm from any other is out of date. */
+  reviewId?: string;
+}
+
+interface StepValues {
+  state: SendConsentState;
+}
+
+const contactFields = z.object({
+  customerName: z.string().max(200).default(''),
+  customerEmail: z.string().max(320).default(''),
+  customerPhone: z.string().max(50).default(''),
+  partnerName: z.string().max(200).default(''),
+  partnerEmail: z.string().max(320).default(''),
+  partnerPhone: z.string().max(50).default(''),
+});
+const email = (who: string) => z.string().trim().toLowerCase().pipe(z.email({ error: `${who}: enter a valid email address, such as name@example.com` }));
+const name = (who: string) => z.string().trim().min(1, `${who}: a name is required`);
+const contactsSubmission = z.object({
+  customerName: name('Customer contact'),
+  customerEmail: email('Customer contact'),
+  partnerName: name('Your contact'),
+  partnerEmail: email('Your contact'),
+});
+const dealSizeSubmission = z.object({ dealSize: z.union([z.string(), z.number()]) });
+const changeSubmission = z.object({ field: z.enum(['contacts', 'dealSize']) });
+const requestSchema = z.object({
+  claimId: z.string(),
+  customerContact: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
+  partnerContact: z.object({ name: z.string(), email: z.string(), phone: z.string().nullable() }),
+  estimatedDealSizeUsd: z.number(),
+});
+const confirmSubmission = z.object({ reviewId: z.string().min(1), request: requestSchema, disclaimerAccepted: z.string().optional() });
+
+/**
+ * Send customer consent email (rule 5): review or update the contacts → estimated deal size in
+ * USD → review with the disclaimer to accept → Send for consent. The consent service decides every
+ * rule (state, window, deal size); its refusals are shown as they are and nothing changes.
+ */
+export class SendConsentDialog extends CancelAndHelpDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(SEND_CONSENT_DIALOG_ID);
+    this.addDialog(
+      new WaterfallDialog(WATERFALL, [
+        this.start.bind(this),
+        this.askContacts.bind(this),
+        this.takeContacts.bind(this),
+        this.askDealSize.bind(this),
+        this.takeDealSize.bind(this),
+        this.review.bind(this),
+        this.takeReview.bind(this),
+      ]),
+    );
+    this.initialDialogId = WATERFALL;
+  }
+
+  protected helpForCurrentStep(innerDc: DialogContext): string {
+    const pending = (innerDc.activeDialog?.state as { values?: Partial<StepValues> } | undefined)?.values?.state?.pending;
+    const help: Record<Pending, string> = {
+      contacts: 'Check the customer contact who receives the consent email, and your own company contact, then select Next.',
+      dealSize:
+        'Give the estimated deal size in US dollars: a whole number, such as 50000. It cannot be changed once the consent email is sent, and it does not affect eligibility or payout.',
+      review: 'Check the details, accept the disclaimer and select Send for consent, or Change an answer.',
+    };
+    const current = pending ? help[pending] : 'I am sending the customer consent email.';
+    return `${current} Type **cancel** to stop; nothing is sent until you select Send for consent.`;
+  }
+
+  private state(step: WaterfallStepContext): SendConsentState {
+    return (step.values as StepValues).state;
+  }
+
+  private async again(step: WaterfallStepContext, state: SendConsentState): Promise<DialogTurnResult> {
+    return step.replaceDialog(WATERFALL, { resume: state });
+  }
+
+  private ask(state: SendConsentState, pending: Pending): DialogTurnResult {
+    state.pending = pending;
+    return Dialog.EndOfTurn;
+  }
+
+  private answerFor(step: WaterfallStepContext, state: SendConsentState, pending: Pending, actions: readonly string[]): Answer | null {
+    if (state.pending !== pending) return null;
+    state.pending = undefined;
+    return readAnswer(step.context, actions);
+  }
+
+  private async reask(step: WaterfallStepContext, state: SendConsentState, message: string): Promise<DialogTurnResult> {
+    await step.context.sendActivity(message);
+    return this.again(step, state);
+  }
+
+  private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = step.options as { resume?: SendConsentState } & Partial<ClaimFlowOptions>;
+    if (options.resume) {
+      (step.values as StepValues).state = options.resume;
+      return step.next();
+    }
+    const caller = options.caller;
+    if (!caller) throw new Error('SendConsentDialog needs the caller in its options.');
+    if (submittedAction(step.context) === CONFIRM_SEND_CONSENT_ACTION) {
+      await this.confirmResubmitted(step.context, caller);
+      return step.endDialog();
+    }
+    const opened = await openClaimFor(this.deps, caller, options.claimId, 'SEND_CONSENT', USAGE);
+    if (!opened.ok) {
+      await step.context.sendActivity(opened.message);
+      return step.endDialog();
+    }
+    const { claim } = opened;
+    (step.values as StepValues).state = {
+      userId: opened.caller.userId,
+      claimId: claim.id,
+      friendlyName: claim.friendlyName,
+      customerName: claim.customer.name,
+      engagementName: claim.engagement.name,
+      engagementId: claim.engagementId,
+      customerContact: { name: claim.customerContactName, email: claim.customerContactEmail, phone: claim.customerContactPhone },
+      partnerContact: { name: claim.partnerContactName, email: claim.partnerContactEmail, phone: claim.partnerContactPhone },
+      contactsGiven: false,
+      dealSizeText: claim.estimatedDealSizeUsd !== null ? String(claim.estimatedDealSizeUsd) : '',
+    };
+    return step.next();
+  }
+
+  /** A review card clicked again after its flow ended: the service decides (the claim has moved on, so it refuses). */
+  private async confirmResubmitted(context: TurnContext, caller: Caller): Promise<void> {
+    const parsed = confirmSubmission.safeParse(context.activity.value);
+    if (!parsed.success) {
+      await context.sendActivity(`That Send for consent card is not valid any more, so nothing was sent. ${USAGE}`);
+      return;
+    }
+    if (parsed.data.disclaimerAccepted !== 'true') {
+      await context.sendActivity(`Accept the disclaimer before you select Send for consent; nothing was sent. ${USAGE}`);
+      return;
+    }
+    await this.send(context, caller, { ...parsed.data.request, disclaimerAccepted: true });
+  }
+
+  private async askContacts(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    if (state.contactsGiven) return step.next();
+    const fields = (contact: Contact) => ({ name: contact.name, email: contact.email, phone: contact.phone ?? '' });
+    await sendCard(
+      step.context,
+      consentContactsCard({
+        title: `Send consent: ${state.friendlyName} (${state.claimId})`,
+        text: `The consent email goes to the customer contact of ${state.customerName} for ${state.engagementName}. Review the contacts, update them if needed, and select Next.`,
+        customer: fields(state.customerContact),
+        partner: fields(state.partnerContact),
+        action: SEND_CONSENT_ACTIONS.submitContacts,
+      }),
+    );
+    return this.ask(state, 'contacts');
+  }
+
+  private async takeContacts(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    const answer = this.answerFor(step, state, 'contacts', [SEND_CONSENT_ACTIONS.submitContacts]);
+    if (!answer) return step.next();
+    if (answer.kind === 'stale') return this.reask(step, state, STALE_CARD);
+    if (answer.kind !== 'card') return this.reask(step, state, 'Please check the contacts on the card above and select Next.');
+    const raw = contactFields.safeParse(answer.value);
+    if (!raw.success) return this.reask(step, state, 'Please check the contacts on the card above: a value is too long.');
+    const given = raw.data;
+    const phone = (value: string) => (value.trim() === '' ? null : value.trim());
+    state.customerContact = { name: given.customerName.trim(), email: given.customerEmail.trim(), phone: phone(given.customerPhone) };
+    state.partnerContact = { name: given.partnerName.trim(), email: given.partnerEmail.trim(), phone: phone(given.partnerPhone) };
+    const checked = contactsSubmission.safeParse(given);
+    if (!checked.success) {
+      const problems = [...new Set(checked.error.issues.map((issue) => issue.message))];
+      return this.reask(step, state, `Please check: ${problems.join('; ')}. Everything else you entered is kept.`);
+    }
+    state.customerContact.email = checked.data.customerEmail;
+    state.partnerContact.email = checked.data.partnerEmail;
+    state.contactsGiven = true;
+    return this.again(step, state);
+  }
+
+  private async askDealSize(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    if (state.dealSizeUsd !== undefined) return step.next();
+    await sendCard(
+      step.context,
+      textEntryCard({
+        title: 'Estimated deal size',
+        text:
+          'Give the estimated deal size in US dollars: the license, seat or consumption revenue expected from the first 12 months of this engagement for the customer. ' +
+          'It cannot be changed once the consent email is sent. It does not affect eligibility or payout.',
+        inputId: 'dealSize',
+        label: 'Estimated deal size (USD, whole number)',
+        placeholder: 'for example 50000',
+        value: state.dealSizeText,
+        multiline: false,
+        maxLength: 20,
+        errorMessage: 'Enter the estimated deal size in US dollars, a whole number such as 50000.',
+        typeChoices: [],
+        selectedType: '',
+        submitTitle: 'Next',
+        action: SEND_CONSENT_ACTIONS.enterDealSize,
+      }),
+    );
+    return this.ask(state, 'dealSize');
+  }
+
+  private async takeDealSize(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    const answer = this.answerFor(step, state, 'dealSize', [SEND_CONSENT_ACTIONS.enterDealSize]);
+    if (!answer) return step.next();
+    if (answer.kind === 'stale') return this.reask(step, state, STALE_CARD);
+    const raw = answer.kind === 'card' ? dealSizeSubmission.safeParse(answer.value).data?.dealSize : answer.kind === 'text' ? answer.text : undefined;
+    const typed = String(raw ?? '').trim();
+    state.dealSizeText = typed;
+    const parsed = RequestConsentInputSchema.shape.estimatedDealSizeUsd.safeParse(typed.replace(/^(us)?\$|\s*usd$/i, '').replace(/[,\s]/g, ''));
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0]?.message ?? 'the estimated deal size must be a whole number of US dollars';
+      return this.reask(step, state, `${problem.charAt(0).toUpperCase()}${problem.slice(1)}, such as 50000. You entered "${typed}".`);
+    }
+    state.dealSizeUsd = parsed.data;
+    return this.again(step, state);
+  }
+
+  private request(state: SendConsentState): z.infer<typeof requestSchema> {
+    return {
+      claimId: state.claimId,
+      customerContact: state.customerContact,
+      partnerContact: state.partnerContact,
+      estimatedDealSizeUsd: state.dealSizeUsd ?? 0,
+    };
+  }
+
+  private async review(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    state.reviewId = newReviewId();
+    await sendCard(
+      step.context,
+      consentReviewCard({
+        title: 'Review: send customer consent email',
+        text: `The email goes to ${state.customerContact.email}; the customer accepts or declines on a web page. Nothing is sent until you select Send for consent.`,
+        facts: [
+          { title: 'Claim', value: `${state.friendlyName} (${state.claimId})` },
+          { title: 'Customer', value: state.customerName },
+          { title: 'Engagement', value: state.engagementName },
+          { title: 'Customer contact', value: contactText(state.customerContact) },
+          { title: 'Your contact', value: contactText(state.partnerContact) },
+          { title: 'Estimated deal size', value: `${formatUsd(state.dealSizeUsd ?? 0)} (cannot change once sent)` },
+        ],
+        disclaimer: CONSENT_DISCLAIMER,
+        confirmTitle: 'Send for consent',
+        confirmAction: CONFIRM_SEND_CONSENT_ACTION,
+        reviewId: state.reviewId,
+        request: this.request(state),
+        changeAction: SEND_CONSENT_ACTIONS.changeAnswer,
+        changes: [
+          { title: 'Contacts', field: 'contacts' },
+          { title: 'Estimated deal size', field: 'dealSize' },
+        ],
+      }),
+    );
+    return this.ask(state, 'review');
+  }
+
+  private async takeReview(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    const answer = this.answerFor(step, state, 'review', [CONFIRM_SEND_CONSENT_ACTION, SEND_CONSENT_ACTIONS.changeAnswer]);
+    if (!answer) return this.again(step, state);
+    if (answer.kind === 'card' && answer.value.action === SEND_CONSENT_ACTIONS.changeAnswer) {
+      const change = changeSubmission.safeParse(answer.value);
+      if (!change.success) return this.reask(step, state, 'Choose what to change under **Change an answer** on the review card.');
+      this.clear(state, change.data.field);
+      return this.again(step, state);
+    }
+    if (answer.kind !== 'card') {
+      return this.reask(step, state, answer.kind === 'stale' ? STALE_CARD : 'Accept the disclaimer on the review card and select **Send for consent**, or **Change an answer**.');
+    }
+    const confirm = confirmSubmission.safeParse(answer.value);
+    if (!confirm.success || confirm.data.reviewId !== state.reviewId) return this.reask(step, state, 'That review card is out of date: use the latest one below.');
+    if (confirm.data.disclaimerAccepted !== 'true') return this.reask(step, state, 'Accept the disclaimer (switch it on) before you select Send for consent. Your answers are kept.');
+    const caller = await currentCaller(this.deps, state.userId);
+    await this.send(step.context, caller, { ...this.request(state), disclaimerAccepted: true });
+    return step.endDialog();
+  }
+
+  private clear(state: SendConsentState, field: ChangeField): void {
+    if (field === 'contacts') state.contactsGiven = false;
+    else state.dealSizeUsd = undefined;
+  }
+
+  private async send(context: TurnContext, caller: Caller, input: RequestConsentInput): Promise<void> {
+    const { db, clock, consent } = this.deps;
+    const result = await refusedOr(() => requestConsent(db, clock, consent, caller, input));
+    if (!result.ok) {
+      await context.sendActivity(`${result.message} Nothing was sent.`);
+      return;
+    }
+    const claim = result.value;
+    this.deps.logger.info({ claimId: claim.id }, 'consent email requested');
+    await sendDone(context, {
+      title: 'Consent email sent',
+      text: `The consent email for ${claim.friendlyName} is on its way to ${claim.customerContactEmail}. I will tell you when the customer answers.`,
+      facts: [
+        { title: 'Claim', value: claim.id },
+        { title: 'Sent to', value: `${claim.customerContactName} (${claim.customerContactEmail})` },
+        { title: 'Estimated deal size', value: formatUsd(claim.estimatedDealSizeUsd ?? 0) },
+        { title: 'Consent deadline', value: formatDay(claim.consentDeadline) },
+      ],
+      note: 'If the customer has not answered, you can re-send the email as a reminder from the Eligible tab (once every 24 hours).',
+      claim,
+    });
+  }
+}

@@ -1,0 +1,261 @@
+import type { TurnContext } from 'botbuilder';
+import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { nominationReviewCard } from '../cards/nominationReview';
+import { submitProofCard } from '../cards/submitProof';
+import { formatDay } from '../services/claims/lifecycle';
+import type { Caller } from '../services/directory';
+import { PROOF_LIMITS, SubmitClaimInputSchema, submitClaim, type SubmitClaimInput } from '../services/submission';
+import { CancelAndHelpDialog } from './cancelAndHelpDialog';
+import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
+import type { DialogDeps } from './dialogDeps';
+import { NOMINATION_ACTIONS, STALE_CARD, newReviewId, readAnswer, refusedOr, sendCard, submittedAction, type Answer } from './nominationShared';
+
+export const SUBMIT_CLAIM_DIALOG_ID = 'submitClaimDialog';
+/** `data.action` of the review card's "Submit claim" button; routed here even when no flow is active (a second click). */
+export const CONFIRM_SUBMIT_CLAIM_ACTION = 'confirmSubmitClaim';
+export const SUBMIT_PROOF_ACTION = 'submitProof';
+
+const WATERFALL = 'submitClaimWaterfall';
+const USAGE = 'Use **Submit claim** on the Eligible tab, or type **submit claim** and the claim id, for example "submit claim CLM-…".';
+
+type Pending = 'proof' | 'review';
+
+interface SubmitState {
+  pending?: Pending;
+  userId: string;
+  claimId: string;
+  friendlyName: string;
+  customerName: string;
+  engagementName: string;
+  /** As entered, kept when asked again. */
+  deliverySummary: string;
+  completionDate: string;
+  evidenceLinks: string;
+  proofGiven: boolean;
+  reviewId?: string;
+}
+
+const proofSubmission = z.object({
+  deliverySummary: z.string().max(PROOF_LIMITS.summaryMax * 2).default(''),
+  completionDate: z.string().max(40).default(''),
+  evidenceLinks: z.string().max(20_000).default(''),
+});
+const confirmSubmission = z.object({
+  reviewId: z.string().min(1),
+  nomination: z.object({ claimId: z.string(), deliverySummary: z.string(), completionDate: z.string(), evidenceLinks: z.array(z.string()) }),
+});
+
+/** The evidence links a claim holds (a JSON column): a rejected claim's previous proof is offered again. */
+const storedLinks = z.array(z.string()).catch([]);
+
+function linesOf(text: string): string[] {
+  return text
+    .split(/[\r\n]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+function isoDay(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
+}
+
+/**
+ * Submit claim (after consent): proof of execution (what was delivered, completion date, evidence
+ * links) → review → Submit claim → confirmation. The submission service decides every rule (state,
+ * window, dates); its refusals are shown, nothing changes, and the answers are kept.
+ */
+export class SubmitClaimDialog extends CancelAndHelpDialog {
+  constructor(private readonly deps: DialogDeps) {
+    super(SUBMIT_CLAIM_DIALOG_ID);
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.start.bind(this), this.askProof.bind(this), this.takeProof.bind(this), this.review.bind(this), this.takeReview.bind(this)]));
+    this.initialDialogId = WATERFALL;
+  }
+
+  protected helpForCurrentStep(innerDc: DialogContext): string {
+    const pending = (innerDc.activeDialog?.state as { values?: { state?: Partial<SubmitState> } } | undefined)?.values?.state?.pending;
+    const current =
+      pending === 'review'
+        ? 'Check the proof of execution and select Submit claim, or Change an answer.'
+        : `Describe what was delivered (at least ${PROOF_LIMITS.summaryMin} characters), give the completion date, and the evidence links (https://, one per line, up to ${PROOF_LIMITS.linksMax}).`;
+    return `${current} Type **cancel** to stop; nothing is submitted until you select Submit claim.`;
+  }
+
+  private state(step: WaterfallStepContext): SubmitState {
+    return (step.values as { state: SubmitState }).state;
+  }
+
+  private async again(step: WaterfallStepContext, state: SubmitState): Promise<DialogTurnResult> {
+    return step.replaceDialog(WATERFALL, { resume: state });
+  }
+
+  private ask(state: SubmitState, pending: Pending): DialogTurnResult {
+    state.pending = pending;
+    return Dialog.EndOfTurn;
+  }
+
+  private answerFor(step: WaterfallStepContext, state: SubmitState, pending: Pending, actions: readonly string[]): Answer | null {
+    if (state.pending !== pending) return null;
+    state.pending = undefined;
+    return readAnswer(step.context, actions);
+  }
+
+  private async reask(step: WaterfallStepContext, state: SubmitState, message: string): Promise<DialogTurnResult> {
+    await step.context.sendActivity(message);
+    return this.again(step, state);
+  }
+
+  private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = step.options as { resume?: SubmitState } & Partial<ClaimFlowOptions>;
+    if (options.resume) {
+      (step.values as { state: SubmitState }).state = options.resume;
+      return step.next();
+    }
+    const caller = options.caller;
+    if (!caller) throw new Error('SubmitClaimDialog needs the caller in its options.');
+    if (submittedAction(step.context) === CONFIRM_SUBMIT_CLAIM_ACTION) {
+      await this.confirmResubmitted(step.context, caller);
+      return step.endDialog();
+    }
+    const opened = await openClaimFor(this.deps, caller, options.claimId, 'SUBMIT', USAGE);
+    if (!opened.ok) {
+      await step.context.sendActivity(opened.message);
+      return step.endDialog();
+    }
+    const { claim } = opened;
+    (step.values as { state: SubmitState }).state = {
+      userId: opened.caller.userId,
+      claimId: claim.id,
+      friendlyName: claim.friendlyName,
+      customerName: claim.customer.name,
+      engagementName: claim.engagement.name,
+      deliverySummary: claim.deliverySummary ?? '',
+      completionDate: claim.completionDate ? isoDay(claim.completionDate) : '',
+      evidenceLinks: storedLinks.parse(claim.evidenceLinks).join('\n'),
+      proofGiven: false,
+    };
+    return step.next();
+  }
+
+  /** A review card clicked again after its flow ended: the service decides (the claim is submitted already, so it refuses). */
+  private async confirmResubmitted(context: TurnContext, caller: Caller): Promise<void> {
+    const parsed = confirmSubmission.safeParse(context.activity.value);
+    if (!parsed.success) {
+      await context.sendActivity(`That Submit claim card is not valid any more, so nothing was submitted. ${USAGE}`);
+      return;
+    }
+    await this.submit(context, caller, parsed.data.nomination);
+  }
+
+  private async askProof(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    if (state.proofGiven) return step.next();
+    await sendCard(
+      step.context,
+      submitProofCard({
+        title: `Submit claim: ${state.friendlyName} (${state.claimId})`,
+        text: `${state.customerName} consented to ${state.engagementName}. Give the proof of execution Microsoft reviews: what was delivered, when it was completed, and links to the evidence (up to ${PROOF_LIMITS.linksMax}).`,
+        deliverySummary: state.deliverySummary,
+        completionDate: state.completionDate,
+        evidenceLinks: state.evidenceLinks,
+        summaryMax: PROOF_LIMITS.summaryMax,
+        today: isoDay(this.deps.clock.now()),
+        action: SUBMIT_PROOF_ACTION,
+      }),
+    );
+    return this.ask(state, 'proof');
+  }
+
+  private input(state: SubmitState): { claimId: string; deliverySummary: string; completionDate: string; evidenceLinks: string[] } {
+    return { claimId: state.claimId, deliverySummary: state.deliverySummary, completionDate: state.completionDate, evidenceLinks: linesOf(state.evidenceLinks) };
+  }
+
+  private async takeProof(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    const answer = this.answerFor(step, state, 'proof', [SUBMIT_PROOF_ACTION]);
+    if (!answer) return step.next();
+    if (answer.kind === 'stale') return this.reask(step, state, STALE_CARD);
+    if (answer.kind !== 'card') return this.reask(step, state, 'Please fill in the proof of execution on the card above and select Next.');
+    const raw = proofSubmission.safeParse(answer.value);
+    if (!raw.success) return this.reask(step, state, 'Please check the proof of execution on the card above: a value is too long.');
+    state.deliverySummary = raw.data.deliverySummary.trim();
+    state.completionDate = raw.data.completionDate.trim();
+    state.evidenceLinks = linesOf(raw.data.evidenceLinks).join('\n');
+    const checked = SubmitClaimInputSchema.safeParse(this.input(state));
+    if (!checked.success) {
+      const problems = [...new Set(checked.error.issues.map((issue) => issue.message))];
+      return this.reask(step, state, `Please check: ${problems.join('; ')}. Everything else you entered is kept.`);
+    }
+    state.proofGiven = true;
+    return this.again(step, state);
+  }
+
+  private async review(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    state.reviewId = newReviewId();
+    const input = this.input(state);
+    await sendCard(
+      step.context,
+      nominationReviewCard({
+        title: 'Review: submit claim',
+        text: `Microsoft reviews the claim and its proof of execution; I will tell you the outcome. Nothing is submitted until you select Submit claim.`,
+        facts: [
+          { title: 'Claim', value: `${state.friendlyName} (${state.claimId})` },
+          { title: 'Customer', value: state.customerName },
+          { title: 'Engagement', value: state.engagementName },
+          { title: 'What was delivered', value: state.deliverySummary },
+          { title: 'Completion date', value: formatDay(new Date(`${state.completionDate}T00:00:00.000Z`)) },
+          { title: 'Evidence', value: input.evidenceLinks.join('\n') },
+        ],
+        payout: '',
+        confirmTitle: 'Submit claim',
+        confirmAction: CONFIRM_SUBMIT_CLAIM_ACTION,
+        reviewId: state.reviewId,
+        nomination: input,
+        changes: [{ title: 'Proof of execution', field: 'proof' }],
+      }),
+    );
+    return this.ask(state, 'review');
+  }
+
+  private async takeReview(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    const answer = this.answerFor(step, state, 'review', [CONFIRM_SUBMIT_CLAIM_ACTION, NOMINATION_ACTIONS.changeAnswer]);
+    if (!answer) return this.again(step, state);
+    if (answer.kind === 'card' && answer.value.action === NOMINATION_ACTIONS.changeAnswer) {
+      state.proofGiven = false;
+      return this.again(step, state);
+    }
+    if (answer.kind !== 'card') return this.reask(step, state, answer.kind === 'stale' ? STALE_CARD : 'Select **Submit claim** on the review card, or **Change an answer**.');
+    const confirm = confirmSubmission.safeParse(answer.value);
+    if (!confirm.success || confirm.data.reviewId !== state.reviewId) return this.reask(step, state, 'That review card is out of date: use the latest one below.');
+    const submitted = await this.submit(step.context, await currentCaller(this.deps, state.userId), this.input(state));
+    if (submitted) return step.endDialog();
+    await step.context.sendActivity('Change the proof of execution under **Change an answer**, or type **cancel** to stop.');
+    return this.again(step, state);
+  }
+
+  /** Submits through the service; false (and its refusal said) when it refuses. */
+  private async submit(context: TurnContext, caller: Caller, input: SubmitClaimInput): Promise<boolean> {
+    const result = await refusedOr(() => submitClaim(this.deps.db, this.deps.clock, caller, input));
+    if (!result.ok) {
+      await context.sendActivity(`${result.message} Nothing was submitted.`);
+      return false;
+    }
+    const claim = result.value;
+    this.deps.logger.info({ claimId: claim.id }, 'claim submitted');
+    await sendDone(context, {
+      title: 'Claim submitted',
+      text: `${claim.friendlyName} was submitted for Microsoft's review with its proof of execution.`,
+      facts: [
+        { title: 'Claim', value: claim.id },
+        { title: 'Status', value: 'Submitted' },
+        { title: 'Completion date', value: claim.completionDate ? formatDay(claim.completionDate) : '' },
+        { title: 'Evidence links', value: String(storedLinks.parse(claim.evidenceLinks).length) },
+      ],
+      note: 'I will tell you when Microsoft completes or rejects the claim.',
+      claim,
+    });
+    return true;
+  }
+}
