@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { choiceCard } from '../cards/choice';
 import { nominationReviewCard } from '../cards/nominationReview';
@@ -18,7 +18,6 @@ import type { Caller } from '../services/directory';
 import { checkAddCustomer, checkTenantEmailMatch, describeId, loadEngagements, type EngagementVerdict, type LocationChoice } from '../services/eligibility';
 import { addCustomer, type AddCustomerInput } from '../services/nomination';
 import { assertVariableNomination } from '../services/payout';
-import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import type { DialogDeps } from './dialogDeps';
 import {
   NOMINATION_ACTIONS,
@@ -40,16 +39,15 @@ import {
   parseLocationAnswer,
   payoutText,
   proposeFriendlyName,
-  readAnswer,
   refusalForCaller,
   refusedOr,
   sayOnce,
   sendCard,
   startDraft,
   submittedAction,
-  type Answer,
   type NominationDraft,
 } from './nominationShared';
+import { ResumableFlowDialog } from './resumableFlowDialog';
 
 export const ADD_CUSTOMER_DIALOG_ID = 'addCustomerDialog';
 /** `data.action` of the review card's "Add customer" button; route it here even when no flow is active (a second click). */
@@ -112,33 +110,30 @@ const confirmSubmission = z.object({ reviewId: z.string().min(1), nomination: z.
  * (VARIABLE) → claim name and contacts → tenant mismatch reason (when needed) → review → Add customer.
  * Each answer is kept when another is re-asked; every rule is decided by the services.
  */
-export class AddCustomerDialog extends CancelAndHelpDialog {
+export class AddCustomerDialog extends ResumableFlowDialog<AddCustomerState, Pending, StepValues> {
   constructor(private readonly deps: DialogDeps) {
-    super(ADD_CUSTOMER_DIALOG_ID);
-    this.addDialog(
-      new WaterfallDialog(WATERFALL, [
-        this.start.bind(this),
-        this.askLocation.bind(this),
-        this.takeLocation.bind(this),
-        this.askCustomerId.bind(this),
-        this.takeCustomerId.bind(this),
-        this.askEngagements.bind(this),
-        this.takeEngagements.bind(this),
-        this.askHours.bind(this),
-        this.takeHours.bind(this),
-        this.askDetails.bind(this),
-        this.takeDetails.bind(this),
-        this.askMismatchReason.bind(this),
-        this.takeMismatchReason.bind(this),
-        this.review.bind(this),
-        this.takeReview.bind(this),
-      ]),
-    );
-    this.initialDialogId = WATERFALL;
+    super(ADD_CUSTOMER_DIALOG_ID, WATERFALL);
+    this.addFlow([
+      this.start.bind(this),
+      this.askLocation.bind(this),
+      this.takeLocation.bind(this),
+      this.askCustomerId.bind(this),
+      this.takeCustomerId.bind(this),
+      this.askEngagements.bind(this),
+      this.takeEngagements.bind(this),
+      this.askHours.bind(this),
+      this.takeHours.bind(this),
+      this.askDetails.bind(this),
+      this.takeDetails.bind(this),
+      this.askMismatchReason.bind(this),
+      this.takeMismatchReason.bind(this),
+      this.review.bind(this),
+      this.takeReview.bind(this),
+    ]);
   }
 
   protected helpForCurrentStep(innerDc: DialogContext): string {
-    const pending = (innerDc.activeDialog?.state as { values?: Partial<StepValues> } | undefined)?.values?.state?.pending;
+    const pending = this.pendingStep(innerDc);
     const help: Record<Pending, string> = {
       location: 'Choose the MCI-enrolled location this claim is for. Only locations enrolled in MCI can be used.',
       customerId:
@@ -154,42 +149,9 @@ export class AddCustomerDialog extends CancelAndHelpDialog {
     return `${current} Type **cancel** to stop; nothing is saved until you select Add customer.`;
   }
 
-  private values(step: WaterfallStepContext): StepValues {
-    return step.values as StepValues;
-  }
-
-  private state(step: WaterfallStepContext): AddCustomerState {
-    return this.values(step).state;
-  }
-
-  /** Re-runs the flow from the top with what has been answered; the first missing answer is asked. */
-  private async again(step: WaterfallStepContext, state: AddCustomerState): Promise<DialogTurnResult> {
-    return step.replaceDialog(WATERFALL, { resume: state });
-  }
-
-  private ask(state: AddCustomerState, pending: Pending): DialogTurnResult {
-    state.pending = pending;
-    return Dialog.EndOfTurn;
-  }
-
-  /** The answer to the step asked last turn; a stale card or bad input re-asks. */
-  private answerFor(step: WaterfallStepContext, state: AddCustomerState, pending: Pending, actions: readonly string[]): Answer | null {
-    if (state.pending !== pending) return null;
-    state.pending = undefined;
-    return readAnswer(step.context, actions);
-  }
-
-  private async reask(step: WaterfallStepContext, state: AddCustomerState, message: string): Promise<DialogTurnResult> {
-    await step.context.sendActivity(message);
-    return this.again(step, state);
-  }
-
   private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const options = step.options as { resume?: AddCustomerState } & Partial<AddCustomerOptions>;
-    if (options.resume) {
-      this.values(step).state = options.resume;
-      return step.next();
-    }
+    if (this.resumed(step)) return step.next();
+    const options = step.options as Partial<AddCustomerOptions>;
     const caller = options.caller;
     if (!caller) throw new Error('AddCustomerDialog needs the caller in its options.');
     const refusal = await refusalForCaller(this.deps, caller);

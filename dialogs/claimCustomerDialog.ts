@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { choiceCard } from '../cards/choice';
 import { nominationReviewCard } from '../cards/nominationReview';
@@ -8,7 +8,6 @@ import type { Caller } from '../services/directory';
 import { checkClaimCustomer, describeId, loadEngagements, type EngagementVerdict, type LocationChoice } from '../services/eligibility';
 import { claimCustomer, type ClaimCustomerInput } from '../services/nomination';
 import { assertVariableNomination } from '../services/payout';
-import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import type { DialogDeps } from './dialogDeps';
 import {
   NOMINATION_ACTIONS,
@@ -30,17 +29,16 @@ import {
   parseLocationAnswer,
   payoutText,
   proposeFriendlyName,
-  readAnswer,
   refusalForCaller,
   refusedOr,
   sayOnce,
   sendCard,
   startDraft,
   submittedAction,
-  type Answer,
   type Contact,
   type NominationDraft,
 } from './nominationShared';
+import { ResumableFlowDialog } from './resumableFlowDialog';
 import { matchCustomer } from './shortcuts';
 
 export const CLAIM_CUSTOMER_DIALOG_ID = 'claimCustomerDialog';
@@ -88,31 +86,28 @@ const confirmSubmission = z.object({ reviewId: z.string().min(1), nomination: z.
  * (MCI-enrolled and enrolled for the engagement) → engagements → hours (VARIABLE) → claim name and
  * contacts → review → Claim customer. Every rule is decided by the services.
  */
-export class ClaimCustomerDialog extends CancelAndHelpDialog {
+export class ClaimCustomerDialog extends ResumableFlowDialog<ClaimCustomerState, Pending, StepValues> {
   constructor(private readonly deps: DialogDeps) {
-    super(CLAIM_CUSTOMER_DIALOG_ID);
-    this.addDialog(
-      new WaterfallDialog(WATERFALL, [
-        this.start.bind(this),
-        this.askCustomer.bind(this),
-        this.takeCustomer.bind(this),
-        this.askLocation.bind(this),
-        this.takeLocation.bind(this),
-        this.askEngagements.bind(this),
-        this.takeEngagements.bind(this),
-        this.askHours.bind(this),
-        this.takeHours.bind(this),
-        this.askDetails.bind(this),
-        this.takeDetails.bind(this),
-        this.review.bind(this),
-        this.takeReview.bind(this),
-      ]),
-    );
-    this.initialDialogId = WATERFALL;
+    super(CLAIM_CUSTOMER_DIALOG_ID, WATERFALL);
+    this.addFlow([
+      this.start.bind(this),
+      this.askCustomer.bind(this),
+      this.takeCustomer.bind(this),
+      this.askLocation.bind(this),
+      this.takeLocation.bind(this),
+      this.askEngagements.bind(this),
+      this.takeEngagements.bind(this),
+      this.askHours.bind(this),
+      this.takeHours.bind(this),
+      this.askDetails.bind(this),
+      this.takeDetails.bind(this),
+      this.review.bind(this),
+      this.takeReview.bind(this),
+    ]);
   }
 
   protected helpForCurrentStep(innerDc: DialogContext): string {
-    const pending = (innerDc.activeDialog?.state as { values?: Partial<StepValues> } | undefined)?.values?.state?.pending;
+    const pending = this.pendingStep(innerDc);
     const help: Record<Pending, string> = {
       customer: 'Choose one of your known customers (those who consented to you for an earlier claim), or type its name or one of its ids.',
       location: 'Choose the location this claim is for: only MCI-enrolled locations enrolled for the engagement are offered.',
@@ -125,40 +120,9 @@ export class ClaimCustomerDialog extends CancelAndHelpDialog {
     return `${current} Type **cancel** to stop; nothing is saved until you select Claim customer.`;
   }
 
-  private values(step: WaterfallStepContext): StepValues {
-    return step.values as StepValues;
-  }
-
-  private state(step: WaterfallStepContext): ClaimCustomerState {
-    return this.values(step).state;
-  }
-
-  private async again(step: WaterfallStepContext, state: ClaimCustomerState): Promise<DialogTurnResult> {
-    return step.replaceDialog(WATERFALL, { resume: state });
-  }
-
-  private ask(state: ClaimCustomerState, pending: Pending): DialogTurnResult {
-    state.pending = pending;
-    return Dialog.EndOfTurn;
-  }
-
-  private answerFor(step: WaterfallStepContext, state: ClaimCustomerState, pending: Pending, actions: readonly string[]): Answer | null {
-    if (state.pending !== pending) return null;
-    state.pending = undefined;
-    return readAnswer(step.context, actions);
-  }
-
-  private async reask(step: WaterfallStepContext, state: ClaimCustomerState, message: string): Promise<DialogTurnResult> {
-    await step.context.sendActivity(message);
-    return this.again(step, state);
-  }
-
   private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const options = step.options as { resume?: ClaimCustomerState } & Partial<ClaimCustomerOptions>;
-    if (options.resume) {
-      this.values(step).state = options.resume;
-      return step.next();
-    }
+    if (this.resumed(step)) return step.next();
+    const options = step.options as Partial<ClaimCustomerOptions>;
     const caller = options.caller;
     if (!caller) throw new Error('ClaimCustomerDialog needs the caller in its options.');
     const refusal = await refusalForCaller(this.deps, caller);

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { consentContactsCard } from '../cards/consentContacts';
 import { consentReviewCard } from '../cards/consentReview';
@@ -8,10 +8,10 @@ import { formatDay } from '../services/claims/lifecycle';
 import { RequestConsentInputSchema, requestConsent, type RequestConsentInput } from '../services/consent';
 import type { Caller } from '../services/directory';
 import { formatUsd } from '../services/payout';
-import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { STALE_CARD, contactText, newReviewId, readAnswer, refusedOr, sendCard, submittedAction, type Answer, type Contact } from './nominationShared';
+import { STALE_CARD, contactText, newReviewId, refusedOr, sendCard, submittedAction, type Contact } from './nominationShared';
+import { ResumableFlowDialog } from './resumableFlowDialog';
 
 export const SEND_CONSENT_DIALOG_ID = 'sendConsentDialog';
 /** `data.action` of the review card's "Send for consent" button; routed here even when no flow is active (a second click). */
@@ -55,10 +55,6 @@ interface SendConsentState {
   reviewId?: string;
 }
 
-interface StepValues {
-  state: SendConsentState;
-}
-
 const contactFields = z.object({
   customerName: z.string().max(200).default(''),
   customerEmail: z.string().max(320).default(''),
@@ -90,25 +86,22 @@ const confirmSubmission = z.object({ reviewId: z.string().min(1), request: reque
  * USD → review with the disclaimer to accept → Send for consent. The consent service decides every
  * rule (state, window, deal size); its refusals are shown as they are and nothing changes.
  */
-export class SendConsentDialog extends CancelAndHelpDialog {
+export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pending> {
   constructor(private readonly deps: DialogDeps) {
-    super(SEND_CONSENT_DIALOG_ID);
-    this.addDialog(
-      new WaterfallDialog(WATERFALL, [
-        this.start.bind(this),
-        this.askContacts.bind(this),
-        this.takeContacts.bind(this),
-        this.askDealSize.bind(this),
-        this.takeDealSize.bind(this),
-        this.review.bind(this),
-        this.takeReview.bind(this),
-      ]),
-    );
-    this.initialDialogId = WATERFALL;
+    super(SEND_CONSENT_DIALOG_ID, WATERFALL);
+    this.addFlow([
+      this.start.bind(this),
+      this.askContacts.bind(this),
+      this.takeContacts.bind(this),
+      this.askDealSize.bind(this),
+      this.takeDealSize.bind(this),
+      this.review.bind(this),
+      this.takeReview.bind(this),
+    ]);
   }
 
   protected helpForCurrentStep(innerDc: DialogContext): string {
-    const pending = (innerDc.activeDialog?.state as { values?: Partial<StepValues> } | undefined)?.values?.state?.pending;
+    const pending = this.pendingStep(innerDc);
     const help: Record<Pending, string> = {
       contacts: 'Check the customer contact who receives the consent email, and your own company contact, then select Next.',
       dealSize:
@@ -119,36 +112,9 @@ export class SendConsentDialog extends CancelAndHelpDialog {
     return `${current} Type **cancel** to stop; nothing is sent until you select Send for consent.`;
   }
 
-  private state(step: WaterfallStepContext): SendConsentState {
-    return (step.values as StepValues).state;
-  }
-
-  private async again(step: WaterfallStepContext, state: SendConsentState): Promise<DialogTurnResult> {
-    return step.replaceDialog(WATERFALL, { resume: state });
-  }
-
-  private ask(state: SendConsentState, pending: Pending): DialogTurnResult {
-    state.pending = pending;
-    return Dialog.EndOfTurn;
-  }
-
-  private answerFor(step: WaterfallStepContext, state: SendConsentState, pending: Pending, actions: readonly string[]): Answer | null {
-    if (state.pending !== pending) return null;
-    state.pending = undefined;
-    return readAnswer(step.context, actions);
-  }
-
-  private async reask(step: WaterfallStepContext, state: SendConsentState, message: string): Promise<DialogTurnResult> {
-    await step.context.sendActivity(message);
-    return this.again(step, state);
-  }
-
   private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const options = step.options as { resume?: SendConsentState } & Partial<ClaimFlowOptions>;
-    if (options.resume) {
-      (step.values as StepValues).state = options.resume;
-      return step.next();
-    }
+    if (this.resumed(step)) return step.next();
+    const options = step.options as Partial<ClaimFlowOptions>;
     const caller = options.caller;
     if (!caller) throw new Error('SendConsentDialog needs the caller in its options.');
     if (submittedAction(step.context) === CONFIRM_SEND_CONSENT_ACTION) {
@@ -161,7 +127,7 @@ export class SendConsentDialog extends CancelAndHelpDialog {
       return step.endDialog();
     }
     const { claim } = opened;
-    (step.values as StepValues).state = {
+    this.values(step).state = {
       userId: opened.caller.userId,
       claimId: claim.id,
       friendlyName: claim.friendlyName,

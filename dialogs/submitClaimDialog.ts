@@ -1,15 +1,15 @@
 import type { TurnContext } from 'botbuilder';
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { nominationReviewCard } from '../cards/nominationReview';
 import { submitProofCard } from '../cards/submitProof';
 import { formatDay } from '../services/claims/lifecycle';
 import type { Caller } from '../services/directory';
 import { PROOF_LIMITS, SubmitClaimInputSchema, submitClaim, type SubmitClaimInput } from '../services/submission';
-import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { NOMINATION_ACTIONS, STALE_CARD, newReviewId, readAnswer, refusedOr, sendCard, submittedAction, type Answer } from './nominationShared';
+import { NOMINATION_ACTIONS, STALE_CARD, newReviewId, refusedOr, sendCard, submittedAction } from './nominationShared';
+import { ResumableFlowDialog } from './resumableFlowDialog';
 
 export const SUBMIT_CLAIM_DIALOG_ID = 'submitClaimDialog';
 /** `data.action` of the review card's "Submit claim" button; routed here even when no flow is active (a second click). */
@@ -65,15 +65,14 @@ function isoDay(instant: Date): string {
  * links) → review → Submit claim → confirmation. The submission service decides every rule (state,
  * window, dates); its refusals are shown, nothing changes, and the answers are kept.
  */
-export class SubmitClaimDialog extends CancelAndHelpDialog {
+export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending> {
   constructor(private readonly deps: DialogDeps) {
-    super(SUBMIT_CLAIM_DIALOG_ID);
-    this.addDialog(new WaterfallDialog(WATERFALL, [this.start.bind(this), this.askProof.bind(this), this.takeProof.bind(this), this.review.bind(this), this.takeReview.bind(this)]));
-    this.initialDialogId = WATERFALL;
+    super(SUBMIT_CLAIM_DIALOG_ID, WATERFALL);
+    this.addFlow([this.start.bind(this), this.askProof.bind(this), this.takeProof.bind(this), this.review.bind(this), this.takeReview.bind(this)]);
   }
 
   protected helpForCurrentStep(innerDc: DialogContext): string {
-    const pending = (innerDc.activeDialog?.state as { values?: { state?: Partial<SubmitState> } } | undefined)?.values?.state?.pending;
+    const pending = this.pendingStep(innerDc);
     const current =
       pending === 'review'
         ? 'Check the proof of execution and select Submit claim, or Change an answer.'
@@ -81,36 +80,9 @@ export class SubmitClaimDialog extends CancelAndHelpDialog {
     return `${current} Type **cancel** to stop; nothing is submitted until you select Submit claim.`;
   }
 
-  private state(step: WaterfallStepContext): SubmitState {
-    return (step.values as { state: SubmitState }).state;
-  }
-
-  private async again(step: WaterfallStepContext, state: SubmitState): Promise<DialogTurnResult> {
-    return step.replaceDialog(WATERFALL, { resume: state });
-  }
-
-  private ask(state: SubmitState, pending: Pending): DialogTurnResult {
-    state.pending = pending;
-    return Dialog.EndOfTurn;
-  }
-
-  private answerFor(step: WaterfallStepContext, state: SubmitState, pending: Pending, actions: readonly string[]): Answer | null {
-    if (state.pending !== pending) return null;
-    state.pending = undefined;
-    return readAnswer(step.context, actions);
-  }
-
-  private async reask(step: WaterfallStepContext, state: SubmitState, message: string): Promise<DialogTurnResult> {
-    await step.context.sendActivity(message);
-    return this.again(step, state);
-  }
-
   private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const options = step.options as { resume?: SubmitState } & Partial<ClaimFlowOptions>;
-    if (options.resume) {
-      (step.values as { state: SubmitState }).state = options.resume;
-      return step.next();
-    }
+    if (this.resumed(step)) return step.next();
+    const options = step.options as Partial<ClaimFlowOptions>;
     const caller = options.caller;
     if (!caller) throw new Error('SubmitClaimDialog needs the caller in its options.');
     if (submittedAction(step.context) === CONFIRM_SUBMIT_CLAIM_ACTION) {
@@ -123,7 +95,7 @@ export class SubmitClaimDialog extends CancelAndHelpDialog {
       return step.endDialog();
     }
     const { claim } = opened;
-    (step.values as { state: SubmitState }).state = {
+    this.values(step).state = {
       userId: opened.caller.userId,
       claimId: claim.id,
       friendlyName: claim.friendlyName,
