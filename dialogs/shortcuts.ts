@@ -1,5 +1,6 @@
 import type { Caller } from '../services/directory';
 import type { Database } from '../services/db';
+import { matchEngagement as matchEngagementByName } from '../services/engagements';
 import type { AddCustomerOptions } from './addCustomerDialog';
 import type { ClaimCustomerOptions } from './claimCustomerDialog';
 
@@ -72,10 +73,10 @@ export function matchByName<T extends Named>(items: readonly T[], typed: string,
 
 export type EngagementMatch<T extends Named> = { kind: 'one'; engagement: T } | { kind: 'many'; candidates: T[] } | { kind: 'none' };
 
-/** An engagement named loosely: case, punctuation and partial words do not matter. */
+/** An engagement named loosely, by the one matcher the rest of the bot uses (services/engagements.ts). */
 export function matchEngagement<T extends Named>(engagements: readonly T[], typed: string): EngagementMatch<T> {
-  const match = matchByName(engagements, typed);
-  return match.kind === 'one' ? { kind: 'one', engagement: match.item } : match;
+  const match = matchEngagementByName(engagements, typed);
+  return match.kind === 'ambiguous' ? { kind: 'many', candidates: match.candidates } : match;
 }
 
 export interface KnownCustomerRef extends Named {
