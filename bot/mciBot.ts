@@ -5,7 +5,7 @@ import {
   TeamsActivityHandler,
   UserState,
   type Storage,
-  type TurnContext,
+  TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { Clock } from '../services/clock';
@@ -60,6 +60,7 @@ export class MciBot extends TeamsActivityHandler {
     this.dialogs.add(this.mainDialog);
 
     this.onMessage(async (context, next) => {
+      stripBotMention(context);
       await this.runDialogs(context);
       await next();
     });
@@ -94,4 +95,11 @@ export class MciBot extends TeamsActivityHandler {
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.mainDialog.id);
   }
+}
+
+/** In channels and group chats Teams prefixes the text with `<at>bot</at>`: commands are read without it. */
+function stripBotMention(context: TurnContext): void {
+  const { activity } = context;
+  if (typeof activity.text !== 'string' || !activity.entities?.some((entity) => entity.type === 'mention')) return;
+  activity.text = TurnContext.removeRecipientMention(activity).trim();
 }

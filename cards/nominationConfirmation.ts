@@ -4,13 +4,15 @@ import { expandCard, type AdaptiveCard } from './render';
 export interface NominationConfirmationCardData {
   title: string;
   text: string;
-  /** One line per created claim: the claim id and what it is. */
-  claims: { id: string; summary: string }[];
-  /** The Customers pages the customer now appears on. */
-  pages: { title: string; engagementId: string }[];
+  /**
+   * One entry per created claim: its id, what it is, and the engagement whose Customers page it is on.
+   * Each claim carries its own buttons, so the card stays within Teams' six top-level actions however
+   * many engagements were chosen.
+   */
+  claims: { id: string; summary: string; engagementId: string }[];
 }
 
-/** Confirmation of Add customer / Claim customer: the claim ids and the engagements' Customers pages. */
+/** Confirmation of Add customer / Claim customer: each claim with Send consent and its Customers page. */
 export function nominationConfirmationCard(data: NominationConfirmationCardData): AdaptiveCard {
   return expandCard(template, data);
 }

@@ -380,12 +380,12 @@ export function confirmationCard(result: NominationResult, verb: 'added' | 'clai
     text: `${customer} now appears on the Customers page of ${[...pages.values()].join(', ')}.`,
     claims: result.claims.map((c) => ({
       id: c.id,
+      engagementId: c.engagementId,
       summary:
         `${c.engagementName}: ${c.status.toLowerCase()} by ${c.idType.toLowerCase().replace(/_/g, ' ')} ${c.idValue}; ` +
         `ask for consent by ${dateFormat.format(c.consentDeadline)}` +
         (c.proposedPayoutUsd !== null ? `; ${c.hours ?? 0} hours, proposed payout ${formatUsd(c.proposedPayoutUsd)}` : ''),
     })),
-    pages: [...pages.entries()].map(([engagementId, name]) => ({ title: `Customers page: ${name}`, engagementId })),
   });
 }
 

@@ -165,8 +165,10 @@ const CARDS: [string, AdaptiveCard][] = [
     nominationConfirmationCard({
       title: 'Customer added',
       text: 'Bellows College now appears on the Customers page of Azure Migrate and Modernize.',
-      claims: [{ id: 'CLM-8K2M4P6R', summary: 'Azure Migrate and Modernize: added by domain bellowscollege.com; ask for consent by 24 Dec 2026' }],
-      pages: [{ title: 'Customers page: Azure Migrate and Modernize', engagementId: 'eng-azure-migrate-modernize' }],
+      claims: [
+        { id: 'CLM-8K2M4P6R', summary: 'Azure Migrate and Modernize: added by domain bellowscollege.com; ask for consent by 24 Dec 2026', engagementId: 'eng-azure-migrate-modernize' },
+        { id: 'CLM-3N7Q9T2W', summary: 'Microsoft 365 Copilot Accelerate: added by domain bellowscollege.com; ask for consent by 24 Dec 2026', engagementId: 'eng-m365-copilot' },
+      ],
     }),
   ],
 ];
@@ -208,11 +210,13 @@ describe('nomination cards', () => {
     expect(hours).not.toContain('"idType"');
   });
 
-  it('links each engagement\'s Customers page and a consent action per claim on the confirmation', () => {
+  it('gives each claim on the confirmation its own Send consent and Customers page buttons, and no top-level actions (Teams shows six at most)', () => {
     const confirmation = CARDS.find(([name]) => name === 'confirmation')?.[1];
-    expect(confirmation?.actions).toEqual([
-      { type: 'Action.Submit', title: 'Customers page: Azure Migrate and Modernize', data: { action: 'showTab', engagementId: 'eng-azure-migrate-modernize', tab: 'eligible' } },
-      { type: 'Action.Submit', title: 'Send consent: CLM-8K2M4P6R', data: { action: 'sendConsent', claimId: 'CLM-8K2M4P6R' } },
+    expect(confirmation?.actions).toBeUndefined();
+    const actionSets = nodes(confirmation).filter((n) => n.type === 'ActionSet');
+    expect(actionSets.map((set) => (set.actions as Node[]).map((a) => a.data))).toEqual([
+      [{ action: 'sendConsent', claimId: 'CLM-8K2M4P6R' }, { action: 'showTab', engagementId: 'eng-azure-migrate-modernize', tab: 'eligible' }],
+      [{ action: 'sendConsent', claimId: 'CLM-3N7Q9T2W' }, { action: 'showTab', engagementId: 'eng-m365-copilot', tab: 'eligible' }],
     ]);
   });
 });

@@ -74,7 +74,7 @@ describe('Add customer dialog', () => {
         ],
       },
       { send: details('Cameron White', 'Cameron.White@bellowscollege.com'), expect: ['Review: add customer', 'Fabrikam Consulting — Seattle', 'Derived tenant', 'Change an answer'] },
-      { send: confirm, expect: ['Customer added', 'Customers page: Azure Migrate and Modernize', 'sendConsent'] },
+      { send: confirm, expect: ['Customer added', 'Customers page of Azure Migrate and Modernize', 'sendConsent'] },
     ]);
     expect(driver.turns).toBe(3);
     const claims = await claimsOf('Bellows College');

@@ -71,7 +71,7 @@ describe('Claim customer dialog', () => {
         reject: ['Toronto'],
       },
       { send: (last) => detailsAsProposed(last), expect: ['Review: claim customer', 'Contoso Ltd', 'Patti Fernandez'] },
-      { send: confirm, expect: ['Customer claimed', 'Customers page: Azure Migrate and Modernize'] },
+      { send: confirm, expect: ['Customer claimed', 'Customers page of Azure Migrate and Modernize'] },
     ]);
     expect(driver.turns).toBe(3);
     const claims = await openClaims(DEMO.customers.contoso, DEMO.engagements.azureMigrate);

@@ -85,6 +85,18 @@ describe('the bot through its real HTTP server in local mode', () => {
     expect(cardOf(replies[1]?.body ?? {})).toBeDefined();
   });
 
+  it('reads a command typed after an @mention of the bot, as Teams sends it in channels and group chats', async () => {
+    const base = messageActivity({ serviceUrl, text: '<at>MCI Engagements</at> engagements', aadObjectId: ADMIN_A, conversationId: 'conv-channel' });
+    await postActivity(baseUrl, {
+      ...base,
+      entities: [{ type: 'mention', text: '<at>MCI Engagements</at>', mentioned: { id: 'bot', name: 'MCI Engagements' } }],
+    });
+    const [reply] = await connector.waitFor(1);
+    const card = JSON.stringify(cardOf(reply?.body ?? {}));
+    expect(card).toContain('Engagements you can work on');
+    expect(card).not.toContain("I don't know");
+  });
+
   it('welcomes people when the bot is added to a conversation', async () => {
     const res = await postActivity(baseUrl, {
       ...messageActivity({ serviceUrl, aadObjectId: ADMIN_A, conversationId: 'conv-new' }),
