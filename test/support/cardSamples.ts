@@ -1,0 +1,783 @@
+import { choiceCard } from '../../cards/choice';
+import { claimActionCard } from '../../cards/claimAction';
+import { claimDetailsCard } from '../../cards/claimDetails';
+import { claimListCard, type ListFilter } from '../../cards/claimList';
+import { claimSummaryCard } from '../../cards/claimSummary';
+import { coSellReferralsCard } from '../../cards/coSellReferrals';
+import { consentContactsCard } from '../../cards/consentContacts';
+import { consentReviewCard } from '../../cards/consentReview';
+import { customersPageCard, type CustomersPageCardData } from '../../cards/customersPage';
+import { engagementChoiceCard } from '../../cards/engagementChoice';
+import { engagementsCard } from '../../cards/engagements';
+import { nominationConfirmationCard } from '../../cards/nominationConfirmation';
+import { nominationDetailsCard } from '../../cards/nominationDetails';
+import { nominationReviewCard } from '../../cards/nominationReview';
+import { notificationCard } from '../../cards/notification';
+import type { AdaptiveCard } from '../../cards/render';
+import { submitProofCard } from '../../cards/submitProof';
+import { textEntryCard } from '../../cards/textEntry';
+import { revokeConfirmCard, usersCard } from '../../cards/users';
+import { welcomeCard } from '../../cards/welcome';
+import { notificationFor } from '../../bot/notifier';
+import { FLOW_VERBS } from '../../dialogs/commands';
+import { availableCommands } from '../../dialogs/helpCard';
+import { NOMINATION_ACTIONS } from '../../dialogs/nominationShared';
+import { CONFIRM_RESEND_CONSENT_ACTION } from '../../dialogs/resendConsentDialog';
+import { CONFIRM_SEND_CONSENT_ACTION, CONSENT_DISCLAIMER, SEND_CONSENT_ACTIONS } from '../../dialogs/sendConsentDialog';
+import { CONFIRM_SUBMIT_CLAIM_ACTION, SUBMIT_PROOF_ACTION } from '../../dialogs/submitClaimDialog';
+import { CONFIRM_ADD_CUSTOMER_ACTION } from '../../dialogs/addCustomerDialog';
+import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../../dialogs/cancelClaimDialog';
+import type { ClaimDetails } from '../../services/claimDetails';
+import type { CustomerAction } from '../../services/customersPage';
+
+/**
+ * One example of every card the bot sends, with the data the dialogs give it (the verbs are the
+ * dialogs' own constants), for the Teams rendering test and `npm run cards`. Where a card test has
+ * fixtures (test/cards/*.test.ts) the same values are used.
+ */
+export interface CardSample {
+  /** File-name friendly: screenshots are saved as `<name>.<theme>.png`. */
+  name: string;
+  /** The cards/*.ts function that made it. */
+  fn: string;
+  card: AdaptiveCard;
+}
+
+const NOW = new Date('2026-03-02T09:00:00.000Z');
+const MIGRATE = { id: 'eng-azure-migrate-modernize', name: 'Azure Migrate and Modernize', payType: 'FIXED' as const };
+const ALL_ROW_ACTIONS = new Set<CustomerAction>(['claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim', 'viewClaim']);
+const ENGAGEMENT_OPTIONS = [
+  { id: MIGRATE.id, name: MIGRATE.name },
+  { id: 'eng-azure-innovate-variable', name: 'Azure Innovate Variable Pay' },
+];
+const NO_FILTER: ListFilter = { engagementId: null, status: null, engagements: ENGAGEMENT_OPTIONS, statuses: ['OPEN', 'CLOSED', 'CONSENT_REQUESTED', 'SUBMITTED'] };
+
+function openClaim(id: string, status: 'CLAIMED' | 'CONSENT_REQUESTED' | 'CONSENT_GRANTED', origin: 'ADDED' | 'CLAIMED' = 'CLAIMED') {
+  return {
+    id,
+    status,
+    origin,
+    friendlyName: `Contoso migration wave 1 (${id})`,
+    consentDeadline: new Date('2026-03-20T09:00:00.000Z'),
+    submissionDeadline: status === 'CONSENT_GRANTED' ? new Date('2026-05-30T09:00:00.000Z') : null,
+  };
+}
+
+const customersPage: CustomersPageCardData = {
+  engagement: MIGRATE,
+  current: {
+    tab: 'eligible',
+    page: {
+      rows: [
+        { customerId: 'cust-contoso', customerName: 'Contoso Ltd', known: true, claim: null, actions: ['claimCustomer'] },
+        { customerId: 'cust-tailspin', customerName: 'Tailspin Toys', known: true, claim: openClaim('CLM-N2HQC766', 'CONSENT_REQUESTED'), actions: ['resendConsent', 'viewClaim'] },
+        { customerId: 'cust-proseware', customerName: 'Proseware, Inc.', known: false, claim: openClaim('CLM-7B25VBDC', 'CLAIMED', 'ADDED'), actions: ['sendConsent', 'viewClaim'] },
+        { customerId: 'cust-northwind', customerName: 'Northwind Traders', known: true, claim: openClaim('CLM-QY4WA29C', 'CONSENT_GRANTED'), actions: ['submitClaim', 'viewClaim'] },
+      ],
+      nextCursor: 'eyJ0IjoiRSIsImsiOlsiTm9ydGh3aW5kIiwiY3VzdC1ub3J0aHdpbmQiXX0',
+    },
+  },
+  availableActions: ALL_ROW_ACTIONS,
+  canAddCustomer: true,
+  continued: false,
+  now: NOW,
+};
+
+const claim: ClaimDetails = {
+  id: 'CLM-N2HQC766',
+  friendlyName: 'Tailspin migration',
+  status: 'CONSENT_REQUESTED',
+  statusLabel: 'Consent requested',
+  origin: 'CLAIMED',
+  customerName: 'Tailspin Toys',
+  engagementId: MIGRATE.id,
+  engagementName: MIGRATE.name,
+  payType: 'FIXED',
+  locationId: '4105567',
+  locationName: 'Fabrikam Consulting — Seattle',
+  idType: 'DOMAIN',
+  idTypeLabel: 'Domain name',
+  idValue: 'tailspintoys.com',
+  createdBy: 'Ana Bowman',
+  customerContact: { name: 'Mark Hanson', email: 'mark.hanson@tailspintoys.com' },
+  partnerContact: { name: 'Adele Vance', email: 'adele.vance@fabrikamconsulting.com' },
+  tenantMismatchReason: null,
+  estimatedDealSizeUsd: 85000,
+  hours: null,
+  proposedPayoutUsd: null,
+  deadlines: [{ kind: 'consent', at: new Date('2026-03-20T09:00:00.000Z'), daysLeft: 18 }],
+  closedAt: null,
+  closeReason: null,
+  reviewNote: null,
+  history: [
+    { at: new Date('2026-02-18T10:12:00.000Z'), what: 'Customer claimed', who: 'Ana Bowman' },
+    { at: new Date('2026-02-18T10:20:00.000Z'), what: 'Partner-led referral created', who: 'system' },
+    { at: new Date('2026-02-18T10:20:00.000Z'), what: 'Consent email sent to the customer', who: 'Ana Bowman' },
+  ],
+  referral: {
+    id: 'REF-4C1B7E',
+    dealType: 'PARTNER_LED',
+    status: 'NEW',
+    substatus: 'PENDING',
+    dealSizeUsd: 85000,
+    createdAt: new Date('2026-02-18T10:20:00.000Z'),
+    upgradedAt: null,
+  },
+  referralsVisible: true,
+  canCancel: true,
+};
+
+const variableClaim: ClaimDetails = {
+  ...claim,
+  id: 'CLM-7K3P9QXD',
+  friendlyName: 'Blue Yonder PoC',
+  status: 'CLAIMED',
+  statusLabel: 'Added',
+  origin: 'ADDED',
+  customerName: 'Blue Yonder Airlines',
+  engagementId: 'eng-azure-innovate-variable',
+  engagementName: 'Azure Innovate Variable Pay',
+  payType: 'VARIABLE',
+  idType: 'MSX_OPPORTUNITY_ID',
+  idTypeLabel: 'MSX opportunity ID',
+  idValue: '7-3QLU01LRG0',
+  createdBy: null,
+  estimatedDealSizeUsd: null,
+  hours: 40,
+  proposedPayoutUsd: 8000,
+  history: [{ at: new Date('2026-02-25T14:02:00.000Z'), what: 'Customer added', who: 'Alex Wilber' }],
+  referral: null,
+  referralsVisible: false,
+  canCancel: false,
+};
+
+const backToPage = [{ title: 'Customers page', data: { action: 'showTab', engagementId: MIGRATE.id, tab: 'eligible' } }];
+
+function sample(name: string, fn: string, card: AdaptiveCard): CardSample {
+  return { name, fn, card };
+}
+
+/** Every card the bot sends, at least once each; several where a card has distinct shapes. */
+export function cardSamples(): CardSample[] {
+  return [
+    sample(
+      'welcome',
+      'welcomeCard',
+      welcomeCard({
+        greeting: "Hello Ana Bowman. I bring Partner Center's Customers page for MCI engagements into Teams, and tell you when something happens to your claims.",
+        showIdentity: true,
+        partnerName: 'Fabrikam Consulting',
+        roles: 'Incentives admin, Referrals admin',
+        commands: availableCommands(new Set(FLOW_VERBS)),
+        buttons: [
+          { title: 'Help', action: 'help' },
+          { title: 'Engagements', action: 'engagements' },
+          { title: 'My claims', action: 'myClaims' },
+          { title: 'Expiring', action: 'expiring' },
+        ],
+      }),
+    ),
+    sample(
+      'welcome-no-role',
+      'welcomeCard',
+      welcomeCard({
+        greeting: 'Hello Megan Bowen. You have no incentives role yet, so you cannot work with claims. Ask an Incentives admin to grant you a role: Ana Bowman (ana.bowman@fabrikamconsulting.com).',
+        showIdentity: true,
+        partnerName: 'Fabrikam Consulting',
+        roles: 'none',
+        commands: availableCommands(new Set()).filter((command) => command.command === 'help'),
+        buttons: [{ title: 'Help', action: 'help' }],
+      }),
+    ),
+    sample(
+      'engagements',
+      'engagementsCard',
+      engagementsCard({
+        title: 'Engagements you can work on',
+        intro: 'Fabrikam Consulting',
+        engagements: [
+          {
+            id: MIGRATE.id,
+            name: MIGRATE.name,
+            description: 'Assess the estate and migrate the first workloads.',
+            payType: 'FIXED',
+            acceptedIdTypes: ['DOMAIN', 'TENANT_ID', 'TPID', 'AZURE_SUBSCRIPTION_ID'],
+            consentWindowDays: 30,
+            submissionWindowDays: 90,
+            maxActiveClaimsPerCustomer: 2,
+            referralsEnabled: true,
+            maxHours: null,
+            payoutCapUsd: null,
+          },
+          {
+            id: 'eng-azure-innovate-variable',
+            name: 'Azure Innovate Variable Pay',
+            description: 'Build a proof of concept for a qualified opportunity.',
+            payType: 'VARIABLE',
+            acceptedIdTypes: ['MSX_OPPORTUNITY_ID'],
+            consentWindowDays: 30,
+            submissionWindowDays: 90,
+            maxActiveClaimsPerCustomer: 1,
+            referralsEnabled: false,
+            maxHours: 120,
+            payoutCapUsd: 20000,
+          },
+        ],
+      }),
+    ),
+    sample('engagements-none', 'engagementsCard', engagementsCard({ title: 'Engagements you can work on', intro: 'None yet', engagements: [] })),
+    sample('customers-eligible', 'customersPageCard', customersPageCard(customersPage)),
+    sample(
+      'customers-ineligible',
+      'customersPageCard',
+      customersPageCard({
+        ...customersPage,
+        current: {
+          tab: 'ineligible',
+          page: {
+            rows: [
+              { customerId: 'cust-alpine', customerName: 'Alpine Ski House', reason: 'CRITERIA_NOT_MET', reasonText: 'Does not meet the eligibility criteria for this engagement.' },
+              { customerId: 'cust-lamna', customerName: 'Lamna Healthcare', reason: 'ACTIVE_CLAIMS_LIMIT', reasonText: 'Has reached the limit of 2 active claim(s) for this engagement.' },
+            ],
+            nextCursor: null,
+            detailHidden: false,
+          },
+        },
+      }),
+    ),
+    sample(
+      'customers-complete',
+      'customersPageCard',
+      customersPageCard({
+        ...customersPage,
+        continued: true,
+        current: {
+          tab: 'complete',
+          page: {
+            rows: [
+              {
+                claimId: 'CLM-JVD9R29T',
+                customerId: 'cust-contoso',
+                customerName: 'Contoso Ltd',
+                friendlyName: 'Contoso datacenter exit',
+                status: 'COMPLETED',
+                origin: 'ADDED',
+                closedAt: new Date('2025-11-02T10:00:00.000Z'),
+                closeReason: null,
+                actions: ['viewClaim'],
+              },
+              {
+                claimId: 'CLM-P9AXW7YC',
+                customerId: 'cust-alpine',
+                customerName: 'Alpine Ski House',
+                friendlyName: 'Alpine migration',
+                status: 'EXPIRED',
+                origin: 'CLAIMED',
+                closedAt: new Date('2026-01-10T10:00:00.000Z'),
+                closeReason: 'The claim was not submitted within the 90-day submission window.',
+                actions: ['viewClaim'],
+              },
+            ],
+            nextCursor: null,
+          },
+        },
+      }),
+    ),
+    sample(
+      'claim-list-expiring',
+      'claimListCard',
+      claimListCard({
+        title: 'Expiring soon',
+        intro: 'Fabrikam Consulting’s open claims with a deadline in the next 7 days.',
+        emptyText: 'Nothing expires this week.',
+        listAction: 'expiring',
+        filter: NO_FILTER,
+        page: {
+          rows: [
+            {
+              id: 'CLM-N2HQC766',
+              friendlyName: 'Tailspin migration',
+              customerName: 'Tailspin Toys',
+              engagementId: MIGRATE.id,
+              engagementName: MIGRATE.name,
+              status: 'CONSENT_REQUESTED',
+              statusLabel: 'Consent requested',
+              deadline: { kind: 'consent', at: new Date('2026-03-05T09:00:00.000Z'), daysLeft: 3 },
+              createdBy: 'Ana Bowman',
+            },
+            {
+              id: 'CLM-57Z1ZAXY',
+              friendlyName: 'Litware security workshop',
+              customerName: 'Litware, Inc.',
+              engagementId: 'eng-security-threat-protection',
+              engagementName: 'Security Workshop: Threat Protection',
+              status: 'CONSENT_GRANTED',
+              statusLabel: 'Consent granted',
+              deadline: { kind: 'submission', at: new Date('2026-03-08T09:00:00.000Z'), daysLeft: 6 },
+              createdBy: 'Alex Wilber',
+            },
+          ],
+          nextCursor: 'eyJ0IjoiWCJ9',
+        },
+      }),
+    ),
+    sample(
+      'claim-list-empty',
+      'claimListCard',
+      claimListCard({
+        title: 'My claims',
+        intro: 'The claims you created, newest first.',
+        emptyText: 'You have not created any claims yet.',
+        listAction: 'myClaims',
+        filter: { ...NO_FILTER, status: 'OPEN' },
+        page: { rows: [], nextCursor: null },
+      }),
+    ),
+    sample(
+      'claim-summary',
+      'claimSummaryCard',
+      claimSummaryCard({
+        partnerName: 'Fabrikam Consulting',
+        filter: NO_FILTER,
+        continued: false,
+        page: {
+          rows: [
+            {
+              engagementId: MIGRATE.id,
+              engagementName: MIGRATE.name,
+              payType: 'FIXED',
+              counts: [
+                { status: 'CLAIMED', label: 'Claimed', count: 3 },
+                { status: 'CONSENT_REQUESTED', label: 'Consent requested', count: 2 },
+                { status: 'COMPLETED', label: 'Completed', count: 4 },
+              ],
+              total: 9,
+              open: 5,
+              openDealSizeUsd: 170000,
+              openWithoutDealSize: 3,
+              openProposedPayoutUsd: 0,
+            },
+            {
+              engagementId: 'eng-azure-innovate-variable',
+              engagementName: 'Azure Innovate Variable Pay',
+              payType: 'VARIABLE',
+              counts: [{ status: 'ADDED', label: 'Added', count: 1 }],
+              total: 1,
+              open: 1,
+              openDealSizeUsd: 0,
+              openWithoutDealSize: 1,
+              openProposedPayoutUsd: 8000,
+            },
+          ],
+          nextCursor: null,
+        },
+      }),
+    ),
+    sample('claim-details', 'claimDetailsCard', claimDetailsCard({ claim, buttons: backToPage })),
+    sample('claim-details-variable', 'claimDetailsCard', claimDetailsCard({ claim: variableClaim, buttons: backToPage })),
+    sample(
+      'users',
+      'usersCard',
+      usersCard({
+        partnerName: 'Fabrikam Consulting',
+        continued: false,
+        page: {
+          rows: [
+            { userId: 'U-1', displayName: 'Ana Bowman', email: 'ana.bowman@fabrikamconsulting.com', roles: ['INCENTIVES_ADMIN', 'REFERRALS_ADMIN'] },
+            { userId: 'U-2', displayName: 'Alex Wilber', email: 'alex.wilber@fabrikamconsulting.com', roles: ['INCENTIVES_USER'] },
+            { userId: 'U-3', displayName: 'Megan Bowen', email: 'megan.bowen@fabrikamconsulting.com', roles: [] },
+          ],
+          nextCursor: 'eyJ0IjoiVSJ9',
+        },
+      }),
+    ),
+    sample(
+      'users-revoke-confirm',
+      'revokeConfirmCard',
+      revokeConfirmCard({
+        user: { userId: 'U-2', displayName: 'Alex Wilber', email: 'alex.wilber@fabrikamconsulting.com', roles: ['INCENTIVES_USER'] },
+        role: 'INCENTIVES_USER',
+        after: [],
+      }),
+    ),
+    sample(
+      'add-location-choice',
+      'choiceCard',
+      choiceCard({
+        title: 'Which location is this for?',
+        text: 'Only Microsoft AI Cloud Partner Program locations enrolled in MCI can be used.',
+        inputId: 'locationId',
+        label: 'Location',
+        errorMessage: 'Choose a location.',
+        choices: [
+          { title: 'Fabrikam Consulting — Seattle (4105567)', value: '4105567' },
+          { title: 'Fabrikam Consulting — Toronto (4329981)', value: '4329981' },
+        ],
+        selected: '4105567',
+        submitTitle: 'Next',
+        action: NOMINATION_ACTIONS.chooseLocation,
+      }),
+    ),
+    sample(
+      'add-customer-id',
+      'textEntryCard',
+      textEntryCard({
+        title: 'Which customer?',
+        text: 'Give one id of the customer.',
+        inputId: 'customerId',
+        label: 'Customer ID',
+        placeholder: 'contoso.com',
+        value: '',
+        multiline: false,
+        maxLength: 300,
+        errorMessage: 'Enter a customer id.',
+        typeChoices: [
+          { title: 'Detect from the value', value: 'AUTO' },
+          { title: 'TPID (Top Parent ID)', value: 'TPID' },
+        ],
+        selectedType: 'AUTO',
+        submitTitle: 'Next',
+        action: NOMINATION_ACTIONS.enterCustomerId,
+      }),
+    ),
+    sample(
+      'add-mismatch-reason',
+      'textEntryCard',
+      textEntryCard({
+        title: 'Why does the tenant not match?',
+        text: "The tenant ID b1880d96-75e1-4561-bcc4-9e37eec85179 does not match the customer contact's email domain lamnahealthcare.com.",
+        inputId: 'reason',
+        label: 'Reason for the mismatch',
+        placeholder: 'for example: the division runs in a separate tenant',
+        value: '',
+        multiline: true,
+        maxLength: 1000,
+        errorMessage: 'A reason is required.',
+        typeChoices: [],
+        selectedType: '',
+        submitTitle: 'Next',
+        action: NOMINATION_ACTIONS.giveMismatchReason,
+      }),
+    ),
+    sample(
+      'add-engagement-choice',
+      'engagementChoiceCard',
+      engagementChoiceCard({
+        title: 'Engagements for Woodgrove Bank (TPID (Top Parent ID) 11520025)',
+        text: 'Choose one or more engagements.',
+        eligible: [
+          { id: 'eng-security-threat-protection', title: 'Security Workshop: Threat Protection (fixed pay)' },
+          { id: 'eng-d365-bc-quick-start', title: 'Dynamics 365 Business Central Quick Start (fixed pay)' },
+        ],
+        ineligible: [{ name: 'Microsoft 365 Copilot Accelerate', reason: 'Microsoft 365 Copilot Accelerate does not accept TPIDs; it accepts domain names and tenant IDs.' }],
+        multiSelect: true,
+        choiceLabel: 'Engagements',
+        selected: 'eng-security-threat-protection',
+        action: NOMINATION_ACTIONS.chooseEngagements,
+        otherIdAction: NOMINATION_ACTIONS.otherCustomerId,
+      }),
+    ),
+    sample(
+      'add-engagement-choice-none',
+      'engagementChoiceCard',
+      engagementChoiceCard({
+        title: 'Engagements for Woodgrove Bank (domain name woodgrovebank.com)',
+        text: 'Woodgrove Bank is not eligible for any engagement you can nominate for.',
+        eligible: [],
+        ineligible: [{ name: 'Security Workshop: Threat Protection', reason: "Customer is not in the engagement's target segment" }],
+        multiSelect: true,
+        choiceLabel: 'Engagements',
+        selected: '',
+        action: NOMINATION_ACTIONS.chooseEngagements,
+        otherIdAction: '',
+      }),
+    ),
+    sample(
+      'add-hours',
+      'textEntryCard',
+      textEntryCard({
+        title: 'Hours for Azure Innovate Variable Pay',
+        text: 'How many hours do you need?',
+        inputId: 'hours',
+        label: 'Hours (1 to 120)',
+        placeholder: 'for example 40',
+        value: '40',
+        multiline: false,
+        maxLength: 6,
+        errorMessage: 'Enter a whole number of hours from 1 to 120.',
+        typeChoices: [],
+        selectedType: '',
+        submitTitle: 'Next',
+        action: NOMINATION_ACTIONS.enterHours,
+      }),
+    ),
+    sample(
+      'add-details',
+      'nominationDetailsCard',
+      nominationDetailsCard({
+        title: 'Claim name and contacts',
+        text: 'Check the proposed claim name.',
+        friendlyName: 'Bellows College – Azure Migrate and Modernize',
+        customer: { name: '', email: '', phone: '' },
+        partner: { name: 'Adele Vance', email: 'adele.vance@fabrikamconsulting.com', phone: '+1 425 555 0101' },
+        action: NOMINATION_ACTIONS.submitDetails,
+      }),
+    ),
+    sample(
+      'add-review',
+      'nominationReviewCard',
+      nominationReviewCard({
+        title: 'Review: add customer',
+        text: 'Nothing is created until you select Add customer.',
+        facts: [
+          { title: 'Claim name', value: 'Blue Yonder PoC' },
+          { title: 'Location', value: 'Fabrikam Consulting — Seattle (4105567)' },
+          { title: 'Hours', value: '40 (cannot change later)' },
+        ],
+        payout: '$8,000: 40 hours × $200 an hour, for opportunity 7-3QLU01LRG0.',
+        confirmTitle: 'Add customer',
+        confirmAction: CONFIRM_ADD_CUSTOMER_ACTION,
+        reviewId: 'c9d7f1c4-6b2a-4f0e-9f55-1f7b9c1e2a33',
+        nomination: { friendlyName: 'Blue Yonder PoC', engagementIds: ['eng-azure-innovate-variable'], hours: 40, customerId: { type: 'MSX_OPPORTUNITY_ID', value: '7-3QLU01LRG0' } },
+        changes: [
+          { title: 'Location', field: 'location' },
+          { title: 'Hours', field: 'hours' },
+        ],
+      }),
+    ),
+    sample(
+      'add-confirmation',
+      'nominationConfirmationCard',
+      nominationConfirmationCard({
+        title: 'Customer added',
+        text: 'Bellows College now appears on the Customers page of Azure Migrate and Modernize.',
+        claims: [{ id: 'CLM-8K2M4P6R', summary: 'Azure Migrate and Modernize: added by domain bellowscollege.com; ask for consent by 24 Dec 2026', engagementId: MIGRATE.id }],
+      }),
+    ),
+    sample(
+      'consent-contacts',
+      'consentContactsCard',
+      consentContactsCard({
+        title: 'Send consent: Tailspin migration (CLM-N2HQC766)',
+        text: 'The consent email goes to the customer contact of Tailspin Toys for Azure Migrate and Modernize. Review the contacts, update them if needed, and select Next.',
+        customer: { name: 'Mark Hanson', email: 'mark.hanson@tailspintoys.com', phone: '' },
+        partner: { name: 'Adele Vance', email: 'adele.vance@fabrikamconsulting.com', phone: '+1 425 555 0101' },
+        action: SEND_CONSENT_ACTIONS.submitContacts,
+      }),
+    ),
+    sample(
+      'consent-deal-size',
+      'textEntryCard',
+      textEntryCard({
+        title: 'Estimated deal size',
+        text: 'Give the estimated deal size in US dollars. It cannot be changed once the consent email is sent. It does not affect eligibility or payout.',
+        inputId: 'dealSize',
+        label: 'Estimated deal size (USD, whole number)',
+        placeholder: 'for example 50000',
+        value: '',
+        multiline: false,
+        maxLength: 20,
+        errorMessage: 'Enter the estimated deal size in US dollars, a whole number such as 50000.',
+        typeChoices: [],
+        selectedType: '',
+        submitTitle: 'Next',
+        action: SEND_CONSENT_ACTIONS.enterDealSize,
+      }),
+    ),
+    sample(
+      'consent-review',
+      'consentReviewCard',
+      consentReviewCard({
+        title: 'Review: send customer consent email',
+        text: 'The email goes to mark.hanson@tailspintoys.com; the customer accepts or declines on a web page. Nothing is sent until you select Send for consent.',
+        facts: [
+          { title: 'Claim', value: 'Tailspin migration (CLM-N2HQC766)' },
+          { title: 'Customer', value: 'Tailspin Toys' },
+          { title: 'Engagement', value: MIGRATE.name },
+          { title: 'Customer contact', value: 'Mark Hanson <mark.hanson@tailspintoys.com>' },
+          { title: 'Your contact', value: 'Adele Vance <adele.vance@fabrikamconsulting.com>, +1 425 555 0101' },
+          { title: 'Estimated deal size', value: '$85,000 (cannot change once sent)' },
+        ],
+        disclaimer: CONSENT_DISCLAIMER,
+        confirmTitle: 'Send for consent',
+        confirmAction: CONFIRM_SEND_CONSENT_ACTION,
+        reviewId: '1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a',
+        request: { claimId: 'CLM-N2HQC766', estimatedDealSizeUsd: 85000 },
+        changeAction: SEND_CONSENT_ACTIONS.changeAnswer,
+        changes: [
+          { title: 'Contacts', field: 'contacts' },
+          { title: 'Estimated deal size', field: 'dealSize' },
+        ],
+      }),
+    ),
+    sample(
+      'resend-consent-question',
+      'claimActionCard',
+      claimActionCard({
+        title: 'Re-send consent email: Tailspin migration',
+        color: 'Default',
+        text: 'The customer has not answered yet. Re-send the consent email to mark.hanson@tailspintoys.com as a reminder, with the same link?',
+        facts: [
+          { title: 'Claim', value: 'CLM-N2HQC766' },
+          { title: 'Customer', value: 'Tailspin Toys' },
+          { title: 'Last sent', value: '18 Feb 2026, 10:20 UTC (1 time so far)' },
+          { title: 'Consent deadline', value: '20 March 2026' },
+        ],
+        note: 'The email can be re-sent once every 24 hours.',
+        buttons: [
+          { title: 'Re-send consent email', style: 'positive', data: { action: CONFIRM_RESEND_CONSENT_ACTION, claimId: 'CLM-N2HQC766' } },
+          { title: 'Cancel', style: 'default', data: { action: 'cancel' } },
+        ],
+      }),
+    ),
+    sample(
+      'consent-sent',
+      'claimActionCard',
+      claimActionCard({
+        title: 'Consent email sent',
+        color: 'Good',
+        text: 'Tailspin Toys has until 20 March 2026 to accept or decline. I will tell you here when they answer.',
+        facts: [
+          { title: 'Claim', value: 'Tailspin migration (CLM-N2HQC766)' },
+          { title: 'Sent to', value: 'Mark Hanson <mark.hanson@tailspintoys.com>' },
+        ],
+        note: '',
+        buttons: [
+          { title: 'View claim', style: 'default', data: { action: 'viewClaim', claimId: 'CLM-N2HQC766' } },
+          { title: 'Customers page', style: 'default', data: { action: 'showTab', engagementId: MIGRATE.id, tab: 'eligible' } },
+        ],
+      }),
+    ),
+    sample(
+      'submit-proof',
+      'submitProofCard',
+      submitProofCard({
+        title: 'Submit claim: Northwind migration (CLM-QY4WA29C)',
+        text: 'Northwind Traders consented to Azure Migrate and Modernize. Give the proof of execution Microsoft reviews: what was delivered, when it was completed, and links to the evidence (up to 5).',
+        deliverySummary: '',
+        completionDate: '',
+        evidenceLinks: '',
+        summaryMax: 2000,
+        today: '2026-03-02',
+        action: SUBMIT_PROOF_ACTION,
+      }),
+    ),
+    sample(
+      'submit-review',
+      'nominationReviewCard',
+      nominationReviewCard({
+        title: 'Review: submit claim',
+        text: 'Microsoft reviews the claim and its proof of execution; I will tell you the outcome. Nothing is submitted until you select Submit claim.',
+        facts: [
+          { title: 'Claim', value: 'Northwind migration (CLM-QY4WA29C)' },
+          { title: 'What was delivered', value: 'Assessment of 120 servers and migration of the first 20 VMs to Azure.' },
+          { title: 'Completion date', value: '27 February 2026' },
+          { title: 'Evidence', value: 'https://fabrikamconsulting.sharepoint.com/northwind/assessment.pdf' },
+        ],
+        payout: '',
+        confirmTitle: 'Submit claim',
+        confirmAction: CONFIRM_SUBMIT_CLAIM_ACTION,
+        reviewId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d',
+        nomination: { claimId: 'CLM-QY4WA29C' },
+        changes: [{ title: 'Proof of execution', field: 'proof' }],
+      }),
+    ),
+    sample(
+      'cancel-claim-reason',
+      'textEntryCard',
+      textEntryCard({
+        title: 'Cancel claim: Tailspin migration (CLM-N2HQC766)',
+        text: 'Canceling closes the claim for good (it is consent requested now). Why is it canceled? The reason is recorded on the claim and in its history.',
+        inputId: 'reason',
+        label: 'Reason',
+        placeholder: 'For example: the customer chose another partner',
+        value: '',
+        multiline: true,
+        maxLength: 500,
+        errorMessage: 'Give the reason in 5 to 500 characters.',
+        typeChoices: [],
+        selectedType: '',
+        submitTitle: 'Continue',
+        action: CANCEL_REASON_ACTION,
+      }),
+    ),
+    sample(
+      'cancel-claim-confirm',
+      'claimActionCard',
+      claimActionCard({
+        title: 'Cancel claim CLM-N2HQC766?',
+        color: 'Default',
+        text: 'Tailspin migration will be canceled for good; this cannot be undone.',
+        facts: [
+          { title: 'Customer', value: 'Tailspin Toys' },
+          { title: 'Reason', value: 'The customer chose another partner.' },
+        ],
+        note: 'Nothing changes until you select Cancel claim.',
+        buttons: [
+          { title: 'Cancel claim', style: 'positive', data: { action: CONFIRM_CANCEL_CLAIM_ACTION, claimId: 'CLM-N2HQC766', reason: 'The customer chose another partner.' } },
+          { title: 'Keep the claim', style: 'default', data: { action: 'cancel' } },
+        ],
+      }),
+    ),
+    sample(
+      'cosell-referrals',
+      'coSellReferralsCard',
+      coSellReferralsCard({
+        sellerName: 'Nestor Wilke',
+        continued: false,
+        page: {
+          rows: [
+            {
+              referralId: 'REF-4C1B7E',
+              claimId: 'CLM-N2HQC766',
+              customerName: 'Tailspin Toys',
+              coveredTpids: ['11520025'],
+              engagementName: MIGRATE.name,
+              partnerName: 'Fabrikam Consulting',
+              partnerContact: { name: 'Adele Vance', email: 'adele.vance@fabrikamconsulting.com', phone: '+1 425 555 0101' },
+              claimStatus: 'CONSENT_GRANTED',
+              claimStatusLabel: 'Consent granted',
+              referralStatusLabel: 'Active (Accepted)',
+              upgradedAt: new Date('2026-02-27T16:00:00.000Z'),
+            },
+          ],
+          nextCursor: 'eyJ0IjoiQyJ9',
+        },
+      }),
+    ),
+    sample('cosell-referrals-none', 'coSellReferralsCard', coSellReferralsCard({ sellerName: 'Nestor Wilke', continued: false, page: { rows: [], nextCursor: null } })),
+    sample(
+      'notification-consent-accepted',
+      'notificationCard',
+      notificationCard(
+        notificationFor({
+          event: 'consent.accepted',
+          claimId: 'CLM-N2HQC766',
+          payload: { customerName: 'Tailspin Toys', engagementName: MIGRATE.name, text: 'Tailspin Toys accepted consent for Tailspin migration.' },
+        }),
+      ),
+    ),
+    sample(
+      'notification-deadline',
+      'notificationCard',
+      notificationCard(
+        notificationFor({
+          event: 'deadline.consent.reminder',
+          claimId: 'CLM-7B25VBDC',
+          payload: { customerName: 'Proseware, Inc.', engagementName: MIGRATE.name, text: 'The consent window of CLM-7B25VBDC ends on 20 March 2026 (1 day left).' },
+        }),
+      ),
+    ),
+    sample(
+      'notification-cosell',
+      'notificationCard',
+      notificationCard(
+        notificationFor({
+          event: 'cosell.available',
+          claimId: 'CLM-N2HQC766',
+          payload: { customerName: 'Tailspin Toys', engagementName: MIGRATE.name, partnerName: 'Fabrikam Consulting', text: 'Fabrikam Consulting asks for co-sell help with Tailspin Toys.' },
+        }),
+      ),
+    ),
+  ];
+}
