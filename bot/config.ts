@@ -68,14 +68,29 @@ const EnvSchema = z
     AZURE_CLIENT_SECRET: optional(z.string()),
     AZURE_CLIENT_CERTIFICATE_PATH: optional(z.string().refine((file) => existsSync(file), 'expected the path of a readable PEM certificate file')),
     AZURE_CLIENT_CERTIFICATE_PASSWORD: optional(z.string()),
+    REFERRALS_PROVIDER: z.preprocess(
+      blankToUndefined,
+      z.enum(['local', 'partner-center'], { error: 'expected local (referrals kept in the database) or partner-center (Partner Center Referrals API)' }).default('local'),
+    ),
+    REFERRALS_API_BASE_URL: z.preprocess(
+      blankToUndefined,
+      z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.partner.microsoft.com' }).default('https://api.partner.microsoft.com'),
+    ),
+    // At most 7: each instance keeps at least one send per second per conversation, and 7 is Teams' limit.
+    TEAMS_DELIVERY_INSTANCES: wholeNumber('TEAMS_DELIVERY_INSTANCES', 1, 7, 1),
   })
   .superRefine((env, ctx) => {
+    const requireSetting = (name: keyof typeof env, why: string) => {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `required when ${why}` });
+    };
     if (env.EMAIL_PROVIDER === 'graph') {
-      const requireSetting = (name: keyof typeof env, why: string) => {
-        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `required when ${why}` });
-      };
       requireSetting('GRAPH_SENDER', 'EMAIL_PROVIDER is graph (the mailbox consent emails are sent from)');
       requireSetting('GRAPH_CREDENTIAL', `EMAIL_PROVIDER is graph: one of ${GRAPH_CREDENTIALS.join(', ')}`);
+    }
+    if (env.REFERRALS_PROVIDER === 'partner-center' && env.EMAIL_PROVIDER !== 'graph') {
+      requireSetting('GRAPH_CREDENTIAL', `REFERRALS_PROVIDER is partner-center (the credential that calls Partner Center): one of ${GRAPH_CREDENTIALS.join(', ')}`);
+    }
+    if (env.EMAIL_PROVIDER === 'graph' || env.REFERRALS_PROVIDER === 'partner-center') {
       if (env.GRAPH_CREDENTIAL === 'client-secret' || env.GRAPH_CREDENTIAL === 'client-certificate') {
         requireSetting('AZURE_TENANT_ID', `GRAPH_CREDENTIAL is ${env.GRAPH_CREDENTIAL}`);
         requireSetting('AZURE_CLIENT_ID', `GRAPH_CREDENTIAL is ${env.GRAPH_CREDENTIAL}`);
@@ -117,6 +132,9 @@ export interface Config {
   schedulerIntervalMs: number;
   seedDemoData: boolean;
   email: EmailConfig;
+  referrals: ReferralsConfig;
+  /** This instance's share of Teams' bot rate limits: 1 / the number of instances that deliver proactive messages. */
+  teamsRateLimitShare: number;
 }
 
 /** How Microsoft Graph calls authenticate (an @azure/identity credential). */
@@ -129,6 +147,8 @@ export type GraphCredentialConfig =
 export type EmailConfig =
   | { provider: 'local' }
   | { provider: 'graph'; sender: string; baseUrl: string; credential: GraphCredentialConfig };
+
+export type ReferralsConfig = { provider: 'local' } | { provider: 'partner-center'; baseUrl: string; credential: GraphCredentialConfig };
 
 /** Bad configuration: one line per bad setting, naming it and what is expected. */
 export class ConfigError extends Error {
@@ -169,11 +189,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     seedDemoData: e.SEED_DEMO_DATA === 'auto',
     email: emailConfig(e),
+    referrals:
+      e.REFERRALS_PROVIDER === 'local'
+        ? { provider: 'local' }
+        : { provider: 'partner-center', baseUrl: e.REFERRALS_API_BASE_URL.replace(/\/+$/, ''), credential: credentialConfig(e) },
+    teamsRateLimitShare: 1 / e.TEAMS_DELIVERY_INSTANCES,
   };
 }
 
 function emailConfig(e: z.output<typeof EnvSchema>): EmailConfig {
   if (e.EMAIL_PROVIDER === 'local') return { provider: 'local' };
+  return { provider: 'graph', sender: e.GRAPH_SENDER ?? '', baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''), credential: credentialConfig(e) };
+}
+
+/** The @azure/identity credential Graph and Partner Center calls use (GRAPH_CREDENTIAL and AZURE_*). */
+function credentialConfig(e: z.output<typeof EnvSchema>): GraphCredentialConfig {
   const tenantId = e.AZURE_TENANT_ID ?? '';
   const clientId = e.AZURE_CLIENT_ID ?? '';
   let credential: GraphCredentialConfig;
@@ -193,5 +223,5 @@ function emailConfig(e: z.output<typeof EnvSchema>): EmailConfig {
     default:
       credential = { kind: 'managed-identity', clientId: e.AZURE_CLIENT_ID ?? null };
   }
-  return { provider: 'graph', sender: e.GRAPH_SENDER ?? '', baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''), credential };
+  return credential;
 }

@@ -13,9 +13,9 @@ import { TeamsRateLimiter } from './teamsRateLimiter';
  * reply goes to the stored reference's serviceUrl without a token).
  *
  * Outcomes, as the outbox delivery expects them:
- * - no active personal conversation with the recipient → permanent ("no conversation with this user");
+ * - no active personal conversation with the recipient → undeliverable ("no conversation with this user");
  * - 403 (BotNotInConversationRoster, MessageWritesBlocked, BotDisabledByAdmin, …) or 404 → the
- *   reference is marked inactive and the failure is permanent, naming the reason;
+ *   reference is marked inactive and the message is undeliverable, naming the reason;
  * - 429 → retryable after Retry-After; 408, 412, 502, 504 and other 5xx, and network errors → retryable;
  *   other 4xx → permanent. The Bot Framework client itself retries 429 and 5xx a few times in-process
  *   before the error reaches here;
@@ -41,7 +41,7 @@ export interface TeamsNotifierOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-export const NO_CONVERSATION = 'Undeliverable: no conversation with this user (the bot is not installed in their Teams, or was removed)';
+export const NO_CONVERSATION = 'No conversation with this user (the bot is not installed in their Teams, or was removed)';
 
 const TEAMS_REFUSALS = ['BotNotInConversationRoster', 'MessageWritesBlocked', 'BotDisabledByAdmin', 'ConversationBlockedByUser'] as const;
 
@@ -74,6 +74,7 @@ const EVENT_WORDING: Record<string, EventWording> = {
   'claim.reviewed': { title: 'Microsoft reviewed a claim', color: 'Default', next: 'Next: open the claim to see the outcome and, if asked, resubmit in time.' },
   'referral.created': { title: 'A partner-led referral was created', color: 'Good', next: 'Your Referrals admins can see it in the claim details.' },
   'referral.upgraded': { title: 'The referral was upgraded to co-sell', color: 'Good', next: 'Microsoft sellers who cover this customer were told and may contact your partner contact.' },
+  'claim.canceled': { title: 'An admin canceled a claim', color: 'Attention', next: 'Nothing more can be done for this claim; the claim details show the reason.' },
   'cosell.available': { title: 'A co-sell opportunity for a customer you cover', color: 'Good', next: 'Next: open the claim to see the partner contact and reach out to co-sell.' },
 };
 
@@ -109,7 +110,7 @@ export class TeamsNotifier implements ChannelHandler {
 
   async send(message: OutboundMessage): Promise<DeliveryResult> {
     const target = await this.references.personalConversation(message.recipient);
-    if (!target) return { ok: false, retryable: false, reason: NO_CONVERSATION };
+    if (!target) return { ok: false, retryable: false, undeliverable: true, reason: NO_CONVERSATION };
     const wait = await this.slot(target.conversationId, target.tenantId);
     if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, reason: 'Held back to keep within the Teams rate limits' };
 
@@ -117,7 +118,10 @@ export class TeamsNotifier implements ChannelHandler {
     const card = notificationCard(content);
     try {
       await this.options.adapter.continueConversationAsync(this.options.appId, target.reference, async (context) => {
-        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card), content.text));
+        // The card says it all; the text goes in `summary`, which Teams shows in the notification toast and feed.
+        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        activity.summary = content.text;
+        await context.sendActivity(activity);
       });
       return { ok: true };
     } catch (error) {
@@ -126,7 +130,11 @@ export class TeamsNotifier implements ChannelHandler {
         const why = failure.status === 403 ? `Teams refused the message (403 ${failure.code ?? 'Forbidden'})` : 'Teams does not know this conversation any more (404)';
         await this.references.deactivate(target.conversationId, why);
         this.options.logger.warn({ outboxId: message.id, conversationId: target.conversationId, status: failure.status, code: failure.code }, 'conversation reference deactivated');
-        return { ok: false, retryable: false, reason: `Undeliverable: ${why}` };
+        // The user may still be reachable in another conversation (the bot reinstalled, another client): try that one next.
+        if (await this.references.personalConversation(message.recipient)) {
+          return { ok: false, retryable: true, retryAfterMs: 0, reason: `${why}; trying the user's other conversation` };
+        }
+        return { ok: false, retryable: false, undeliverable: true, reason: why };
       }
       if (failure.status === 429) {
         return { ok: false, retryable: true, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}), reason: 'Teams is throttling (429)' };

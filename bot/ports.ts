@@ -1,7 +1,9 @@
 import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import type { Tx } from '../services/db';
+import type { ChannelHandler } from '../services/outboxDelivery';
 import { GraphEmailSender, LocalEmailSender, type EmailSender } from '../services/ports/email';
 import { CatalogEligibilitySource, type EligibilitySource } from '../services/ports/eligibilitySource';
+import { PartnerCenterReferralSync, localReferralSync } from '../services/ports/partnerCenterReferrals';
 import { DirectoryTenantResolver, type TenantResolver } from '../services/ports/tenantResolver';
 import type { Config, GraphCredentialConfig } from './config';
 import type { Logger } from './logger';
@@ -11,6 +13,8 @@ export interface Ports {
   email: EmailSender;
   tenants: TenantResolver;
   eligibility: EligibilitySource;
+  /** The outbox handler of the REFERRALS channel: pushes referral changes to Partner Center, or nothing to push locally. */
+  referrals: ChannelHandler;
 }
 
 export function createPorts(config: Config, logger: Logger, prisma: Tx): Ports {
@@ -18,7 +22,15 @@ export function createPorts(config: Config, logger: Logger, prisma: Tx): Ports {
     email: createEmailSender(config, logger),
     tenants: new DirectoryTenantResolver(prisma),
     eligibility: new CatalogEligibilitySource(prisma),
+    referrals: createReferralSync(config, logger, prisma),
   };
+}
+
+function createReferralSync(config: Config, logger: Logger, prisma: Tx): ChannelHandler {
+  const referrals = config.referrals;
+  if (referrals.provider === 'local') return localReferralSync;
+  logger.info({ baseUrl: referrals.baseUrl, credential: referrals.credential.kind }, 'referrals are pushed to the Partner Center Referrals API');
+  return new PartnerCenterReferralSync({ prisma, baseUrl: referrals.baseUrl, credential: createCredential(referrals.credential) });
 }
 
 function createEmailSender(config: Config, logger: Logger): EmailSender {

@@ -4,8 +4,9 @@
  * per tenant.
  *
  * Across instances each instance keeps to its share of every limit (limit × share, rounded down,
- * at least 1), with share = 1 / the number of instances that deliver. That is correct without any
- * shared state: the sum of the shares never exceeds the limit. The outbox leases spread rows over
+ * at least 1), with share = 1 / the number of instances that deliver (TEAMS_DELIVERY_INSTANCES). That
+ * is correct without any shared state: the sum of the shares never exceeds the limit, as long as
+ * there are no more instances than the smallest limit (7 per second), which the configuration enforces. The outbox leases spread rows over
  * instances, so a conversation's messages usually go through one instance and the share costs
  * little in practice. The state is a sliding window of send times per key, in memory, bounded by
  * the largest limit per key and pruned of idle keys.

@@ -16,7 +16,13 @@ import { NotAllowedError } from './errors';
  * handler gets the outbox id as an idempotency key so that the transport can drop the repeat.
  */
 
-export type DeliveryResult = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; reason: string };
+/**
+ * A failure with `undeliverable` set is permanent because the recipient cannot be reached (Teams
+ * refused the conversation with 403/404, or there is no conversation with them): the row is
+ * recorded UNDELIVERABLE with the reason, not DEAD, which stays for retries exhausted and other
+ * permanent failures.
+ */
+export type DeliveryResult = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; reason: string; undeliverable?: boolean };
 
 /** One message as a channel handler sees it. */
 export interface OutboundMessage {
@@ -65,7 +71,7 @@ export interface DeliveryCounts {
   sent: number;
   /** Failed and scheduled for another attempt. */
   retried: number;
-  /** Dead-lettered: permanent failure, last attempt failed, or last attempt never finished. */
+  /** Dead-lettered: permanent failure, last attempt failed, last attempt never finished, or recipient unreachable (UNDELIVERABLE). */
   dead: number;
 }
 
@@ -142,6 +148,9 @@ export async function deliverDueMessages(
     if (result.ok) {
       data = { status: 'SENT', sentAt: at, lockedUntil: null };
       outcome = 'sent';
+    } else if (result.undeliverable === true) {
+      data = { status: 'UNDELIVERABLE', lastError: result.reason, lockedUntil: null };
+      outcome = 'dead';
     } else if (!result.retryable || row.attempts >= maxAttempts) {
       const why = result.retryable ? `Gave up after ${row.attempts} attempts: ${result.reason}` : result.reason;
       data = { status: 'DEAD', lastError: why, lockedUntil: null };
@@ -181,6 +190,8 @@ async function buryUnfinishedLastAttempts(db: Database, now: Date, maxAttempts: 
 /** A dead-lettered message, as an Incentives admin sees it. */
 export interface DeadLetter {
   id: string;
+  /** DEAD: delivery failed (retries exhausted or refused); UNDELIVERABLE: the recipient cannot be reached. */
+  status: 'DEAD' | 'UNDELIVERABLE';
   channel: OutboxChannel;
   event: string;
   recipient: string;
@@ -198,21 +209,21 @@ export interface DeadLetterPageRequest {
 const DEAD_LETTER_PAGE = { default: 20, max: 50 } as const;
 const deadLetterCursor = z.object({ c: z.iso.datetime(), i: z.string().min(1) });
 
-/** The partner's dead-lettered messages, newest first, one keyset page at a time. */
+/** The partner's dead-lettered and undeliverable messages, newest first, one keyset page at a time. */
 export async function deadLetters(db: Database, partnerId: string, page: DeadLetterPageRequest = {}): Promise<Page<DeadLetter>> {
   const size = Math.min(DEAD_LETTER_PAGE.max, Math.max(1, Math.trunc(page.pageSize ?? DEAD_LETTER_PAGE.default)));
   const after = decodeDeadLetterCursor(page.cursor);
   const rows = await db.prisma.outboxMessage.findMany({
     where: {
       partnerId,
-      status: 'DEAD',
+      status: { in: ['DEAD', 'UNDELIVERABLE'] },
       ...(after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {}),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: size + 1,
-    select: { id: true, channel: true, event: true, recipient: true, claimId: true, attempts: true, lastError: true, createdAt: true },
+    select: { id: true, status: true, channel: true, event: true, recipient: true, claimId: true, attempts: true, lastError: true, createdAt: true },
   });
-  const shown = rows.slice(0, size);
+  const shown = rows.slice(0, size).map((row) => ({ ...row, status: row.status === 'UNDELIVERABLE' ? ('UNDELIVERABLE' as const) : ('DEAD' as const) }));
   const last = shown[shown.length - 1];
   const nextCursor =
     rows.length > size && last

@@ -133,6 +133,7 @@ export async function upgradeReferralInTx(tx: Tx, clock: Clock, claimId: string,
         });
   if (sellers.length === 0) {
     await port.markReceived(tx, { referralId: existing.id, at: now });
+    await writeAudit(tx, { partnerId: facts.claim.partnerId, claimId, actor: systemActor, action: 'referral.received', before: { referralId: existing.id, substatus: existing.substatus }, after: { referralId: existing.id, substatus: 'RECEIVED' }, at: now });
     return null;
   }
   const referral = await port.upgradeToCoSell(tx, { referralId: existing.id, at: now });

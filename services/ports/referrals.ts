@@ -1,12 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { Referral, Tx } from '../db';
+import { enqueue } from '../outbox';
 
 /**
- * Where referrals live. The local default (this file) keeps them in the Referral table, written in
- * the transaction of the claim change that causes them. A production implementation mirrors them to
- * the Partner Center Referrals API; it must not call out from inside a database transaction, so it
- * keeps the same local rows and pushes them from the outbox.
+ * Where referrals live. They are kept in the Referral table, written in the transaction of the
+ * claim change that causes them, and each change also queues a REFERRALS outbox row in that same
+ * transaction. The outbox handler chosen in configuration then either has nothing to push (local
+ * default: the table is the store) or pushes the change to the Partner Center Referrals API
+ * (services/ports/partnerCenterReferrals.ts) — never from inside a database transaction.
  */
+
+/** The REFERRALS outbox events: push a new referral, push its upgrade to co-sell. */
+export const REFERRAL_SYNC_EVENTS = { create: 'referral.sync.create', upgrade: 'referral.sync.upgrade' } as const;
+
+/** Who the REFERRALS rows are addressed to. */
+export const PARTNER_CENTER_RECIPIENT = 'partner-center';
+
+async function queueSync(tx: Tx, referral: Referral, event: string, at: Date): Promise<void> {
+  // claimId stays null: the claim's own outbox lists (emails, Teams messages) are not about this push.
+  await enqueue(
+    tx,
+    [{ channel: 'REFERRALS', event, dedupeKey: `referral:${referral.id}:${event}`, recipient: PARTNER_CENTER_RECIPIENT, partnerId: referral.partnerId, payload: { referralId: referral.id, claimId: referral.claimId } }],
+    at,
+  );
+}
 export interface ReferralPort {
   /** Creates the claim's PARTNER_LED referral (New / Pending), or returns the one it already has. */
   createPartnerLed(tx: Tx, input: { claimId: string; partnerId: string; dealSizeUsd: number; at: Date }): Promise<{ referral: Referral; created: boolean }>;
@@ -32,6 +49,7 @@ export class LocalReferralPort implements ReferralPort {
         createdAt: input.at,
       },
     });
+    await queueSync(tx, referral, REFERRAL_SYNC_EVENTS.create, input.at);
     return { referral, created: true };
   }
 
@@ -40,7 +58,10 @@ export class LocalReferralPort implements ReferralPort {
       where: { id: input.referralId, dealType: 'PARTNER_LED', status: 'NEW' },
       data: { dealType: 'CO_SELL', status: 'ACTIVE', substatus: 'ACCEPTED', upgradedAt: input.at },
     });
-    return count === 1 ? tx.referral.findUniqueOrThrow({ where: { id: input.referralId } }) : null;
+    if (count !== 1) return null;
+    const referral = await tx.referral.findUniqueOrThrow({ where: { id: input.referralId } });
+    await queueSync(tx, referral, REFERRAL_SYNC_EVENTS.upgrade, input.at);
+    return referral;
   }
 
   async markReceived(tx: Tx, input: { referralId: string; at: Date }): Promise<void> {

@@ -22,7 +22,16 @@ describe('configuration', () => {
       logLevel: 'info',
       schedulerIntervalMs: 5000,
       seedDemoData: true,
+      referrals: { provider: 'local' },
+      teamsRateLimitShare: 1,
     });
+  });
+
+  it('gives each delivering instance its share of the Teams rate limits', () => {
+    expect(loadConfig({ TEAMS_DELIVERY_INSTANCES: '4' }).teamsRateLimitShare).toBe(0.25);
+    expect(problemsOf({ TEAMS_DELIVERY_INSTANCES: '0' })).toEqual(['TEAMS_DELIVERY_INSTANCES: expected a whole number from 1 to 7 (got "0")']);
+    // Eight instances could not each keep a whole send per second within Teams' 7 per second.
+    expect(problemsOf({ TEAMS_DELIVERY_INSTANCES: '8' })).toEqual(['TEAMS_DELIVERY_INSTANCES: expected a whole number from 1 to 7 (got "8")']);
   });
 
   it('treats blank settings as unset', () => {

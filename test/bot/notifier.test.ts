@@ -90,6 +90,8 @@ describe('the Teams notifier', () => {
     expect(JSON.stringify(card)).toContain('Contoso');
     expect(JSON.stringify(card)).toContain('Azure Migrate');
     expect(card?.actions).toEqual([{ type: 'Action.Submit', title: 'View claim', data: { action: 'viewClaim', claimId: 'CLM-TEST0001' } }]);
+    expect(sent[0]?.body).toMatchObject({ summary: 'Contoso accepted consent.' });
+    expect(sent[0]?.body.text).toBeUndefined();
     expect(adaptiveCardErrors(card)).toEqual([]);
     expect((await row(id)).status).toBe('SENT');
     expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 0 });
@@ -99,7 +101,7 @@ describe('the Teams notifier', () => {
   it('records a message to someone without a conversation as undeliverable, without retrying', async () => {
     const id = await queue(randomUUID());
     expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ dead: 1 });
-    expect(await row(id)).toMatchObject({ status: 'DEAD', lastError: NO_CONVERSATION, attempts: 1 });
+    expect(await row(id)).toMatchObject({ status: 'UNDELIVERABLE', lastError: NO_CONVERSATION, attempts: 1 });
   });
 
   jest.setTimeout(60_000);
@@ -139,7 +141,7 @@ describe('the Teams notifier', () => {
       teams.script(user.conversationId, { status: 403, code });
       const id = await queue(user.aadObjectId);
       expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ dead: 1 });
-      expect((await row(id)).lastError).toContain(code);
+      expect(await row(id)).toMatchObject({ status: 'UNDELIVERABLE', attempts: 1, lastError: expect.stringContaining(code) as unknown });
       const reference = await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } });
       expect(reference.active).toBe(false);
       expect(reference.inactiveReason).toContain(code);
@@ -147,7 +149,7 @@ describe('the Teams notifier', () => {
       const next = await queue(user.aadObjectId);
       clock.advanceDays(1);
       await deliverDueMessages(db, clock, { TEAMS: notifier() });
-      expect(await row(next)).toMatchObject({ status: 'DEAD', lastError: NO_CONVERSATION });
+      expect(await row(next)).toMatchObject({ status: 'UNDELIVERABLE', lastError: NO_CONVERSATION });
       expect(teams.requests.filter((r) => r.conversationId === user.conversationId)).toHaveLength(before);
     },
   );
@@ -157,8 +159,24 @@ describe('the Teams notifier', () => {
     teams.script(user.conversationId, { status: 404 });
     const id = await queue(user.aadObjectId);
     await deliverDueMessages(db, clock, { TEAMS: notifier() });
-    expect((await row(id)).status).toBe('DEAD');
+    expect(await row(id)).toMatchObject({ status: 'UNDELIVERABLE', lastError: expect.stringContaining('404') as unknown });
     expect((await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).active).toBe(false);
+  });
+
+  it('after a 404 on the newest conversation, delivers once through the user’s other active conversation', async () => {
+    const user = await installedUser();
+    const newer = `a:${randomUUID()}`;
+    await store.recordActivity(messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: newer, text: 'hi again' }) as unknown as Activity);
+    await db.prisma.$executeRaw`UPDATE "ConversationReference" SET "updatedAt" = now() - interval '1 day' WHERE "conversationId" = ${user.conversationId}`;
+    teams.script(newer, { status: 404 });
+    const id = await queue(user.aadObjectId);
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() }, { random: () => 0 })).toMatchObject({ retried: 1 });
+    expect((await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: newer } })).active).toBe(false);
+    clock.set(new Date((await row(id)).nextAttemptAt.getTime()));
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 1 });
+    expect(teams.to(user.conversationId)).toHaveLength(1);
+    expect(teams.to(newer)).toHaveLength(0);
+    expect((await row(id)).status).toBe('SENT');
   });
 
   it('delivers once after a restart between the write and the delivery', async () => {

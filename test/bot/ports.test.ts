@@ -8,6 +8,7 @@ import { createCredential, createPorts } from '../../bot/ports';
 import type { PrismaClient } from '../../services/db';
 import { GraphEmailSender, LocalEmailSender } from '../../services/ports/email';
 import { CatalogEligibilitySource } from '../../services/ports/eligibilitySource';
+import { PartnerCenterReferralSync, localReferralSync } from '../../services/ports/partnerCenterReferrals';
 import { DirectoryTenantResolver } from '../../services/ports/tenantResolver';
 
 const logger = pino({ level: 'silent' });
@@ -45,6 +46,7 @@ describe('email settings', () => {
     expect((ports.email as LocalEmailSender).mailDir).toBe(path.join(dir, 'mail'));
     expect(ports.tenants).toBeInstanceOf(DirectoryTenantResolver);
     expect(ports.eligibility).toBeInstanceOf(CatalogEligibilitySource);
+    expect(ports.referrals).toBe(localReferralSync);
   });
 
   it('names each missing Graph setting on its own line', () => {
@@ -108,5 +110,41 @@ describe('email settings', () => {
     if (managed.email.provider !== 'graph') throw new Error('expected graph');
     expect(createCredential(managed.email.credential)).toBeInstanceOf(ManagedIdentityCredential);
     expect(createCredential({ kind: 'managed-identity', clientId: CLIENT })).toBeInstanceOf(ManagedIdentityCredential);
+  });
+});
+
+describe('referral settings', () => {
+  it('keeps referrals in the database unless Partner Center is chosen', () => {
+    expect(loadConfig({}).referrals).toEqual({ provider: 'local' });
+    expect(problemsOf({ REFERRALS_PROVIDER: 'crm', REFERRALS_API_BASE_URL: 'ftp://pc' })).toEqual([
+      'REFERRALS_PROVIDER: expected local (referrals kept in the database) or partner-center (Partner Center Referrals API) (got "crm")',
+      'REFERRALS_API_BASE_URL: expected an http(s) URL such as https://api.partner.microsoft.com (got "ftp://pc")',
+    ]);
+  });
+
+  it('needs the credential settings for Partner Center, and reuses those of Graph', () => {
+    expect(problemsOf({ REFERRALS_PROVIDER: 'partner-center' })).toEqual([
+      'GRAPH_CREDENTIAL: required when REFERRALS_PROVIDER is partner-center (the credential that calls Partner Center): one of client-secret, client-certificate, managed-identity',
+    ]);
+    expect(problemsOf({ REFERRALS_PROVIDER: 'partner-center', GRAPH_CREDENTIAL: 'client-secret' })).toEqual([
+      'AZURE_TENANT_ID: required when GRAPH_CREDENTIAL is client-secret',
+      'AZURE_CLIENT_ID: required when GRAPH_CREDENTIAL is client-secret',
+      'AZURE_CLIENT_SECRET: required when GRAPH_CREDENTIAL is client-secret',
+    ]);
+    const config = loadConfig({
+      REFERRALS_PROVIDER: 'partner-center',
+      REFERRALS_API_BASE_URL: 'http://127.0.0.1:9/',
+      GRAPH_CREDENTIAL: 'client-secret',
+      AZURE_TENANT_ID: TENANT,
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_CLIENT_SECRET: 'secret',
+    });
+    expect(config.referrals).toEqual({
+      provider: 'partner-center',
+      baseUrl: 'http://127.0.0.1:9',
+      credential: { kind: 'client-secret', tenantId: TENANT, clientId: CLIENT, clientSecret: 'secret' },
+    });
+    expect(config.email).toEqual({ provider: 'local' });
+    expect(createPorts(config, logger, prisma).referrals).toBeInstanceOf(PartnerCenterReferralSync);
   });
 });

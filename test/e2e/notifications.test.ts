@@ -120,6 +120,28 @@ describe('proactive notifications through the real server in local mode', () => 
     expect(rows.every((row) => row.status === 'SENT')).toBe(true);
   }, 120_000);
 
+  it('shows the covering seller who messages the bot the co-sell referral, read-only, with the partner contact', async () => {
+    const claim = await app.db.prisma.claim.findUniqueOrThrow({ where: { id: CLAIM }, include: { customer: true } });
+    const before = teams.to(CONVERSATIONS.seller).length;
+    expect((await postActivity(app.url, messageActivity({ serviceUrl, aadObjectId: DEMO.seller, conversationId: CONVERSATIONS.seller, text: 'referrals' }))).status).toBeLessThan(300);
+    const reply = teams.to(CONVERSATIONS.seller).slice(before);
+    expect(reply).toHaveLength(1);
+    const card = JSON.stringify(cardOf(reply[0]?.body ?? {}));
+    expect(card).toContain('Co-sell referrals for customers you cover');
+    expect(card).toContain(claim.customer.name);
+    expect(card).toContain(claim.partnerContactEmail);
+    expect(card).toContain(CLAIM);
+    expect(card).not.toContain('35000');
+  });
+
+  it('records the referral pushes in the outbox, with nothing to push in local mode', async () => {
+    const pushes = await app.db.prisma.outboxMessage.findMany({ where: { channel: 'REFERRALS', payload: { path: ['claimId'], equals: CLAIM } } });
+    expect(pushes.map((row) => [row.event, row.status]).sort()).toEqual([
+      ['referral.sync.create', 'SENT'],
+      ['referral.sync.upgrade', 'SENT'],
+    ]);
+  });
+
   it('marks the conversation inactive when the bot is uninstalled', async () => {
     const remove = { ...messageActivity({ serviceUrl, aadObjectId: DEMO.users.adminA, conversationId: CONVERSATIONS.admin }), type: 'installationUpdate', action: 'remove' };
     expect((await postActivity(app.url, remove)).status).toBeLessThan(300);

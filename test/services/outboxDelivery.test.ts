@@ -159,6 +159,16 @@ describe('deliverDueMessages', () => {
     expect(email.received).toHaveLength(1);
   });
 
+  it('records an unreachable recipient as UNDELIVERABLE with the reason, at once, never retried', async () => {
+    const id = await queue('TEAMS');
+    const teams = new ScriptedHandler(() => ({ ok: false, retryable: false, undeliverable: true, reason: 'Teams refused the message (403 BotNotInConversationRoster)' }));
+    expect(await deliverDueMessages(db, clock, { TEAMS: teams })).toEqual({ sent: 0, retried: 0, dead: 1 });
+    expect(await row(id)).toMatchObject({ status: 'UNDELIVERABLE', attempts: 1, lastError: 'Teams refused the message (403 BotNotInConversationRoster)', lockedUntil: null });
+    clock.advanceDays(1);
+    await deliverDueMessages(db, clock, { TEAMS: teams });
+    expect(teams.received).toHaveLength(1);
+  });
+
   it('never delivers a row twice when two deliverers race', async () => {
     const ids = await Promise.all(Array.from({ length: 30 }, () => queue()));
     const seen: string[] = [];
@@ -244,5 +254,22 @@ describe('deadLetters', () => {
     expect([...second.rows, ...third.rows].map((r) => r.id)).toEqual([dead[2], dead[1], dead[0]]);
     expect(third.nextCursor).toBeNull();
     await expect(deadLetters(db, 'P1', { cursor: 'garbage' })).rejects.toBeInstanceOf(NotAllowedError);
+  });
+
+  it('lists undeliverable messages alongside dead ones, each labelled, and not sent or pending ones', async () => {
+    const dead = await queue('EMAIL', { partnerId: 'P3' });
+    clock.set(new Date(clock.now().getTime() + 1000));
+    const unreachable = await queue('TEAMS', { partnerId: 'P3' });
+    clock.set(new Date(clock.now().getTime() + 1000));
+    const sent = await queue('TEAMS', { partnerId: 'P3' });
+    await queue('TEAMS', { partnerId: 'P3' });
+    await db.prisma.outboxMessage.update({ where: { id: dead }, data: { status: 'DEAD', lastError: 'Gave up after 8 attempts: HTTP 500' } });
+    await db.prisma.outboxMessage.update({ where: { id: unreachable }, data: { status: 'UNDELIVERABLE', lastError: 'Teams refused the message (403 BotDisabledByAdmin)' } });
+    await db.prisma.outboxMessage.update({ where: { id: sent }, data: { status: 'SENT' } });
+    const page = await deadLetters(db, 'P3');
+    expect(page.rows.map((r) => [r.id, r.status, r.lastError])).toEqual([
+      [unreachable, 'UNDELIVERABLE', 'Teams refused the message (403 BotDisabledByAdmin)'],
+      [dead, 'DEAD', 'Gave up after 8 attempts: HTTP 500'],
+    ]);
   });
 });

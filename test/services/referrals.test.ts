@@ -3,6 +3,7 @@ import { claimDetails } from '../../services/claimDetails';
 import { ConsentEmailPayloadSchema, answerConsent, requestConsent, type ConsentSettings } from '../../services/consent';
 import type { Database } from '../../services/db';
 import { findCaller, type Caller } from '../../services/directory';
+import { REFERRAL_SYNC_EVENTS } from '../../services/ports/referrals';
 import { REFERRAL_EVENTS, referralConditionsHold } from '../../services/referrals';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
@@ -154,12 +155,15 @@ describe('co-sell upgrade when the customer accepts', () => {
     expect(seller.payload).toMatchObject({ customerName: expect.stringContaining('Referral Customer') as unknown, partnerName: 'Partner A' });
     expect(JSON.stringify(seller.payload)).not.toContain('40000');
     expect(await db.prisma.auditEvent.count({ where: { claimId, action: 'referral.upgraded' } })).toBe(1);
+    const pushes = await db.prisma.outboxMessage.findMany({ where: { channel: 'REFERRALS', payload: { path: ['claimId'], equals: claimId } }, orderBy: { event: 'asc' } });
+    expect(pushes.map((row) => row.event)).toEqual([REFERRAL_SYNC_EVENTS.create, REFERRAL_SYNC_EVENTS.upgrade]);
   });
 
   it('keeps the referral partner-led (received) when no seller covers the customer', async () => {
     const claimId = await claim({ tpids: [[]] });
     await sendAndAnswer(claimId, 40_000, 'ACCEPTED');
     expect(await db.prisma.referral.findUniqueOrThrow({ where: { claimId } })).toMatchObject({ dealType: 'PARTNER_LED', status: 'NEW', substatus: 'RECEIVED', upgradedAt: null });
+    expect(await db.prisma.auditEvent.findFirstOrThrow({ where: { claimId, action: 'referral.received' } })).toMatchObject({ actorKind: 'SYSTEM', after: { substatus: 'RECEIVED' } });
     expect((await teams(claimId)).map((row) => row.event)).toEqual(['consent.accepted', REFERRAL_EVENTS.created]);
   });
 

@@ -23,19 +23,32 @@ const CONVERSATION_LIMITS = [
   { windowMs: 60 * 60_000, max: 1800 },
 ] as const;
 
+/** Per app per tenant: this connector serves one app, so every request of a tenant counts. */
+const TENANT_LIMITS = [{ windowMs: 1_000, max: 50 }] as const;
+
+export interface TeamsConnectorOptions {
+  /** Milliseconds the limits are measured in; wall time unless a test runs on simulated time. */
+  now?: () => number;
+}
+
 /**
  * Stands in for Teams on loopback, for proactive messages: records every activity it accepts,
  * answers scripted failures (429 with Retry-After, 403 with a reason code, 404, 500) on demand, and
- * enforces Teams' per-conversation bot limits, recording a violation (and answering 429) for any
- * request beyond them.
+ * enforces Teams' per-conversation bot limits and the per-app-per-tenant limit (the tenant read from
+ * the activity's conversation), recording a violation (and answering 429) for any request beyond them.
  */
 export class TeamsCaptureConnector {
   readonly activities: TeamsActivity[] = [];
   readonly violations: string[] = [];
   /** Every request received, accepted or not: what the limits count. */
-  readonly requests: { conversationId: string; at: number; status: number }[] = [];
+  readonly requests: { conversationId: string; tenantId: string; at: number; status: number }[] = [];
   private readonly scripts = new Map<string, ScriptedAnswer[]>();
   private server: http.Server | null = null;
+  private readonly now: () => number;
+
+  constructor(options: TeamsConnectorOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+  }
 
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
@@ -65,11 +78,15 @@ export class TeamsCaptureConnector {
     return this.activities.filter((activity) => activity.conversationId === conversationId);
   }
 
-  private violation(conversationId: string, now: number): string | null {
+  private violation(conversationId: string, tenantId: string, now: number): string | null {
     const earlier = this.requests.filter((r) => r.conversationId === conversationId);
     for (const limit of CONVERSATION_LIMITS) {
       const inWindow = earlier.filter((r) => r.at > now - limit.windowMs).length;
       if (inWindow + 1 > limit.max) return `${conversationId}: more than ${limit.max} requests in ${limit.windowMs} ms`;
+    }
+    for (const limit of TENANT_LIMITS) {
+      const inWindow = this.requests.filter((r) => r.tenantId === tenantId && r.at > now - limit.windowMs).length;
+      if (inWindow + 1 > limit.max) return `tenant ${tenantId || '(none)'}: more than ${limit.max} requests in ${limit.windowMs} ms`;
     }
     return null;
   }
@@ -85,11 +102,13 @@ export class TeamsCaptureConnector {
       return;
     }
     const conversationId = decodeURIComponent(match[1] ?? '');
-    const now = performance.now();
-    const over = this.violation(conversationId, now);
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const tenantId = tenantOf(body);
+    const now = this.now();
+    const over = this.violation(conversationId, tenantId, now);
     const scripted = over ? undefined : this.scripts.get(conversationId)?.shift();
     const status = over ? 429 : (scripted?.status ?? 200);
-    this.requests.push({ conversationId, at: now, status });
+    this.requests.push({ conversationId, tenantId, at: now, status });
     if (over) {
       this.violations.push(over);
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' });
@@ -103,8 +122,16 @@ export class TeamsCaptureConnector {
       res.end(JSON.stringify({ error: { code: scripted.code ?? `Status${scripted.status}`, message: `Scripted ${scripted.status}` } }));
       return;
     }
-    this.activities.push({ conversationId, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, at: now });
+    this.activities.push({ conversationId, body, at: now });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id: `teams-${this.activities.length}` }));
   }
+}
+
+/** The tenant an activity is sent in: its conversation's tenantId, or Teams' channelData.tenant.id. */
+function tenantOf(body: Record<string, unknown>): string {
+  const conversation = body.conversation as { tenantId?: unknown } | undefined;
+  const channelData = body.channelData as { tenant?: { id?: unknown } } | undefined;
+  const tenant = conversation?.tenantId ?? channelData?.tenant?.id;
+  return typeof tenant === 'string' ? tenant : '';
 }

@@ -1,0 +1,35 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { CO_SELL_REFERRALS_ACTION, coSellReferralsCard } from '../cards/coSellReferrals';
+import type { AdaptiveCard } from '../cards/render';
+import type { Caller } from '../services/directory';
+import { sellerCoSellReferrals } from '../services/sellerReferrals';
+import type { Route } from './commands';
+import type { DialogDeps } from './dialogDeps';
+
+type SellerCaller = Extract<Caller, { kind: 'seller' }>;
+
+const nextPage = z.object({ action: z.literal(CO_SELL_REFERRALS_ACTION), cursor: z.string().trim().min(1).max(2000) });
+
+/** The routes a seller is simply shown their list for; anything else is a partner command, answered with a note first. */
+const SELLER_ROUTES: readonly Route['kind'][] = ['help', 'unknown', 'cancel'];
+const SELLER_COMMAND = /^(?:referrals?|co-?sell(?:\s+referrals?)?|my\s+referrals)$/i;
+
+/**
+ * A Microsoft field seller's whole conversation: whatever they write (or `referrals`, `co-sell`),
+ * they get the co-sell referrals of the customers they cover; the card's "Next page" pages on.
+ * Read-only: nothing a seller sends changes anything.
+ */
+export async function answerSeller(context: TurnContext, deps: DialogDeps, caller: SellerCaller, route: Route): Promise<void> {
+  const page = nextPage.safeParse(context.activity.value);
+  const typed = (context.activity.text ?? '').trim();
+  const partnerOnly = !page.success && !SELLER_ROUTES.includes(route.kind) && !SELLER_COMMAND.test(typed);
+  const card = await sellerReferralsCard(deps, caller, page.success ? page.data.cursor : null, partnerOnly ? 'That command is for partner staff.' : undefined);
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
+
+/** A page of the seller's co-sell referrals as a card; also what a seller is welcomed with. */
+export async function sellerReferralsCard(deps: DialogDeps, caller: SellerCaller, cursor: string | null = null, note?: string): Promise<AdaptiveCard> {
+  const rows = await sellerCoSellReferrals(deps.db, { sellerId: caller.sellerId, cursor });
+  return coSellReferralsCard({ sellerName: caller.displayName, page: rows, continued: cursor !== null, ...(note ? { note } : {}) });
+}
