@@ -9,14 +9,17 @@ import { emailChannelHandler } from '../services/ports/email';
 import { createAdapter } from './adapter';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { registerChatRoutes } from './chatRoutes';
 import { registerConsentRoutes } from './consentRoutes';
 import { registerDevRoutes } from './devRoutes';
+import { loopbackUrl, registerDirectLineRoutes } from './directLine';
 import { MciBot } from './mciBot';
 import { TeamsNotifier } from './notifier';
 import { createProactiveAdapter } from './proactiveAdapter';
 import { createPorts } from './ports';
 import { startScheduler } from './scheduler';
 import { createHttpServer, InFlight } from './server';
+import { TeamsRateLimiter } from './teamsRateLimiter';
 
 export interface RunningApp {
   readonly config: Config;
@@ -75,6 +78,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const server = createHttpServer({ adapter, bot, db, logger }, inFlight);
   const ports = createPorts(config, logger, db.prisma);
   registerConsentRoutes(server, { db, clock, logger, settings: consent });
+  // The /chat try-out page and its Direct Line channel exist in local mode only.
+  registerDirectLineRoutes(server, config.localMode, { adapter, bot, logger, inFlight, selfUrl: () => loopbackUrl(server, options.host) });
+  registerChatRoutes(server, config.localMode, logger);
   const scheduler = startScheduler({
     db,
     clock,
@@ -82,7 +88,14 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     intervalMs: config.schedulerIntervalMs,
     delivery: options.delivery ?? {
       EMAIL: emailChannelHandler(ports.email),
-      TEAMS: new TeamsNotifier({ db, adapter: createProactiveAdapter(config), appId: config.microsoftApp.appId, logger }),
+      TEAMS: new TeamsNotifier({
+        db,
+        adapter: createProactiveAdapter(config),
+        appId: config.microsoftApp.appId,
+        logger,
+        limiter: new TeamsRateLimiter({ share: config.teamsRateLimitShare }),
+      }),
+      REFERRALS: ports.referrals,
     },
   });
   if (testClock) {

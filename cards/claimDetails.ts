@@ -59,6 +59,7 @@ function claimFacts(claim: ClaimDetails): Fact[] {
     { title: 'Location', value: `${claim.locationName} (${claim.locationId})` },
     { title: 'Customer id used', value: `${claim.idTypeLabel}: ${claim.idValue}` },
     { title: 'How', value: claim.origin === 'ADDED' ? 'Customer added' : 'Known customer claimed' },
+    ...(claim.createdBy ? [{ title: 'Created by', value: claim.createdBy }] : []),
     { title: 'Customer contact', value: `${claim.customerContact.name} <${claim.customerContact.email}>` },
     { title: 'Partner contact', value: `${claim.partnerContact.name} <${claim.partnerContact.email}>` },
     { title: 'Estimated deal size', value: claim.estimatedDealSizeUsd === null ? 'Not given yet (set when consent is requested)' : formatUsd(claim.estimatedDealSizeUsd) },
@@ -87,7 +88,13 @@ function referralFacts(claim: ClaimDetails): Fact[] {
   return facts;
 }
 
-/** A claim's details: who, what, where, status, deadlines with days left, payout, history and (Referrals admins) its referral. */
+/** `data.action` of the claim card's "Cancel claim" button (Incentives admins, open claims). */
+export const CANCEL_CLAIM_ACTION = 'cancelClaim';
+
+/**
+ * A claim's details: who, what, where, status, deadlines with days left, payout, history,
+ * (Referrals admins) its referral, and (admins, open claims) "Cancel claim".
+ */
 export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
   const { claim } = data;
   return expandCard(template, {
@@ -103,6 +110,6 @@ export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
     showReferralSection: claim.referralsVisible,
     referralFacts: referralFacts(claim),
     history: claim.history.map((entry) => ({ title: TIME_FORMAT.format(entry.at), value: `${entry.what} (${entry.who})` })),
-    buttons: data.buttons,
+    buttons: claim.canCancel ? [...data.buttons, { title: 'Cancel claim', data: { action: CANCEL_CLAIM_ACTION, claimId: claim.id } }] : data.buttons,
   });
 }

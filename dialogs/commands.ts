@@ -1,13 +1,17 @@
 import { z } from 'zod';
+import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
+import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claimQueries';
 import { CONFIRM_ADD_CUSTOMER_ACTION } from './addCustomerDialog';
+import { CONFIRM_CANCEL_CLAIM_ACTION } from './cancelClaimDialog';
 import { CONFIRM_CLAIM_CUSTOMER_ACTION } from './claimCustomerDialog';
 import { CONFIRM_RESEND_CONSENT_ACTION } from './resendConsentDialog';
 import { CONFIRM_SEND_CONSENT_ACTION } from './sendConsentDialog';
 import { CONFIRM_SUBMIT_CLAIM_ACTION } from './submitClaimDialog';
+import { isRoleCardVerb, routeRoleCard, routeRoleText, type RoleRoute } from './roleCommands';
 
 /** The flows a card button or a command starts; each one is a dialog of its own. */
-export const FLOW_VERBS = ['addCustomer', 'claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim'] as const;
+export const FLOW_VERBS = ['addCustomer', 'claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim', 'cancelClaim'] as const;
 export type FlowVerb = (typeof FLOW_VERBS)[number];
 
 /** What a flow is started with: ids a card button carries, or the one-line shortcut that was typed. */
@@ -28,12 +32,27 @@ export type Route =
   | { kind: 'showTab'; engagementId: string; tab: CustomersTab; cursor: string | null }
   | { kind: 'status'; claimId: string }
   | { kind: 'flow'; verb: FlowVerb; start: FlowStart }
-  | { kind: 'myClaims'; cursor: string | null }
-  | { kind: 'expiring'; cursor: string | null }
+  | { kind: ClaimListAction; cursor: string | null; filter: ListFilterAsked }
   | { kind: 'badCard'; verb: string }
+  | RoleRoute
   | { kind: 'unknown'; text: string };
 
 const id = z.string().trim().min(1).max(200);
+
+/** A claim list's filters as asked: an engagement (an id from a card, or typed words) and a status; null for none. */
+export interface ListFilterAsked {
+  engagement: string | null;
+  status: StatusFilter | null;
+  /** A typed status that is not one, to be told about. */
+  unknownStatus?: string;
+}
+
+/** A claim list's card: its filter inputs ("ANY" for none) and the cursor of its "Next page". */
+const listCard = z.object({
+  cursor: z.string().trim().max(2000).optional(),
+  engagementId: z.union([z.literal(ANY_FILTER), id]).optional(),
+  status: z.enum([ANY_FILTER, ...STATUS_FILTERS]).optional(),
+});
 
 /** Card submissions, validated at the edge: `data.action` picks the schema. */
 const cardSchemas = {
@@ -43,8 +62,12 @@ const cardSchemas = {
   customers: z.object({ engagement: z.string().trim().max(200).default('') }),
   showTab: z.object({ engagementId: id, tab: z.enum(CUSTOMERS_TABS).default('eligible'), cursor: z.string().trim().max(2000).optional() }),
   viewClaim: z.object({ claimId: id }),
-  myClaims: z.object({ cursor: z.string().trim().max(2000).optional() }),
-  expiring: z.object({ cursor: z.string().trim().max(2000).optional() }),
+  myClaims: listCard,
+  claims: listCard,
+  expiring: listCard,
+  summary: listCard,
+  cancelClaim: z.object({ claimId: id }),
+  [CONFIRM_CANCEL_CLAIM_ACTION]: z.object({}),
   addCustomer: z.object({ engagementId: id.optional() }),
   claimCustomer: z.object({ customerId: id, engagementId: id.optional() }),
   sendConsent: z.object({ claimId: id }),
@@ -74,10 +97,17 @@ function routeCard(verb: CardVerb, value: unknown): Route {
     case 'engagements':
       return { kind: verb };
     case 'myClaims':
-    case 'expiring': {
-      const parsed = cardSchemas[verb].safeParse(value);
-      return parsed.success ? { kind: verb, cursor: parsed.data.cursor ?? null } : bad;
+    case 'claims':
+    case 'expiring':
+    case 'summary': {
+      const parsed = listCard.safeParse(value);
+      if (!parsed.success) return bad;
+      const { cursor, engagementId, status } = parsed.data;
+      const filter = { engagement: engagementId && engagementId !== ANY_FILTER ? engagementId : null, status: status && status !== ANY_FILTER ? status : null };
+      return { kind: verb, cursor: cursor ?? null, filter };
     }
+    case CONFIRM_CANCEL_CLAIM_ACTION:
+      return { kind: 'flow', verb: 'cancelClaim', start: {} };
     case 'customers': {
       const parsed = cardSchemas.customers.safeParse(value);
       return parsed.success ? { kind: 'customers', query: parsed.data.engagement } : bad;
@@ -114,7 +144,8 @@ function routeCard(verb: CardVerb, value: unknown): Route {
       return { kind: 'flow', verb: 'submitClaim', start: {} };
     case 'sendConsent':
     case 'resendConsent':
-    case 'submitClaim': {
+    case 'submitClaim':
+    case 'cancelClaim': {
       const parsed = cardSchemas[verb].safeParse(value);
       return parsed.success ? { kind: 'flow', verb, start: { claimId: parsed.data.claimId } } : bad;
     }
@@ -138,9 +169,33 @@ const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray,
   { pattern: /^send\s+(?:customer\s+)?consent(?:\s+email)?(?:\s+(?:for\s+)?(\S+))?$/i, route: (m) => ({ kind: 'flow', verb: 'sendConsent', start: claimStart(m[1]) }) },
   { pattern: /^re-?send\s+(?:customer\s+)?consent(?:\s+email)?(?:\s+(?:for\s+)?(\S+))?$/i, route: (m) => ({ kind: 'flow', verb: 'resendConsent', start: claimStart(m[1]) }) },
   { pattern: /^submit(?:\s+claim)?(?:\s+(CLM-\S+))?$/i, route: (m) => ({ kind: 'flow', verb: 'submitClaim', start: claimStart(m[1]) }) },
-  { pattern: /^my\s+claims$/i, route: () => ({ kind: 'myClaims', cursor: null }) },
-  { pattern: /^(?:expiring|expiring\s+soon|what\s+expires(?:\s+this\s+week)?\??)$/i, route: () => ({ kind: 'expiring', cursor: null }) },
+  { pattern: /^cancel\s+claim(?:\s+(\S+))?$/i, route: (m) => ({ kind: 'flow', verb: 'cancelClaim', start: claimStart(m[1]) }) },
+  { pattern: /^my\s+claims(?:\s+(.+))?$/i, route: (m) => listRoute('myClaims', m[1]) },
+  { pattern: /^(?:all\s+)?claims(?:\s+(.+))?$/i, route: (m) => listRoute('claims', m[1]) },
+  { pattern: /^(?:expiring(?:\s+soon)?|what\s+expires(?:\s+this\s+week)?)\??(?:\s+(.+))?$/i, route: (m) => listRoute('expiring', m[1]) },
+  { pattern: /^summary(?:\s+(.+))?$/i, route: (m) => listRoute('summary', m[1]) },
 ];
+
+/**
+ * The filters typed after a list command: `<engagement words> status <status>`, either part alone,
+ * or a bare status ("my claims submitted"), e.g. "expiring status consent requested", "summary copilot".
+ */
+export function parseListFilter(rest: string | undefined): ListFilterAsked {
+  const text = (rest ?? '').trim().replace(/^(?:for|of|in|on)\s+/i, '');
+  const split = /^(.*?)\s*\bstatus\b\s*(.*)$/i.exec(text);
+  const engagementText = split ? split[1] ?? '' : parseStatusFilter(text) ? '' : text;
+  const statusText = split ? split[2] ?? '' : parseStatusFilter(text) ? text : '';
+  const status = statusText ? parseStatusFilter(statusText) : null;
+  return {
+    engagement: engagementText.trim() || null,
+    status,
+    ...(statusText && !status ? { unknownStatus: statusText } : {}),
+  };
+}
+
+function listRoute(kind: ClaimListAction, rest: string | undefined): Route {
+  return { kind, cursor: null, filter: parseListFilter(rest) };
+}
 
 /**
  * Reads what a message asks for: a card button's `data.action` (validated by its schema) or a
@@ -150,10 +205,13 @@ export function routeMessage(text: string | undefined, value: unknown): Route {
   const envelope = cardEnvelope.safeParse(value);
   if (envelope.success) {
     const verb = envelope.data.action;
+    if (isRoleCardVerb(verb)) return routeRoleCard(verb, value) ?? { kind: 'badCard', verb };
     return isCardVerb(verb) ? routeCard(verb, value) : { kind: 'badCard', verb };
   }
   const line = (text ?? '').replace(/\s+/g, ' ').trim();
   if (line === '') return { kind: 'help' };
+  const roleRoute = routeRoleText(line);
+  if (roleRoute) return roleRoute;
   for (const command of TEXT_COMMANDS) {
     const match = command.pattern.exec(line);
     if (match) return command.route(match, line);

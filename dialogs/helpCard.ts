@@ -4,6 +4,8 @@ import type { Database } from '../services/db';
 import { canWorkWithClaims, partnerAdmins, ROLE_LABELS, type Caller } from '../services/directory';
 import { canViewClaims } from '../services/claimDetails';
 import type { FlowVerb } from './commands';
+import { isIncentivesAdmin } from '../services/roles';
+import { ROLE_COMMANDS_HELP } from './roleCommands';
 
 export interface CommandHelp {
   command: string;
@@ -39,11 +41,16 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
     commands.push({ command: 'submit claim <claim id>', description: 'Submit a consented claim with its proof of execution (also a button on the Eligible tab).' });
   }
   commands.push(
-    { command: 'my claims', description: 'The claims you created, newest first, with the deadline running on each.' },
-    { command: 'expiring', description: "Your organisation's open claims whose consent or submission deadline falls within a week." },
+    { command: 'my claims', description: 'The claims you created, newest first, with the deadline running on each; filter by engagement and status: "my claims azure migrate status submitted".' },
+    { command: 'claims', description: "All your organisation's claims, newest first (Incentives admins also see who created each); filterable like my claims." },
+    { command: 'expiring', description: "Your organisation's open claims whose consent or submission deadline falls within a week, soonest first; filterable: \"expiring status consent requested\"." },
+    { command: 'summary', description: 'Claims counted by status for each engagement, with the money at stake (deal sizes and proposed payouts of open claims); filterable: "summary copilot".' },
     { command: 'status <claim id>', description: 'The details of one of your claims: status, deadlines, history, for example "status CLM-…".' },
     { command: 'cancel', description: 'Leave what you are doing; nothing is saved.' },
   );
+  if (flows.has('cancelClaim')) {
+    commands.push({ command: 'cancel claim <claim id>', description: 'Incentives admins: cancel an open claim for good, with a reason that is recorded (also a button on the claim card).' });
+  }
   return commands;
 }
 
@@ -53,7 +60,9 @@ export async function noAccessMessage(db: Database, caller: Caller): Promise<str
     return 'This is for partner staff with an incentives role. As a Microsoft field seller you will hear from me when a partner’s claim for a customer you cover is upgraded to co-sell.';
   }
   if (caller.kind === 'unknown') {
-    return "I don't know you yet, so you cannot work with claims. Ask an Incentives admin of your organisation to give you the Incentives user or Incentives admin role.";
+    const intro = "I don't know you yet, so you cannot work with claims.";
+    if (!caller.partner) return `${intro} Ask an Incentives admin of your organisation to give you the Incentives user or Incentives admin role.`;
+    return `${intro} You are signed in from ${caller.partner.name}'s tenant. ${await whoCanGrant(db, caller.partner.id)}`;
   }
   const has = caller.roles.length > 0 ? `Your roles (${caller.roles.map((role) => ROLE_LABELS[role]).join(', ')}) do not include Incentives user or Incentives admin, which this needs.` : 'You have no incentives role yet, so you cannot work with claims.';
   return `${has} ${await whoCanGrant(db, caller.partnerId)}`;
@@ -79,10 +88,10 @@ export async function welcomeFor(db: Database, caller: Caller, flows: ReadonlySe
       partnerName: caller.partnerName,
       roles: caller.roles.length > 0 ? caller.roles.map((role) => ROLE_LABELS[role]).join(', ') : 'none',
       commands: canWork
-        ? availableCommands(flows)
+        ? [...availableCommands(flows), ...(isIncentivesAdmin(caller) ? ROLE_COMMANDS_HELP : [])]
         : availableCommands(new Set()).filter((c) => c.command === 'help' || (canViewClaims(caller.roles) && c.command === 'status <claim id>')),
       buttons: canWork
-        ? [...buttons, { title: 'Engagements', action: 'engagements' }, { title: 'My claims', action: 'myClaims' }, { title: 'Expiring', action: 'expiring' }]
+        ? [...buttons, { title: 'Engagements', action: 'engagements' }, { title: 'My claims', action: 'myClaims' }, { title: 'Expiring', action: 'expiring' }, { title: 'Summary', action: 'summary' }, ...(isIncentivesAdmin(caller) ? [{ title: 'Users', action: 'users' }] : [])]
         : buttons,
     });
   }

@@ -1,26 +1,28 @@
 import { CardFactory, MessageFactory, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { claimDetailsCard } from '../cards/claimDetails';
-import { claimListCard } from '../cards/claimList';
 import { customersPageCard, type CustomersTab, type CustomersTabPage } from '../cards/customersPage';
 import { engagementsCard } from '../cards/engagements';
 import type { AdaptiveCard } from '../cards/render';
-import { callerObjectId } from '../bot/identity';
+import { callerObjectId, callerTenantId } from '../bot/identity';
 import { canViewClaims, claimDetails, normaliseClaimId } from '../services/claimDetails';
-import { EXPIRING_WITHIN_DAYS, expiringClaims, myClaims } from '../services/claimQueries';
 import { completeTab, eligibleTab, ineligibleTab, type CustomerAction } from '../services/customersPage';
 import { canWorkWithClaims, findCaller, type Caller } from '../services/directory';
 import { matchEngagement, partnerEngagements, type EngagementSummary } from '../services/engagements';
 import { isNotAllowed } from '../services/errors';
 import { AddCustomerDialog, type AddCustomerOptions } from './addCustomerDialog';
+import { CancelClaimDialog } from './cancelClaimDialog';
 import { ClaimCustomerDialog, type ClaimCustomerOptions } from './claimCustomerDialog';
 import type { ClaimFlowOptions } from './claimFlowShared';
+import { answerClaimList } from './claimLists';
 import { ResendConsentDialog } from './resendConsentDialog';
 import { SendConsentDialog } from './sendConsentDialog';
 import { SubmitClaimDialog } from './submitClaimDialog';
 import { routeMessage, type FlowStart, type FlowVerb, type Route } from './commands';
 import type { DialogDeps } from './dialogDeps';
 import { noAccessMessage, welcomeFor } from './helpCard';
+import { answerRoles } from './roleCommands';
+import { answerSeller, sellerReferralsCard } from './sellerReferralsView';
 import { parseShortcut, resolveAddShortcut, resolveClaimShortcut } from './shortcuts';
 
 export const MAIN_DIALOG_ID = 'mainDialog';
@@ -54,6 +56,7 @@ const NOT_AVAILABLE: Record<FlowVerb, string> = {
   sendConsent: 'Sending the customer consent email',
   resendConsent: 'Re-sending the customer consent email',
   submitClaim: 'Submitting a claim',
+  cancelClaim: 'Canceling a claim',
 };
 
 /** The row actions of the Customers page that are not flows: always available. */
@@ -82,6 +85,7 @@ export class MainDialog extends ComponentDialog {
     this.register('sendConsent', new SendConsentDialog(deps), (caller, start) => claimFlowOptions(caller, start));
     this.register('resendConsent', new ResendConsentDialog(deps), (caller, start) => claimFlowOptions(caller, start));
     this.register('submitClaim', new SubmitClaimDialog(deps), (caller, start) => claimFlowOptions(caller, start));
+    this.register('cancelClaim', new CancelClaimDialog(deps), (caller, start) => claimFlowOptions(caller, start));
   }
 
   private register(verb: FlowVerb, dialog: Dialog, start: FlowRegistration['start']): void {
@@ -113,7 +117,9 @@ export class MainDialog extends ComponentDialog {
 
   /** The welcome card for whoever sent this activity (also used when the bot joins a conversation). */
   async welcomeCard(context: TurnContext): Promise<AdaptiveCard> {
-    return welcomeFor(this.deps.db, await this.callerOf(context), this.availableFlows);
+    const caller = await this.callerOf(context);
+    if (caller.kind === 'seller') return sellerReferralsCard(this.deps, caller);
+    return welcomeFor(this.deps.db, caller, this.availableFlows);
   }
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -121,6 +127,10 @@ export class MainDialog extends ComponentDialog {
     const route = routeMessage(context.activity.text, context.activity.value);
     const caller = await this.callerOf(context);
     try {
+      if (caller.kind === 'seller') {
+        await answerSeller(context, this.deps, caller, route);
+        return await step.endDialog();
+      }
       return await this.answer(step, route, caller);
     } catch (error) {
       if (!isNotAllowed(error)) throw error;
@@ -154,6 +164,10 @@ export class MainDialog extends ComponentDialog {
       case 'status':
         await this.showClaim(context, caller, route.claimId);
         return step.endDialog();
+      case 'users':
+      case 'roleChange':
+        await answerRoles(this.deps, context, caller, route);
+        return step.endDialog();
       default:
         break;
     }
@@ -172,10 +186,10 @@ export class MainDialog extends ComponentDialog {
         await this.showTab(context, caller, route.engagementId, route.tab, route.cursor);
         return step.endDialog();
       case 'myClaims':
-        await this.showMyClaims(context, caller, route.cursor);
-        return step.endDialog();
+      case 'claims':
       case 'expiring':
-        await this.showExpiring(context, caller, route.cursor);
+      case 'summary':
+        await answerClaimList(this.deps, context, caller, route, this.options.pageSize);
         return step.endDialog();
       case 'flow':
         return this.startFlow(step, caller, route.verb, route.start);
@@ -262,34 +276,6 @@ export class MainDialog extends ComponentDialog {
     await this.preferences.set(context, { lastEngagementId: engagement.id });
   }
 
-  private async showMyClaims(context: TurnContext, caller: PartnerCaller, cursor: string | null): Promise<void> {
-    const page = await myClaims(this.deps.db, this.deps.clock, { partnerId: caller.partnerId, userId: caller.userId, cursor });
-    await this.sendCard(
-      context,
-      claimListCard({
-        title: 'My claims',
-        intro: cursor ? 'The claims you created, newest first (continued).' : 'The claims you created, newest first.',
-        emptyText: 'You have not created any claims yet. Open an engagement\'s Customers page to add or claim a customer.',
-        page,
-        listAction: 'myClaims',
-      }),
-    );
-  }
-
-  private async showExpiring(context: TurnContext, caller: PartnerCaller, cursor: string | null): Promise<void> {
-    const page = await expiringClaims(this.deps.db, this.deps.clock, { partnerId: caller.partnerId, cursor });
-    await this.sendCard(
-      context,
-      claimListCard({
-        title: 'Expiring soon',
-        intro: `${caller.partnerName}'s open claims whose consent or submission deadline falls within the next ${EXPIRING_WITHIN_DAYS} days, soonest first. A claim not acted on by its deadline expires and is lost.`,
-        emptyText: `No open claim of ${caller.partnerName} has a deadline in the next ${EXPIRING_WITHIN_DAYS} days.`,
-        page,
-        listAction: 'expiring',
-      }),
-    );
-  }
-
   private async showClaim(context: TurnContext, caller: Caller, rawClaimId: string): Promise<void> {
     if (caller.kind !== 'partnerUser' || !canViewClaims(caller.roles)) {
       await context.sendActivity(await noAccessMessage(this.deps.db, caller));
@@ -322,7 +308,7 @@ export class MainDialog extends ComponentDialog {
   private async callerOf(context: TurnContext): Promise<Caller> {
     const cached: unknown = context.turnState.get(CALLER_KEY);
     if (isCaller(cached)) return cached;
-    const caller = await findCaller(this.deps.db.prisma, callerObjectId(context.activity, this.deps.localMode));
+    const caller = await findCaller(this.deps.db.prisma, callerObjectId(context.activity, this.deps.localMode), callerTenantId(context.activity));
     context.turnState.set(CALLER_KEY, caller);
     return caller;
   }

@@ -20,7 +20,10 @@ export interface AuditDraft {
   at: Date;
 }
 
-/** Appends an audit event inside the caller's transaction. Audit rows are never updated or deleted. */
+/**
+ * Appends an audit event inside the caller's transaction. Audit rows are never updated or deleted:
+ * a trigger refuses it in the database (migration 20261124202000_audit_append_only).
+ */
 export async function writeAudit(tx: Tx, draft: AuditDraft): Promise<void> {
   await tx.auditEvent.create({
     data: {

@@ -1,3 +1,5 @@
+import { seesCreators } from './claimQueries';
+import { offersCancel } from './claims/cancel';
 import { CLAIM_STATUS_LABELS, runningDeadline } from './claims/lifecycle';
 import { DAY_MS, type Clock } from './clock';
 import { CUSTOMER_ID_TYPE_LABELS } from './customers/customerIds';
@@ -74,6 +76,10 @@ export interface ClaimDetails {
   referral: ClaimReferral | null;
   /** True when the viewer may see referrals (whether or not one exists). */
   referralsVisible: boolean;
+  /** Who created the claim: shown to Incentives admins only. */
+  createdBy: string | null;
+  /** True when the viewer may cancel this claim now (Incentives admin, claim not terminal). */
+  canCancel: boolean;
 }
 
 /**
@@ -104,6 +110,7 @@ const HISTORY_LABELS: Record<string, string> = {
   'claim.cancel': 'Claim canceled',
   'referral.created': 'Partner-led referral created',
   'referral.upgraded': 'Referral upgraded to co-sell',
+  'referral.received': 'Referral received (no seller covers the customer yet)',
 };
 
 const ACTOR_LABELS: Record<ActorKind, string> = {
@@ -131,6 +138,7 @@ export async function claimDetails(db: Database, clock: Clock, viewer: ClaimView
       customer: { select: { name: true } },
       engagement: { select: { name: true, payType: true } },
       location: { select: { name: true } },
+      createdBy: { select: { displayName: true } },
       referral: true,
       auditTrail: { orderBy: [{ at: 'asc' }, { id: 'asc' }], take: 200 },
     },
@@ -199,5 +207,7 @@ export async function claimDetails(db: Database, clock: Clock, viewer: ClaimView
         }
       : null,
     referralsVisible,
+    createdBy: seesCreators(viewer.roles) ? claim.createdBy.displayName : null,
+    canCancel: offersCancel(viewer.roles, claim.status),
   };
 }

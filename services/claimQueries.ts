@@ -1,16 +1,78 @@
 import { z } from 'zod';
-import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES, CLAIM_STATUS_LABELS, runningDeadline } from './claims/lifecycle';
+import {
+  AWAITING_CONSENT_STATUSES,
+  AWAITING_SUBMISSION_STATUSES,
+  CLAIM_STATUS_LABELS,
+  OPEN_STATUSES,
+  runningDeadline,
+  TERMINAL_STATUSES,
+} from './claims/lifecycle';
 import { addDays, DAY_MS, type Clock } from './clock';
-import type { ClaimStatus, Database, Prisma } from './db';
+import { ClaimStatus, type Database, type Prisma, type Role } from './db';
 import { NotAllowedError } from './errors';
 
-/** Claim lists beside the Customers page: "my claims" and "what expires soon", keyset-paged. */
+/** Claim lists beside the Customers page: "my claims", the partner's claims and "what expires soon", keyset-paged. */
 
 export const CLAIM_LIST_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 50;
 
 /** The default horizon of `expiring`: a week, as "what expires this week" asks. */
 export const EXPIRING_WITHIN_DAYS = 7;
+
+/**
+ * Who asks for a list, as resolved from their Teams identity (never from card data): every query is
+ * scoped to `partnerId`, and `roles` decide what is shown.
+ */
+export interface ClaimListViewer {
+  partnerId: string;
+  userId: string;
+  roles: readonly Role[];
+}
+
+/** Incentives users and admins work with claims and may list them; Referrals admin alone may not. */
+export function canListClaims(roles: readonly Role[]): boolean {
+  return roles.includes('INCENTIVES_ADMIN') || roles.includes('INCENTIVES_USER');
+}
+
+/** Incentives admins also see who created each claim. */
+export function seesCreators(roles: readonly Role[]): boolean {
+  return roles.includes('INCENTIVES_ADMIN');
+}
+
+export function assertCanList(viewer: ClaimListViewer): void {
+  if (!canListClaims(viewer.roles)) {
+    throw new NotAllowedError('Only Incentives users and Incentives admins can list claims. Ask an Incentives admin of your organisation for a role.');
+  }
+}
+
+/** A status filter: one status, or every open (non-terminal) or closed (terminal) one. */
+export const STATUS_FILTERS = ['OPEN', 'CLOSED', ...Object.values(ClaimStatus)] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+export const STATUS_FILTER_LABELS: Record<StatusFilter, string> = { OPEN: 'Open', CLOSED: 'Closed', ...CLAIM_STATUS_LABELS };
+
+export function statusesFor(filter: StatusFilter): readonly ClaimStatus[] {
+  if (filter === 'OPEN') return OPEN_STATUSES;
+  if (filter === 'CLOSED') return TERMINAL_STATUSES;
+  return [filter];
+}
+
+function normaliseWords(text: string): string {
+  return text.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+}
+
+/** Reads a typed status ("consent requested", "CONSENT_REQUESTED", "open", "canceled"/"cancelled"); null when it is none. */
+export function parseStatusFilter(text: string): StatusFilter | null {
+  const wanted = normaliseWords(text).replace(/\bcancelled\b/, 'canceled');
+  if (wanted === '') return null;
+  return STATUS_FILTERS.find((filter) => normaliseWords(filter) === wanted || normaliseWords(STATUS_FILTER_LABELS[filter]) === wanted) ?? null;
+}
+
+/** What a list may be narrowed to; both optional. The engagement id is only ever matched within the viewer's partner. */
+export interface ClaimFilters {
+  engagementId?: string | null;
+  status?: StatusFilter | null;
+}
 
 export interface ClaimListRow {
   id: string;
@@ -22,6 +84,8 @@ export interface ClaimListRow {
   statusLabel: string;
   /** The deadline running now, if any. */
   deadline: { kind: 'consent' | 'submission'; at: Date; daysLeft: number } | null;
+  /** Who created the claim: shown to Incentives admins only, null for everyone else. */
+  createdBy: string | null;
 }
 
 export interface ClaimListPage {
@@ -29,7 +93,7 @@ export interface ClaimListPage {
   nextCursor: string | null;
 }
 
-const cursorSchema = z.object({ t: z.enum(['M', 'X']), k: z.tuple([z.iso.datetime(), z.string().min(1)]) });
+const cursorSchema = z.object({ t: z.enum(['M', 'P', 'X']), k: z.tuple([z.iso.datetime(), z.string().min(1)]) });
 type CursorKind = z.infer<typeof cursorSchema>['t'];
 
 function encodeCursor(kind: CursorKind, at: Date, id: string): string {
@@ -49,7 +113,7 @@ function decodeCursor(kind: CursorKind, cursor: string | null | undefined): { at
   return { at: new Date(result.data.k[0]), id: result.data.k[1] };
 }
 
-function pageLimit(pageSize: number | undefined): number {
+export function pageLimit(pageSize: number | undefined): number {
   const size = Math.trunc(pageSize ?? CLAIM_LIST_PAGE_SIZE);
   return Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isFinite(size) ? size : CLAIM_LIST_PAGE_SIZE));
 }
@@ -64,11 +128,12 @@ const LIST_SELECT = {
   createdAt: true,
   customer: { select: { name: true } },
   engagement: { select: { name: true } },
+  createdBy: { select: { displayName: true } },
 } satisfies Prisma.ClaimSelect;
 
 type ListClaim = Prisma.ClaimGetPayload<{ select: typeof LIST_SELECT }>;
 
-function toRow(claim: ListClaim, now: Date): ClaimListRow {
+function toRow(claim: ListClaim, now: Date, viewer: ClaimListViewer): ClaimListRow {
   const running = runningDeadline(claim);
   return {
     id: claim.id,
@@ -79,24 +144,41 @@ function toRow(claim: ListClaim, now: Date): ClaimListRow {
     status: claim.status,
     statusLabel: CLAIM_STATUS_LABELS[claim.status],
     deadline: running ? { ...running, daysLeft: Math.ceil((running.at.getTime() - now.getTime()) / DAY_MS) } : null,
+    createdBy: seesCreators(viewer.roles) ? claim.createdBy.displayName : null,
   };
 }
 
-export interface MyClaimsRequest {
-  partnerId: string;
-  userId: string;
+/** The statuses a filter asks for, narrowed to `allowed` (null: any status). */
+export function filteredStatuses(filter: StatusFilter | null | undefined, allowed: readonly ClaimStatus[] | null): readonly ClaimStatus[] | null {
+  const wanted = filter ? statusesFor(filter) : null;
+  return wanted && allowed ? wanted.filter((status) => allowed.includes(status)) : (wanted ?? allowed);
+}
+
+/** The partner scope and the filters as a where clause; `allowed` narrows the statuses further (null: any). */
+export function claimScope(viewer: ClaimListViewer, filters: ClaimFilters, allowed: readonly ClaimStatus[] | null): Prisma.ClaimWhereInput {
+  const statuses = filteredStatuses(filters.status, allowed);
+  return {
+    partnerId: viewer.partnerId,
+    ...(filters.engagementId ? { engagementId: filters.engagementId } : {}),
+    ...(statuses ? { status: { in: [...statuses] } } : {}),
+  };
+}
+
+export interface ClaimListRequest extends ClaimFilters {
   cursor?: string | null;
   pageSize?: number;
 }
 
-/** The claims a user created, newest first, over Claim(createdByUserId, createdAt). */
-export async function myClaims(db: Database, clock: Clock, request: MyClaimsRequest): Promise<ClaimListPage> {
+/** Newest first over (createdAt, id): Claim(createdByUserId, createdAt) for "mine", Claim(partnerId, createdAt) for the partner's. */
+async function newestFirst(db: Database, clock: Clock, viewer: ClaimListViewer, request: ClaimListRequest, mine: boolean): Promise<ClaimListPage> {
+  assertCanList(viewer);
+  const kind: CursorKind = mine ? 'M' : 'P';
   const limit = pageLimit(request.pageSize);
-  const after = decodeCursor('M', request.cursor);
+  const after = decodeCursor(kind, request.cursor);
   const claims = await db.prisma.claim.findMany({
     where: {
-      partnerId: request.partnerId,
-      createdByUserId: request.userId,
+      ...claimScope(viewer, request, null),
+      ...(mine ? { createdByUserId: viewer.userId } : {}),
       ...(after ? { OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] } : {}),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -106,14 +188,21 @@ export async function myClaims(db: Database, clock: Clock, request: MyClaimsRequ
   const page = claims.slice(0, limit);
   const now = clock.now();
   const last = page[page.length - 1];
-  return { rows: page.map((claim) => toRow(claim, now)), nextCursor: claims.length > limit && last ? encodeCursor('M', last.createdAt, last.id) : null };
+  return { rows: page.map((claim) => toRow(claim, now, viewer)), nextCursor: claims.length > limit && last ? encodeCursor(kind, last.createdAt, last.id) : null };
 }
 
-export interface ExpiringRequest {
-  partnerId: string;
+/** The claims the viewer created, newest first. */
+export function myClaims(db: Database, clock: Clock, viewer: ClaimListViewer, request: ClaimListRequest = {}): Promise<ClaimListPage> {
+  return newestFirst(db, clock, viewer, request, true);
+}
+
+/** Every claim of the viewer's partner, newest first (admins see who created each). */
+export function partnerClaims(db: Database, clock: Clock, viewer: ClaimListViewer, request: ClaimListRequest = {}): Promise<ClaimListPage> {
+  return newestFirst(db, clock, viewer, request, false);
+}
+
+export interface ExpiringRequest extends ClaimListRequest {
   withinDays?: number;
-  cursor?: string | null;
-  pageSize?: number;
 }
 
 /**
@@ -121,39 +210,32 @@ export interface ExpiringRequest {
  * within the next `withinDays` days, soonest first: one keyset query per deadline kind over
  * Claim(status, consentDeadline) and Claim(status, submissionDeadline), merged.
  */
-export async function expiringClaims(db: Database, clock: Clock, request: ExpiringRequest): Promise<ClaimListPage> {
+export async function expiringClaims(db: Database, clock: Clock, viewer: ClaimListViewer, request: ExpiringRequest = {}): Promise<ClaimListPage> {
+  assertCanList(viewer);
   const limit = pageLimit(request.pageSize);
   const after = decodeCursor('X', request.cursor);
   const now = clock.now();
   const horizon = addDays(now, request.withinDays ?? EXPIRING_WITHIN_DAYS);
   const keyset = (field: 'consentDeadline' | 'submissionDeadline'): Prisma.ClaimWhereInput =>
     after ? { OR: [{ [field]: { gt: after.at } }, { [field]: after.at, id: { gt: after.id } }] } : {};
-  const [consent, submission] = await Promise.all([
-    db.prisma.claim.findMany({
-      where: { partnerId: request.partnerId, status: { in: [...AWAITING_CONSENT_STATUSES] }, consentDeadline: { gte: now, lte: horizon }, ...keyset('consentDeadline') },
-      orderBy: [{ consentDeadline: 'asc' }, { id: 'asc' }],
+  const read = async (field: 'consentDeadline' | 'submissionDeadline', allowed: readonly ClaimStatus[]): Promise<ListClaim[]> => {
+    // A status filter outside this deadline's statuses leaves nothing to ask for.
+    if (filteredStatuses(request.status, allowed)?.length === 0) return [];
+    return db.prisma.claim.findMany({
+      where: { ...claimScope(viewer, request, allowed), [field]: { gte: now, lte: horizon }, ...keyset(field) },
+      orderBy: [{ [field]: 'asc' }, { id: 'asc' }],
       take: limit + 1,
       select: LIST_SELECT,
-    }),
-    db.prisma.claim.findMany({
-      where: {
-        partnerId: request.partnerId,
-        status: { in: [...AWAITING_SUBMISSION_STATUSES] },
-        submissionDeadline: { gte: now, lte: horizon },
-        ...keyset('submissionDeadline'),
-      },
-      orderBy: [{ submissionDeadline: 'asc' }, { id: 'asc' }],
-      take: limit + 1,
-      select: LIST_SELECT,
-    }),
-  ]);
+    });
+  };
+  const [consent, submission] = await Promise.all([read('consentDeadline', AWAITING_CONSENT_STATUSES), read('submissionDeadline', AWAITING_SUBMISSION_STATUSES)]);
   const merged = [...consent, ...submission]
     .map((claim) => ({ claim, at: runningDeadline(claim)?.at ?? claim.consentDeadline }))
     .sort((a, b) => a.at.getTime() - b.at.getTime() || (a.claim.id < b.claim.id ? -1 : a.claim.id > b.claim.id ? 1 : 0));
   const page = merged.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    rows: page.map(({ claim }) => toRow(claim, now)),
+    rows: page.map(({ claim }) => toRow(claim, now, viewer)),
     nextCursor: merged.length > limit && last ? encodeCursor('X', last.at, last.claim.id) : null,
   };
 }

@@ -12,7 +12,15 @@ export type Caller =
       roles: Role[];
     }
   | { kind: 'seller'; sellerId: string; displayName: string; email: string }
-  | { kind: 'unknown'; aadObjectId: string | null };
+  | {
+      kind: 'unknown';
+      aadObjectId: string | null;
+      /** The partner whose Entra tenant the activity came from, when it is one we know: whose admins to ask. */
+      partner: { id: string; name: string } | null;
+    };
+
+/** A caller who is a user of a partner. */
+export type PartnerCaller = Extract<Caller, { kind: 'partnerUser' }>;
 
 export const ROLE_LABELS: Record<Role, string> = {
   INCENTIVES_ADMIN: 'Incentives admin',
@@ -20,9 +28,13 @@ export const ROLE_LABELS: Record<Role, string> = {
   REFERRALS_ADMIN: 'Referrals admin',
 };
 
-/** Resolves a Teams user to a partner user (with roles) or a Microsoft field seller. */
-export async function findCaller(prisma: PrismaClient, aadObjectId: string | null): Promise<Caller> {
-  if (!aadObjectId) return { kind: 'unknown', aadObjectId: null };
+/**
+ * Resolves a Teams user to a partner user (with roles) or a Microsoft field seller. Someone we do
+ * not know is matched to a partner by the tenant the activity came from, if given, so they can be
+ * told whom to ask; that never gives them access.
+ */
+export async function findCaller(prisma: PrismaClient, aadObjectId: string | null, tenantId: string | null = null): Promise<Caller> {
+  if (!aadObjectId) return { kind: 'unknown', aadObjectId: null, partner: await partnerOfTenant(prisma, tenantId) };
   const user = await prisma.partnerUser.findUnique({
     where: { aadObjectId },
     include: { roles: { select: { role: true } }, partner: { select: { name: true } } },
@@ -40,7 +52,12 @@ export async function findCaller(prisma: PrismaClient, aadObjectId: string | nul
   }
   const seller = await prisma.seller.findUnique({ where: { aadObjectId } });
   if (seller) return { kind: 'seller', sellerId: seller.id, displayName: seller.displayName, email: seller.email };
-  return { kind: 'unknown', aadObjectId };
+  return { kind: 'unknown', aadObjectId, partner: await partnerOfTenant(prisma, tenantId) };
+}
+
+async function partnerOfTenant(prisma: PrismaClient, tenantId: string | null): Promise<{ id: string; name: string } | null> {
+  if (!tenantId) return null;
+  return prisma.partner.findUnique({ where: { tenantId: tenantId.toLowerCase() }, select: { id: true, name: true } });
 }
 
 /** Incentives users and admins may work with claims; Referrals admin alone does not. */

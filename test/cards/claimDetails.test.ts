@@ -68,4 +68,29 @@ describe('claim details card, expanded with the demo claims', () => {
     const withoutReferral = JSON.stringify(claimDetailsCard({ claim: await details(adminA, DEMO.claims.prosewareInnovateAdded), buttons: [] }));
     expect(withoutReferral).toContain('No referral is linked to this claim.');
   });
+
+  it('offers "Cancel claim" and shows the creator to an Incentives admin on an open claim, neither to a user nor on a closed claim', async () => {
+    const open = DEMO.claims.tailspinMigrateConsentRequested;
+    const asAdmin = claimDetailsCard({ claim: await details(adminA, open), buttons: back });
+    expect(adaptiveCardErrors(asAdmin)).toEqual([]);
+    expect(asAdmin.actions).toEqual([
+      { type: 'Action.Submit', title: 'Customers page', data: back[0]?.data },
+      { type: 'Action.Submit', title: 'Cancel claim', data: { action: 'cancelClaim', claimId: open } },
+    ]);
+    expect(JSON.stringify(asAdmin)).toMatch(/"title":"Created by","value":"[^"]+"/);
+    const asUser = JSON.stringify(claimDetailsCard({ claim: await details(userA, open), buttons: back }));
+    expect(asUser).not.toContain('Cancel claim');
+    expect(asUser).not.toContain('Created by');
+    const closed = JSON.stringify(claimDetailsCard({ claim: await details(adminA, DEMO.claims.contosoMigrateCompleted), buttons: [] }));
+    expect(closed).not.toContain('Cancel claim');
+  });
+
+  it('shows the estimated deal size and the whole history from the audit trail', async () => {
+    const claim = await details(adminA, DEMO.claims.litwareSecuritySubmitted);
+    const text = JSON.stringify(claimDetailsCard({ claim, buttons: [] }));
+    expect(text).toContain('Estimated deal size');
+    const trail = await db.prisma.auditEvent.count({ where: { claimId: DEMO.claims.litwareSecuritySubmitted } });
+    expect(claim.history).toHaveLength(trail);
+    for (const entry of claim.history) expect(text).toContain(entry.what);
+  });
 });

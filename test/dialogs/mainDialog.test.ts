@@ -225,10 +225,10 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
       status: DialogTurnStatus.complete,
     },
     {
-      name: 'a Microsoft field seller is told this is for partner staff',
+      name: 'a Microsoft field seller is told a partner command is for partner staff, and shown their co-sell referrals',
       who: 'seller',
       say: 'engagements',
-      expect: [{ text: /Microsoft field seller/ }],
+      expect: [{ card: [/That command is for partner staff/, /Co-sell referrals for customers you cover/] }],
       status: DialogTurnStatus.complete,
     },
     {

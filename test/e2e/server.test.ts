@@ -72,10 +72,10 @@ describe('the bot through its real HTTP server in local mode', () => {
     expect(text).toMatch(/Ask an Incentives admin to grant you a role: .+@/);
   });
 
-  it('greets a Microsoft field seller as a seller', async () => {
+  it('answers a Microsoft field seller with the co-sell referrals of the customers they cover', async () => {
     await postActivity(baseUrl, messageActivity({ serviceUrl, text: 'help', aadObjectId: SELLER }));
     const [reply] = await connector.waitFor(1);
-    expect(JSON.stringify(cardOf(reply?.body ?? {}))).toContain('field seller');
+    expect(JSON.stringify(cardOf(reply?.body ?? {}))).toContain('Co-sell referrals for customers you cover');
   });
 
   it('answers unknown input with help, not silence', async () => {

@@ -22,9 +22,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   clock = new FixedClock(T0);
-  await db.prisma.outboxMessage.deleteMany();
-  await db.prisma.auditEvent.deleteMany();
-  await db.prisma.claim.deleteMany();
+  // Audit rows cannot be deleted (a database trigger refuses it); TRUNCATE empties the tables.
+  await db.sql.exec('TRUNCATE TABLE "OutboxMessage", "AuditEvent", "Claim" CASCADE');
 });
 
 /** A claim of partner A created by the Incentives user, with deadlines relative to T0. */

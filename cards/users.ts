@@ -1,0 +1,68 @@
+import type { Role } from '../services/db';
+import { ROLE_LABELS } from '../services/directory';
+import { ROLES, type PartnerUserRow, type PartnerUsersPage } from '../services/roles';
+import template from './users.json';
+import { expandCard, type AdaptiveCard } from './render';
+
+/** The card verbs of role management; the router validates their data. */
+export const USERS_ACTION = 'users';
+export const GRANT_ROLE_ACTION = 'grantRole';
+export const REVOKE_ROLE_ACTION = 'revokeRole';
+export const CONFIRM_REVOKE_ROLE_ACTION = 'confirmRevokeRole';
+
+interface Button {
+  title: string;
+  data: Record<string, string>;
+}
+
+export interface UsersCardData {
+  partnerName: string;
+  page: PartnerUsersPage;
+  /** True on a page after the first. */
+  continued: boolean;
+}
+
+function rolesText(roles: readonly Role[]): string {
+  return roles.length > 0 ? roles.map((role) => ROLE_LABELS[role]).join(', ') : 'No role: cannot use the bot';
+}
+
+function userTitle(user: PartnerUserRow): string {
+  return `${user.displayName} · ${user.email}`;
+}
+
+/** The users of the admin's partner with their roles, a Grant or Revoke button per role, paged. */
+export function usersCard(data: UsersCardData): AdaptiveCard {
+  const footer: Button[] = [];
+  if (data.page.nextCursor) footer.push({ title: 'Next page', data: { action: USERS_ACTION, cursor: data.page.nextCursor } });
+  footer.push({ title: 'Help', data: { action: 'help' } });
+  return expandCard(template, {
+    title: `${data.partnerName}'s users`,
+    intro: `${data.continued ? '(continued) ' : ''}Who can use the bot and with which role. You can also type "grant incentives user to <email>" or "revoke referrals admin from <email>".`,
+    emptyText: 'No more users.',
+    rows: data.page.rows.map((user) => ({
+      title: userTitle(user),
+      subtitle: rolesText(user.roles),
+      buttons: ROLES.map((role): Button =>
+        user.roles.includes(role)
+          ? { title: `Revoke ${ROLE_LABELS[role]}`, data: { action: REVOKE_ROLE_ACTION, email: user.email, role } }
+          : { title: `Grant ${ROLE_LABELS[role]}`, data: { action: GRANT_ROLE_ACTION, email: user.email, role } },
+      ),
+    })),
+    footer,
+  });
+}
+
+/** Asks the admin to confirm a revoke the service has already checked would be allowed. */
+export function revokeConfirmCard(data: { user: PartnerUserRow; role: Role; after: readonly Role[] }): AdaptiveCard {
+  const label = ROLE_LABELS[data.role];
+  return expandCard(template, {
+    title: `Revoke ${label}?`,
+    intro: `${data.user.displayName} will lose the ${label} role. Roles afterwards: ${rolesText(data.after)}.`,
+    emptyText: '',
+    rows: [{ title: userTitle(data.user), subtitle: rolesText(data.user.roles), buttons: [] }],
+    footer: [
+      { title: `Revoke ${label}`, data: { action: CONFIRM_REVOKE_ROLE_ACTION, email: data.user.email, role: data.role } },
+      { title: 'Keep it', data: { action: USERS_ACTION } },
+    ],
+  });
+}

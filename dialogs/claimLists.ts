@@ -1,0 +1,114 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { claimListCard, type ClaimListAction, type ListFilter } from '../cards/claimList';
+import { claimSummaryCard } from '../cards/claimSummary';
+import type { AdaptiveCard } from '../cards/render';
+import { EXPIRING_WITHIN_DAYS, expiringClaims, myClaims, partnerClaims, STATUS_FILTERS, type ClaimListViewer, type StatusFilter } from '../services/claimQueries';
+import { claimSummary } from '../services/claimSummary';
+import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES } from '../services/claims/lifecycle';
+import type { Caller } from '../services/directory';
+import { matchEngagement, partnerEngagements } from '../services/engagements';
+import type { ListFilterAsked } from './commands';
+import type { DialogDeps } from './dialogDeps';
+
+type PartnerCaller = Extract<Caller, { kind: 'partnerUser' }>;
+
+/** A claim list as the router asks for it. */
+export interface ClaimListAsk {
+  kind: ClaimListAction;
+  cursor: string | null;
+  filter: ListFilterAsked;
+}
+
+/** The statuses `expiring` can show: the ones with a running deadline. */
+const EXPIRING_FILTERS: readonly StatusFilter[] = ['OPEN', ...AWAITING_CONSENT_STATUSES, ...AWAITING_SUBMISSION_STATUSES];
+
+const COMMAND_WORDS: Record<ClaimListAction, string> = { myClaims: 'my claims', claims: 'claims', expiring: 'expiring', summary: 'summary' };
+
+async function send(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
+
+/**
+ * Answers `my claims`, `claims`, `expiring` and `summary` with their filters. The engagement typed
+ * is matched among the caller's partner's engagements; the services scope every query to the
+ * caller's partner (taken from the resolved caller, never from the card) and decide what is shown.
+ */
+export async function answerClaimList(deps: DialogDeps, context: TurnContext, caller: PartnerCaller, ask: ClaimListAsk, pageSize?: number): Promise<void> {
+  const { db, clock } = deps;
+  const word = COMMAND_WORDS[ask.kind];
+  if (ask.filter.unknownStatus) {
+    await context.sendActivity(
+      `"${ask.filter.unknownStatus}" is not a claim status. Use one of: ${STATUS_FILTERS.map((s) => s.toLowerCase().replace(/_/g, ' ')).join(', ')}; for example "${word} status consent requested".`,
+    );
+    return;
+  }
+  const engagements = await partnerEngagements(db, caller.partnerId);
+  let engagementId: string | null = null;
+  if (ask.filter.engagement) {
+    const match = matchEngagement(engagements, ask.filter.engagement);
+    if (match.kind !== 'one') {
+      const names = (match.kind === 'ambiguous' ? match.candidates : engagements).map((e) => e.name).join(', ');
+      await context.sendActivity(
+        match.kind === 'ambiguous'
+          ? `"${ask.filter.engagement}" matches several engagements: ${names}. Type more of the name, for example "${word} ${match.candidates[0]?.name.toLowerCase() ?? ''}".`
+          : `No engagement of ${caller.partnerName} matches "${ask.filter.engagement}". Yours are: ${names}.`,
+      );
+      return;
+    }
+    engagementId = match.engagement.id;
+  }
+  const viewer: ClaimListViewer = { partnerId: caller.partnerId, userId: caller.userId, roles: caller.roles };
+  const filter: ListFilter = {
+    engagementId,
+    status: ask.filter.status,
+    engagements: engagements.map((e) => ({ id: e.id, name: e.name })),
+    statuses: ask.kind === 'expiring' ? EXPIRING_FILTERS : STATUS_FILTERS,
+  };
+  const request = { engagementId, status: ask.filter.status, cursor: ask.cursor, pageSize };
+  const continued = ask.cursor ? ' (continued)' : '';
+  const admin = caller.roles.includes('INCENTIVES_ADMIN') ? ' You see who created each claim because you are an Incentives admin.' : '';
+  switch (ask.kind) {
+    case 'summary':
+      await send(context, claimSummaryCard({ partnerName: caller.partnerName, page: await claimSummary(db, viewer, request), filter, continued: ask.cursor !== null }));
+      return;
+    case 'myClaims':
+      await send(
+        context,
+        claimListCard({
+          title: 'My claims',
+          intro: `The claims you created, newest first${continued}.`,
+          emptyText: filter.engagementId || filter.status ? 'None of the claims you created matches these filters.' : "You have not created any claims yet. Open an engagement's Customers page to add or claim a customer.",
+          page: await myClaims(db, clock, viewer, request),
+          listAction: 'myClaims',
+          filter,
+        }),
+      );
+      return;
+    case 'claims':
+      await send(
+        context,
+        claimListCard({
+          title: `${caller.partnerName}'s claims`,
+          intro: `Every claim of ${caller.partnerName}, newest first${continued}.${admin}`,
+          emptyText: `${caller.partnerName} has no claims${filter.engagementId || filter.status ? ' matching these filters' : ' yet'}.`,
+          page: await partnerClaims(db, clock, viewer, request),
+          listAction: 'claims',
+          filter,
+        }),
+      );
+      return;
+    case 'expiring':
+      await send(
+        context,
+        claimListCard({
+          title: 'Expiring soon',
+          intro: `${caller.partnerName}'s open claims whose consent or submission deadline falls within the next ${EXPIRING_WITHIN_DAYS} days, soonest first${continued}. A claim not acted on by its deadline expires and is lost.${admin}`,
+          emptyText: `No open claim of ${caller.partnerName}${filter.engagementId || filter.status ? ' matching these filters' : ''} has a deadline in the next ${EXPIRING_WITHIN_DAYS} days.`,
+          page: await expiringClaims(db, clock, viewer, request),
+          listAction: 'expiring',
+          filter,
+        }),
+      );
+      return;
+  }
+}
