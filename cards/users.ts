@@ -30,7 +30,10 @@ function userTitle(user: PartnerUserRow): string {
   return `${user.displayName} · ${user.email}`;
 }
 
-/** The users of the admin's partner with their roles, a Grant or Revoke button per role, paged. */
+/**
+ * The users of the admin's partner with their roles, paged. Each user's Grant / Revoke buttons sit one
+ * per line behind "Change roles": three side by side are cut short in Teams.
+ */
 export function usersCard(data: UsersCardData): AdaptiveCard {
   const footer: Button[] = [];
   if (data.page.nextCursor) footer.push({ title: 'Next page', data: { action: USERS_ACTION, cursor: data.page.nextCursor } });

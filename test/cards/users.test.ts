@@ -3,7 +3,7 @@ import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
 
 describe('users card', () => {
-  it('lists users with their roles, a Grant or Revoke button per role and Next page, valid against the 1.5 schema', () => {
+  it('lists users with their roles, a Grant or Revoke button per role behind Change roles, and Next page, valid against the 1.5 schema', () => {
     const card = usersCard({
       partnerName: 'Fabrikam Consulting',
       continued: false,
@@ -20,6 +20,9 @@ describe('users card', () => {
     expect(text).toContain("Fabrikam Consulting's users");
     expect(text).toContain('Incentives admin, Referrals admin');
     expect(text).toContain('No role: cannot use the bot');
+    // Three long titles side by side are cut short in Teams: each user's role buttons are one per line, behind Change roles.
+    const showCards = JSON.stringify(card.body).match(/"Action\.ShowCard","title":"Change roles"/g) ?? [];
+    expect(showCards).toHaveLength(2);
     expect(submitActions(card)).toEqual([
       { title: 'Revoke Incentives admin', data: { action: 'revokeRole', email: 'adele@fabrikam.test', role: 'INCENTIVES_ADMIN' } },
       { title: 'Grant Incentives user', data: { action: 'grantRole', email: 'adele@fabrikam.test', role: 'INCENTIVES_USER' } },

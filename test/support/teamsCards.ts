@@ -89,6 +89,8 @@ window.renderTeamsCard = function (json, hostConfigJson) {
   host.replaceChildren();
   const element = card.render();
   if (element) host.appendChild(element);
+  // Open every Action.ShowCard, so that the buttons inside are measured and shown on the screenshot too.
+  host.querySelectorAll('button[aria-expanded="false"]').forEach(function (button) { button.click(); });
   const truncatedButtons = Array.from(host.querySelectorAll('button'))
     .filter(function (button) {
       return [button].concat(Array.from(button.querySelectorAll('*'))).some(function (part) { return part.scrollWidth > part.clientWidth + 1; });
