@@ -73,7 +73,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
 
   const adapter = createAdapter(config, logger);
   const consent = { tokenSecret: config.consentTokenSecret, publicBaseUrl: config.publicBaseUrl };
-  const bot = new MciBot({ db, clock, localMode: config.localMode, logger, consent });
+  // One limiter per instance for everything it sends to Teams: turn replies and proactive messages.
+  const teamsLimiter = new TeamsRateLimiter({ share: config.teamsRateLimitShare });
+  const bot = new MciBot({ db, clock, localMode: config.localMode, logger, consent, sendLimiter: teamsLimiter });
   const inFlight = new InFlight();
   const server = createHttpServer({ adapter, bot, db, logger }, inFlight);
   const ports = createPorts(config, logger, db.prisma);
@@ -93,7 +95,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         adapter: createProactiveAdapter(config),
         appId: config.microsoftApp.appId,
         logger,
-        limiter: new TeamsRateLimiter({ share: config.teamsRateLimitShare }),
+        limiter: teamsLimiter,
       }),
       REFERRALS: ports.referrals,
     },

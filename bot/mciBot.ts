@@ -17,6 +17,7 @@ import { ConversationReferenceStore } from './conversationReferences';
 import { ConversationStateStore, isStateConflict, STATE_CONFLICT_MESSAGE } from './conversationStateStore';
 import type { Logger } from './logger';
 import { PrismaStorage } from './prismaStorage';
+import type { TeamsRateLimiter } from './teamsRateLimiter';
 
 export interface MciBotOptions {
   db: Database;
@@ -29,6 +30,8 @@ export interface MciBotOptions {
   storage?: Storage;
   /** The outside-world ports; the local ones unless given. */
   ports?: DialogPorts;
+  /** The instance's Teams send limiter, shared with the notifier: replies count against the same limits. */
+  sendLimiter?: TeamsRateLimiter;
 }
 
 /**
@@ -43,10 +46,12 @@ export class MciBot extends TeamsActivityHandler {
   private readonly mainDialog: MainDialog;
   private readonly references: ConversationReferenceStore;
   private readonly logger: Logger;
+  private readonly sendLimiter: TeamsRateLimiter | undefined;
 
   constructor(options: MciBotOptions) {
     super();
     this.logger = options.logger;
+    this.sendLimiter = options.sendLimiter;
     const storage = options.storage ?? new PrismaStorage(options.db.prisma);
     // Dialog state is written only if nobody saved the conversation since this turn read it: two
     // instances answering the same conversation at once must not silently lose a step. A lost
@@ -77,6 +82,7 @@ export class MciBot extends TeamsActivityHandler {
   /** Stores the conversation reference (for proactive messages), runs the turn, then saves conversation and user state (only when the turn succeeded: a failed turn saves nothing). */
   override async run(context: TurnContext): Promise<void> {
     await this.references.record(context);
+    this.countRepliesAgainstTeamsLimits(context);
     await super.run(context);
     try {
       await this.conversationState.saveChanges(context, false);
@@ -88,6 +94,17 @@ export class MciBot extends TeamsActivityHandler {
       await context.sendActivity(STATE_CONFLICT_MESSAGE);
     }
     await this.userState.saveChanges(context, false);
+  }
+
+  private countRepliesAgainstTeamsLimits(context: TurnContext): void {
+    const limiter = this.sendLimiter;
+    const conversationId = context.activity.conversation?.id;
+    if (!limiter || !conversationId) return;
+    const tenantId = context.activity.conversation.tenantId ?? null;
+    context.onSendActivities(async (_context, activities, next) => {
+      limiter.recordSent(conversationId, tenantId, activities.filter((activity) => activity.type === 'message').length);
+      return next();
+    });
   }
 
   private async runDialogs(context: TurnContext): Promise<void> {

@@ -33,7 +33,15 @@ export interface RateLimiterOptions {
   now?: () => number;
   conversationLimits?: readonly RateWindow[];
   tenantLimits?: readonly RateWindow[];
+  /**
+   * Added to every window: a send is counted here when it starts and by Teams when it arrives, so
+   * two sends a window apart here can land less than a window apart there.
+   */
+  marginMs?: number;
 }
+
+/** Enough for the network and the connector client's own latency on one instance. */
+export const DEFAULT_RATE_MARGIN_MS = 250;
 
 /** Sliding windows for a set of keys under the same limits. */
 class SlidingWindows {
@@ -90,7 +98,8 @@ export class TeamsRateLimiter {
   constructor(options: RateLimiterOptions = {}) {
     const share = options.share ?? 1;
     if (!(share > 0 && share <= 1)) throw new RangeError('The rate limit share must be more than 0 and at most 1.');
-    const scale = (limits: readonly RateWindow[]) => limits.map((limit) => ({ windowMs: limit.windowMs, max: Math.max(1, Math.floor(limit.max * share)) }));
+    const margin = Math.max(0, options.marginMs ?? DEFAULT_RATE_MARGIN_MS);
+    const scale = (limits: readonly RateWindow[]) => limits.map((limit) => ({ windowMs: limit.windowMs + margin, max: Math.max(1, Math.floor(limit.max * share)) }));
     this.conversations = new SlidingWindows(scale(options.conversationLimits ?? TEAMS_CONVERSATION_LIMITS));
     this.tenants = new SlidingWindows(scale(options.tenantLimits ?? TEAMS_TENANT_LIMITS));
     this.now = options.now ?? (() => performance.now());
@@ -113,5 +122,17 @@ export class TeamsRateLimiter {
     this.conversations.record(conversationId, now);
     this.tenants.record(tenantKey, now);
     return 0;
+  }
+
+  /**
+   * Counts messages already sent in a conversation without asking first: the bot's replies in a
+   * turn. Teams counts them against the same limits, so proactive sends that follow must wait for them.
+   */
+  recordSent(conversationId: string, tenantId: string | null, count: number): void {
+    const now = this.now();
+    for (let i = 0; i < count; i += 1) {
+      this.conversations.record(conversationId, now);
+      this.tenants.record(tenantId ?? '', now);
+    }
   }
 }

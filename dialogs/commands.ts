@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
+import { UNDELIVERED_ACTION } from '../cards/undeliveredMessages';
 import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claimQueries';
 import { CONFIRM_ADD_CUSTOMER_ACTION } from './addCustomerDialog';
 import { CONFIRM_CANCEL_CLAIM_ACTION } from './cancelClaimDialog';
@@ -33,6 +34,7 @@ export type Route =
   | { kind: 'status'; claimId: string }
   | { kind: 'flow'; verb: FlowVerb; start: FlowStart }
   | { kind: ClaimListAction; cursor: string | null; filter: ListFilterAsked }
+  | { kind: 'undelivered'; cursor: string | null }
   | { kind: 'badCard'; verb: string }
   | RoleRoute
   | { kind: 'unknown'; text: string };
@@ -66,6 +68,7 @@ const cardSchemas = {
   claims: listCard,
   expiring: listCard,
   summary: listCard,
+  [UNDELIVERED_ACTION]: z.object({ cursor: z.string().trim().max(2000).optional() }),
   cancelClaim: z.object({ claimId: id }),
   [CONFIRM_CANCEL_CLAIM_ACTION]: z.object({}),
   addCustomer: z.object({ engagementId: id.optional() }),
@@ -105,6 +108,10 @@ function routeCard(verb: CardVerb, value: unknown): Route {
       const { cursor, engagementId, status } = parsed.data;
       const filter = { engagement: engagementId && engagementId !== ANY_FILTER ? engagementId : null, status: status && status !== ANY_FILTER ? status : null };
       return { kind: verb, cursor: cursor ?? null, filter };
+    }
+    case UNDELIVERED_ACTION: {
+      const parsed = cardSchemas[UNDELIVERED_ACTION].safeParse(value);
+      return parsed.success ? { kind: 'undelivered', cursor: parsed.data.cursor ?? null } : bad;
     }
     case CONFIRM_CANCEL_CLAIM_ACTION:
       return { kind: 'flow', verb: 'cancelClaim', start: {} };
@@ -174,6 +181,7 @@ const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray,
   { pattern: /^(?:all\s+)?claims(?:\s+(.+))?$/i, route: (m) => listRoute('claims', m[1]) },
   { pattern: /^(?:expiring(?:\s+soon)?|what\s+expires(?:\s+this\s+week)?)\??(?:\s+(.+))?$/i, route: (m) => listRoute('expiring', m[1]) },
   { pattern: /^summary(?:\s+(.+))?$/i, route: (m) => listRoute('summary', m[1]) },
+  { pattern: /^(?:undelivered(?:\s+messages)?|dead[\s-]?letters?|failed\s+messages)$/i, route: () => ({ kind: 'undelivered', cursor: null }) },
 ];
 
 /**

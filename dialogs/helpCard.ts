@@ -6,6 +6,7 @@ import { canViewClaims } from '../services/claimDetails';
 import type { FlowVerb } from './commands';
 import { isIncentivesAdmin } from '../services/roles';
 import { ROLE_COMMANDS_HELP } from './roleCommands';
+import { UNDELIVERED_COMMAND_HELP } from './undeliveredView';
 
 export interface CommandHelp {
   command: string;
@@ -88,7 +89,7 @@ export async function welcomeFor(db: Database, caller: Caller, flows: ReadonlySe
       partnerName: caller.partnerName,
       roles: caller.roles.length > 0 ? caller.roles.map((role) => ROLE_LABELS[role]).join(', ') : 'none',
       commands: canWork
-        ? [...availableCommands(flows), ...(isIncentivesAdmin(caller) ? ROLE_COMMANDS_HELP : [])]
+        ? [...availableCommands(flows), ...(isIncentivesAdmin(caller) ? [...ROLE_COMMANDS_HELP, UNDELIVERED_COMMAND_HELP] : [])]
         : availableCommands(new Set()).filter((c) => c.command === 'help' || (canViewClaims(caller.roles) && c.command === 'status <claim id>')),
       buttons: canWork
         ? [...buttons, { title: 'Engagements', action: 'engagements' }, { title: 'My claims', action: 'myClaims' }, { title: 'Expiring', action: 'expiring' }, { title: 'Summary', action: 'summary' }, ...(isIncentivesAdmin(caller) ? [{ title: 'Users', action: 'users' }] : [])]

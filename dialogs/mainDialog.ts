@@ -24,6 +24,7 @@ import { noAccessMessage, welcomeFor } from './helpCard';
 import { answerRoles } from './roleCommands';
 import { answerSeller, sellerReferralsCard } from './sellerReferralsView';
 import { parseShortcut, resolveAddShortcut, resolveClaimShortcut } from './shortcuts';
+import { answerUndelivered } from './undeliveredView';
 
 export const MAIN_DIALOG_ID = 'mainDialog';
 const ROUTER_WATERFALL = 'mainDialog.router';
@@ -167,6 +168,9 @@ export class MainDialog extends ComponentDialog {
       case 'users':
       case 'roleChange':
         await answerRoles(this.deps, context, caller, route);
+        return step.endDialog();
+      case 'undelivered':
+        await answerUndelivered(this.deps, context, caller, route.cursor, this.options.pageSize);
         return step.endDialog();
       default:
         break;

@@ -5,7 +5,7 @@ import { loadConfig } from '../../bot/config';
 import { ConversationReferenceStore, REMOVED_REASON } from '../../bot/conversationReferences';
 import { NO_CONVERSATION, TeamsNotifier, describeFailure, notificationFor, parseRetryAfter } from '../../bot/notifier';
 import { createProactiveAdapter } from '../../bot/proactiveAdapter';
-import { TEAMS_CONVERSATION_LIMITS, TeamsRateLimiter } from '../../bot/teamsRateLimiter';
+import { DEFAULT_RATE_MARGIN_MS, TEAMS_CONVERSATION_LIMITS, TeamsRateLimiter } from '../../bot/teamsRateLimiter';
 import { FixedClock } from '../../services/clock';
 import type { Database } from '../../services/db';
 import { enqueue } from '../../services/outbox';
@@ -244,10 +244,27 @@ describe('the Teams rate limiter', () => {
 
   it('keeps one conversation within 7/s, 8/2s, 60/30s and 1800/h', () => {
     const now = { t: 0 };
-    const times = simulate(new TeamsRateLimiter({ now: () => now.t }), now, 120_000, ['c1']).get('c1') ?? [];
+    const times = simulate(new TeamsRateLimiter({ now: () => now.t, marginMs: 0 }), now, 120_000, ['c1']).get('c1') ?? [];
     expect(violates(times, TEAMS_CONVERSATION_LIMITS)).toBe(false);
     expect(times.length).toBeGreaterThanOrEqual(239);
     expect(times.slice(0, 8)).toEqual([0, 0, 0, 0, 0, 0, 0, 1000]);
+  });
+
+  it('widens every window by a margin, so sends that arrive late at Teams still keep the limits', () => {
+    const now = { t: 0 };
+    const times = simulate(new TeamsRateLimiter({ now: () => now.t }), now, 120_000, ['c1']).get('c1') ?? [];
+    expect(times.slice(0, 8)).toEqual([0, 0, 0, 0, 0, 0, 0, 1000 + DEFAULT_RATE_MARGIN_MS]);
+    // Each send arriving up to the margin later than it left still keeps every limit.
+    const arrivals = times.map((t, i) => t + (i % 2 === 0 ? DEFAULT_RATE_MARGIN_MS : 0));
+    expect(violates([...arrivals].sort((a, b) => a - b), TEAMS_CONVERSATION_LIMITS)).toBe(false);
+  });
+
+  it('counts the bot’s replies in a turn against the same limits', () => {
+    const now = { t: 0 };
+    const limiter = new TeamsRateLimiter({ now: () => now.t, marginMs: 0 });
+    limiter.recordSent('c1', 'tenant', 3);
+    const acquired = Array.from({ length: 5 }, () => limiter.tryAcquire('c1', 'tenant'));
+    expect(acquired).toEqual([0, 0, 0, 0, 1000]);
   });
 
   it('keeps a tenant within 50 per second and an instance within its share', () => {

@@ -6,6 +6,8 @@ import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { DEMO } from '../../prisma/demoData';
 import { hashConsentToken, newConsentToken } from '../../services/consent';
+import { findCaller } from '../../services/directory';
+import { undeliveredMessages } from '../../services/undelivered';
 import { messageActivity, postActivity } from '../support/activities';
 import { CaptureConnector } from '../support/captureConnector';
 import { createDemoDatabase } from '../support/testDatabase';
@@ -57,6 +59,43 @@ describe('partner isolation: partner B replays everything with partner A’s ids
       where: { claimId: DEMO.claims.tailspinMigrateConsentRequested },
       data: { tokenHash: hashConsentToken(app.config.consentTokenSecret, aToken) },
     });
+    // A message of A's that could not be delivered: only A's admins may see it.
+    await app.db.prisma.outboxMessage.create({
+      data: {
+        id: 'isolation-dead-letter',
+        dedupeKey: 'isolation-dead-letter',
+        channel: 'EMAIL',
+        event: 'consent.requested',
+        claimId: DEMO.claims.tailspinMigrateConsentRequested,
+        partnerId: DEMO.partnerA,
+        recipient: 'grady.archie@tailspintoys.com',
+        payload: {},
+        status: 'DEAD',
+        attempts: 5,
+        lastError: 'mailbox unavailable',
+      },
+    });
+    // Messages of A's that could not be delivered, to A's user and to A's customer: what `undelivered` lists for A's admins.
+    const aContact = (await app.db.prisma.claim.findUniqueOrThrow({ where: { id: DEMO.claims.tailspinMigrateConsentRequested } })).customerContactEmail;
+    for (const [channel, recipient] of [['TEAMS', DEMO.users.userA], ['EMAIL', aContact]] as const) {
+      await app.db.prisma.outboxMessage.create({
+        data: {
+          id: `isolation-dead-${channel}`,
+          dedupeKey: `isolation-dead-${channel}`,
+          channel,
+          event: 'consent.accepted',
+          recipient,
+          claimId: DEMO.claims.tailspinMigrateConsentRequested,
+          partnerId: DEMO.partnerA,
+          payload: {},
+          status: channel === 'TEAMS' ? 'UNDELIVERABLE' : 'DEAD',
+          attempts: 8,
+          lastError: 'HTTP 500',
+        },
+      });
+    }
+    const aDead = await undeliveredMessages(app.db, await findCaller(app.db.prisma, DEMO.users.adminA));
+    expect(aDead.rows.map((row) => row.to)).toEqual(expect.arrayContaining([aContact, expect.stringContaining('alex.wilber@fabrikamconsulting.com')]));
     secrets = await partnerASecrets(app);
   }, 60_000);
 
@@ -175,6 +214,11 @@ describe('partner isolation: partner B replays everything with partner A’s ids
       ['my claims azure migrate'],
       ['expiring status consent requested'],
       ['summary copilot'],
+      ['undelivered'],
+      [{ action: 'undelivered' }],
+      ['undelivered'],
+      [{ action: 'undelivered' }],
+      [{ action: 'undelivered', cursor: Buffer.from(JSON.stringify({ c: new Date(Date.now() + 86_400_000).toISOString(), i: 'z' }), 'utf8').toString('base64url') }],
       ...[
         'customers azure migrate',
         'customers copilot',
@@ -258,6 +302,11 @@ describe('partner isolation: partner B replays everything with partner A’s ids
     expect(turns.length).toBeGreaterThan(250);
     // Not a vacuous pass: B's own claim shows up in B's lists.
     expect(JSON.stringify(turns)).toContain(DEMO.claims.contosoCopilotPartnerB);
+    // …and A's admin does see the undelivered message B was not shown.
+    const sent = connector.activities.length;
+    await postActivity(app.url, messageActivity({ serviceUrl, aadObjectId: DEMO.users.adminA, conversationId: 'isolation-a', text: 'undelivered' }));
+    await connector.waitFor(sent + 1);
+    expect(JSON.stringify(connector.activities.slice(sent))).toContain('grady.archie@tailspintoys.com');
     expectNothingOfA(turns);
     expect(await snapshot()).toEqual(before);
   }, 600_000);

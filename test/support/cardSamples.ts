@@ -16,6 +16,7 @@ import { notificationCard } from '../../cards/notification';
 import type { AdaptiveCard } from '../../cards/render';
 import { submitProofCard } from '../../cards/submitProof';
 import { textEntryCard } from '../../cards/textEntry';
+import { undeliveredMessagesCard } from '../../cards/undeliveredMessages';
 import { revokeConfirmCard, usersCard } from '../../cards/users';
 import { welcomeCard } from '../../cards/welcome';
 import { notificationFor } from '../../bot/notifier';
@@ -398,6 +399,45 @@ export function cardSamples(): CardSample[] {
         user: { userId: 'U-2', displayName: 'Alex Wilber', email: 'alex.wilber@fabrikamconsulting.com', roles: ['INCENTIVES_USER'] },
         role: 'INCENTIVES_USER',
         after: [],
+      }),
+    ),
+    sample(
+      'undelivered-messages',
+      'undeliveredMessagesCard',
+      undeliveredMessagesCard({
+        continued: false,
+        page: {
+          partnerName: 'Fabrikam Consulting',
+          rows: [
+            {
+              id: 'O-2',
+              status: 'UNDELIVERABLE',
+              channel: 'TEAMS',
+              event: 'consent.accepted',
+              what: 'Notice: the customer accepted consent',
+              to: 'Alex Wilber (alex.wilber@fabrikamconsulting.com)',
+              recipient: '00000000-0000-0000-0000-00000000a002',
+              claimId: 'CLM-N2HQC766',
+              attempts: 1,
+              lastError: 'No conversation with this user (the bot is not installed in their Teams, or was removed)',
+              createdAt: new Date('2026-03-02T08:15:00.000Z'),
+            },
+            {
+              id: 'O-1',
+              status: 'DEAD',
+              channel: 'EMAIL',
+              event: 'consent.requested',
+              what: 'Consent request email to the customer',
+              to: 'ana.ng@tailspintoys.com',
+              recipient: 'ana.ng@tailspintoys.com',
+              claimId: 'CLM-N2HQC766',
+              attempts: 8,
+              lastError: 'Gave up after 8 attempts: Graph sendMail answered 503',
+              createdAt: new Date('2026-03-01T17:05:00.000Z'),
+            },
+          ],
+          nextCursor: 'eyJjIjoiMjAyNi0wMy0wMSJ9',
+        },
       }),
     ),
     sample(

@@ -1,0 +1,47 @@
+import type { OutboxChannel } from '../services/db';
+import type { UndeliveredMessage, UndeliveredPage } from '../services/undelivered';
+import template from './undeliveredMessages.json';
+import { expandCard, type AdaptiveCard } from './render';
+
+/** The card verb of the list; its "Next page" carries the cursor. */
+export const UNDELIVERED_ACTION = 'undelivered';
+
+export interface UndeliveredMessagesCardData {
+  page: UndeliveredPage;
+  /** True on a page after the first. */
+  continued: boolean;
+}
+
+const CHANNEL_WORDS: Record<OutboxChannel, string> = { EMAIL: 'Email', TEAMS: 'Teams', REFERRALS: 'Partner Center' };
+
+const WHEN_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
+function statusText(row: UndeliveredMessage): string {
+  if (row.status === 'UNDELIVERABLE') return 'Undeliverable: recipient unreachable';
+  return `Failed after ${row.attempts} ${row.attempts === 1 ? 'attempt' : 'attempts'}`;
+}
+
+/** An Incentives admin's list of the partner's messages that could not be delivered, newest first, each with why and its claim. */
+export function undeliveredMessagesCard(data: UndeliveredMessagesCardData): AdaptiveCard {
+  const footer: { title: string; data: Record<string, string> }[] = [];
+  if (data.page.nextCursor) footer.push({ title: 'Next page', data: { action: UNDELIVERED_ACTION, cursor: data.page.nextCursor } });
+  footer.push({ title: 'Help', data: { action: 'help' } });
+  return expandCard(template, {
+    title: 'Undelivered messages',
+    intro: `${data.continued ? '(continued) ' : ''}${data.page.partnerName}'s emails and Teams messages that could not be delivered, newest first: retries ran out, or the recipient cannot be reached (for example the bot was removed from their Teams).`,
+    emptyText: `Every message of ${data.page.partnerName} was delivered or is still being tried; none failed.`,
+    rows: data.page.rows.map((row) => ({
+      what: row.what,
+      statusText: statusText(row),
+      facts: [
+        { title: 'When', value: `${WHEN_FORMAT.format(row.createdAt)} UTC` },
+        { title: 'Channel', value: CHANNEL_WORDS[row.channel] },
+        { title: 'To', value: row.to },
+        ...(row.claimId ? [{ title: 'Claim', value: row.claimId }] : []),
+        { title: 'Reason', value: row.lastError ?? 'Not recorded' },
+      ],
+      claimId: row.claimId ?? '',
+    })),
+    footer,
+  });
+}

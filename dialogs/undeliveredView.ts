@@ -1,0 +1,21 @@
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { undeliveredMessagesCard } from '../cards/undeliveredMessages';
+import type { Caller } from '../services/directory';
+import { undeliveredMessages } from '../services/undelivered';
+import type { DialogDeps } from './dialogDeps';
+
+/** The help entry of `undelivered`, on an Incentives admin's welcome card. */
+export const UNDELIVERED_COMMAND_HELP = {
+  command: 'undelivered',
+  description: 'Emails and Teams messages of your organisation that could not be delivered after the last try, with why (also "failed messages").',
+} as const;
+
+/**
+ * Answers `undelivered` (and its "Next page"). The service refuses anyone but an Incentives admin
+ * with a NotAllowedError, said to the user by the main dialog, and scopes the rows to their partner.
+ */
+export async function answerUndelivered(deps: DialogDeps, context: TurnContext, caller: Caller, cursor: string | null, pageSize?: number): Promise<void> {
+  const page = await undeliveredMessages(deps.db, caller, { cursor, ...(pageSize ? { pageSize } : {}) });
+  const card = undeliveredMessagesCard({ page, continued: cursor !== null });
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
