@@ -82,12 +82,16 @@ export async function submitClaim(db: Database, clock: Clock, caller: Caller, in
       event: 'SUBMIT',
       actor: { kind: 'USER', id: caller.userId },
       changes: { deliverySummary: proof.deliverySummary, completionDate: proof.completionDate, evidenceLinks: proof.evidenceLinks },
-      outbox: async (updated, inner) => [
-        await toCreator(inner, updated, SUBMISSION_EVENTS.submitted, {
-          submittedBy: caller.displayName,
-          text: `${caller.displayName} submitted ${updated.friendlyName} (${updated.id}) for Microsoft's review.`,
-        }),
-      ],
+      // The creator is told when someone else submitted their claim; who submitted it saw it happen.
+      outbox: async (updated, inner) =>
+        updated.createdByUserId === caller.userId
+          ? []
+          : [
+              await toCreator(inner, updated, SUBMISSION_EVENTS.submitted, {
+                submittedBy: caller.displayName,
+                text: `${caller.displayName} submitted ${updated.friendlyName} (${updated.id}) for Microsoft's review.`,
+              }),
+            ],
     });
   });
 }

@@ -98,6 +98,12 @@ describe('submitClaim', () => {
     expect(outbox[0]).toMatchObject({ event: 'claim.submitted', channel: 'TEAMS', recipient: 'aad-UA-USER', partnerId: world.partnerA });
   });
 
+  it('does not tell the creator of a submission they made themselves', async () => {
+    const id = await claim();
+    await submitClaim(db, clock, caller('UA-USER'), proof(id));
+    expect((await state(id)).outbox).toEqual([]);
+  });
+
   it('lets an Incentives user resubmit a REJECTED claim within the window', async () => {
     const id = await claim('REJECTED');
     expect((await submitClaim(db, clock, caller('UA-USER'), proof(id))).status).toBe('SUBMITTED');
@@ -173,7 +179,8 @@ describe('review', () => {
     await port.record(caller('UA-ADMIN'), { claimId: id, outcome: 'COMPLETED', note: 'Fine now.' });
     const { claim: after, outbox } = await state(id);
     expect(after.status).toBe('COMPLETED');
-    expect(outbox.map((o) => o.event).sort()).toEqual(['claim.reviewed', 'claim.reviewed', 'claim.submitted']);
+    // The creator resubmitted it themselves: told of both reviews, not of their own submission.
+    expect(outbox.map((o) => o.event).sort()).toEqual(['claim.reviewed', 'claim.reviewed']);
   });
 
   it('finally rejects with the note as the close reason', async () => {
