@@ -16,6 +16,7 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { ConversationReferenceStore } from './conversationReferences';
 import { ConversationStateStore, isStateConflict, STATE_CONFLICT_MESSAGE } from './conversationStateStore';
 import type { Logger } from './logger';
+import { registerOnFirstContact, type ProvisioningDeps } from './memberLookup';
 import { PrismaStorage } from './prismaStorage';
 import type { TeamsRateLimiter } from './teamsRateLimiter';
 
@@ -47,11 +48,13 @@ export class MciBot extends TeamsActivityHandler {
   private readonly references: ConversationReferenceStore;
   private readonly logger: Logger;
   private readonly sendLimiter: TeamsRateLimiter | undefined;
+  private readonly provisioning: ProvisioningDeps;
 
   constructor(options: MciBotOptions) {
     super();
     this.logger = options.logger;
     this.sendLimiter = options.sendLimiter;
+    this.provisioning = { db: options.db, clock: options.clock, logger: options.logger };
     const storage = options.storage ?? new PrismaStorage(options.db.prisma);
     // Dialog state is written only if nobody saved the conversation since this turn read it: two
     // instances answering the same conversation at once must not silently lose a step. A lost
@@ -79,9 +82,14 @@ export class MciBot extends TeamsActivityHandler {
     });
   }
 
-  /** Stores the conversation reference (for proactive messages), runs the turn, then saves conversation and user state (only when the turn succeeded: a failed turn saves nothing). */
+  /**
+   * Stores the conversation reference (for proactive messages), registers a newcomer of a partner's
+   * tenant (so the turn already knows them), runs the turn, then saves conversation and user state
+   * (only when the turn succeeded: a failed turn saves nothing).
+   */
   override async run(context: TurnContext): Promise<void> {
     await this.references.record(context);
+    await registerOnFirstContact(context, this.provisioning);
     this.countRepliesAgainstTeamsLimits(context);
     await super.run(context);
     try {

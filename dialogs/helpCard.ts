@@ -66,7 +66,8 @@ export async function noAccessMessage(db: Database, caller: Caller): Promise<str
     return `${intro} You are signed in from ${caller.partner.name}'s tenant. ${await whoCanGrant(db, caller.partner.id)}`;
   }
   const has = caller.roles.length > 0 ? `Your roles (${caller.roles.map((role) => ROLE_LABELS[role]).join(', ')}) do not include Incentives user or Incentives admin, which this needs.` : 'You have no incentives role yet, so you cannot work with claims.';
-  return `${has} ${await whoCanGrant(db, caller.partnerId)}`;
+  // Admins grant roles by email, so the user is told which one is theirs.
+  return `${has} ${await whoCanGrant(db, caller.partnerId)} Give them your email: ${caller.email}.`;
 }
 
 async function whoCanGrant(db: Database, partnerId: string): Promise<string> {

@@ -1,4 +1,8 @@
-import type { PrismaClient, Role } from './db';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { systemActor, writeAudit } from './audit';
+import type { Clock } from './clock';
+import { Prisma, type Database, type PrismaClient, type Role } from './db';
 
 /** Who is talking to the bot, resolved from their Teams (Entra) identity. */
 export type Caller =
@@ -72,4 +76,71 @@ export async function partnerAdmins(prisma: PrismaClient, partnerId: string): Pr
     select: { displayName: true, email: true },
     orderBy: { displayName: 'asc' },
   });
+}
+
+/** Someone Teams says is behind an activity: what registering them as a partner user needs. */
+export interface Newcomer {
+  aadObjectId: string;
+  /** The Entra tenant the activity came from; it decides the partner. */
+  tenantId: string;
+  /** Their email, or their UPN when Teams gives no email: what admins grant roles by. */
+  email: string;
+  displayName: string;
+}
+
+export type Registration =
+  | { outcome: 'registered'; userId: string; partnerId: string; email: string }
+  /** Already a partner user or a seller (perhaps registered a moment ago by another turn): nothing to do. */
+  | { outcome: 'known' }
+  | { outcome: 'notPartnerTenant' }
+  /** Another user has this email, so admins could not tell them apart: nothing is registered. */
+  | { outcome: 'emailTaken'; email: string }
+  | { outcome: 'invalid'; reason: string };
+
+const newcomerSchema = z.object({
+  aadObjectId: z.string().trim().toLowerCase().min(1).max(100),
+  tenantId: z.string().trim().toLowerCase().min(1).max(100),
+  email: z.string().trim().toLowerCase().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not an email address'),
+  displayName: z.string().trim().max(200),
+});
+
+/**
+ * Registers a person of a partner's Entra tenant, met for the first time, as a user of that partner
+ * with no role: they still have no access, but its Incentives admins can now grant them one by
+ * email. Nobody else is registered: not someone of an unknown tenant, not a seller, not someone
+ * whose email another user already has. Safe to run twice at once: the unique AAD object id and
+ * email let only one registration through, and the other is told the person is known.
+ */
+export async function registerPartnerUser(db: Database, clock: Clock, newcomer: Newcomer): Promise<Registration> {
+  const parsed = newcomerSchema.safeParse(newcomer);
+  if (!parsed.success) return { outcome: 'invalid', reason: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') };
+  const { aadObjectId, tenantId, email } = parsed.data;
+  const displayName = parsed.data.displayName || email;
+  const { prisma } = db;
+  const partner = await prisma.partner.findUnique({ where: { tenantId }, select: { id: true } });
+  if (!partner) return { outcome: 'notPartnerTenant' };
+  if (await isKnown(prisma, aadObjectId)) return { outcome: 'known' };
+  if (await emailTaken(prisma, email)) return { outcome: 'emailTaken', email };
+  const userId = randomUUID();
+  try {
+    await prisma.$transaction(async (tx) => {
+      const at = clock.now();
+      await tx.partnerUser.create({ data: { id: userId, partnerId: partner.id, aadObjectId, tenantId, displayName, email, createdAt: at } });
+      await writeAudit(tx, { partnerId: partner.id, actor: systemActor, action: 'user.registered', after: { userId, email, displayName }, at });
+    });
+  } catch (error) {
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
+    // Another turn registered someone first: this person, or another one with the same email.
+    return (await isKnown(prisma, aadObjectId)) ? { outcome: 'known' } : { outcome: 'emailTaken', email };
+  }
+  return { outcome: 'registered', userId, partnerId: partner.id, email };
+}
+
+async function isKnown(prisma: PrismaClient, aadObjectId: string): Promise<boolean> {
+  const [users, sellers] = await Promise.all([prisma.partnerUser.count({ where: { aadObjectId } }), prisma.seller.count({ where: { aadObjectId } })]);
+  return users + sellers > 0;
+}
+
+async function emailTaken(prisma: PrismaClient, email: string): Promise<boolean> {
+  return (await prisma.partnerUser.count({ where: { email: { equals: email, mode: 'insensitive' } } })) > 0;
 }

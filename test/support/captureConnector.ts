@@ -13,6 +13,10 @@ export interface CapturedActivity {
  */
 export class CaptureConnector {
   readonly activities: CapturedActivity[] = [];
+  /** Teams' member lookup (`GET /v3/conversations/{id}/members/{userId}`): the member answered per user id; any other gets 404. */
+  readonly members = new Map<string, Record<string, unknown>>();
+  /** The user ids the bot looked up, in order. */
+  readonly memberLookups: string[] = [];
   private server: http.Server | null = null;
   private waiters: { count: number; resolve: () => void }[] = [];
 
@@ -49,6 +53,15 @@ export class CaptureConnector {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
+    const memberMatch = /\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
+    if (req.method === 'GET' && memberMatch) {
+      const userId = decodeURIComponent(memberMatch[1] ?? '');
+      this.memberLookups.push(userId);
+      const member = this.members.get(userId);
+      res.writeHead(member ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(member ?? { error: { code: 'MemberNotFoundInConversation', message: 'The member was not found.' } }));
+      return;
+    }
     const match = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
     if (req.method === 'POST' && match) {
       this.activities.push({
