@@ -10,6 +10,7 @@ import {
 import { addDays, DAY_MS, type Clock } from './clock';
 import { ClaimStatus, type Database, type Prisma, type Role } from './db';
 import { NotAllowedError } from './errors';
+import { decodePageCursor, encodePageCursor } from './pageCursor';
 
 /** Claim lists beside the Customers page: "my claims", the partner's claims and "what expires soon", keyset-paged. */
 
@@ -97,20 +98,15 @@ const cursorSchema = z.object({ t: z.enum(['M', 'P', 'X']), k: z.tuple([z.iso.da
 type CursorKind = z.infer<typeof cursorSchema>['t'];
 
 function encodeCursor(kind: CursorKind, at: Date, id: string): string {
-  return Buffer.from(JSON.stringify({ t: kind, k: [at.toISOString(), id] }), 'utf8').toString('base64url');
+  return encodePageCursor({ t: kind, k: [at.toISOString(), id] });
 }
 
 function decodeCursor(kind: CursorKind, cursor: string | null | undefined): { at: Date; id: string } | null {
-  if (!cursor) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success || result.data.t !== kind) throw new NotAllowedError('That page link is not valid any more; ask for the list again.');
-  return { at: new Date(result.data.k[0]), id: result.data.k[1] };
+  const stale = 'That page link is not valid any more; ask for the list again.';
+  const key = decodePageCursor(cursorSchema, cursor, stale);
+  if (!key) return null;
+  if (key.t !== kind) throw new NotAllowedError(stale);
+  return { at: new Date(key.k[0]), id: key.k[1] };
 }
 
 export function pageLimit(pageSize: number | undefined): number {

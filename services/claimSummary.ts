@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { assertCanList, claimScope, pageLimit, type ClaimFilters, type ClaimListViewer } from './claimQueries';
 import { CLAIM_STATUS_LABELS, isOpen } from './claims/lifecycle';
 import { ClaimStatus, type Database, type PayType } from './db';
-import { NotAllowedError } from './errors';
+import { decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * `summary`: for each engagement the partner has claims on, how many claims are in each status and
@@ -50,20 +50,12 @@ export interface ClaimSummaryRequest extends ClaimFilters {
 const cursorSchema = z.object({ t: z.literal('S'), k: z.tuple([z.string(), z.string().min(1)]) });
 
 function encodeCursor(name: string, id: string): string {
-  return Buffer.from(JSON.stringify({ t: 'S', k: [name, id] }), 'utf8').toString('base64url');
+  return encodePageCursor({ t: 'S', k: [name, id] });
 }
 
 function decodeCursor(cursor: string | null | undefined): { name: string; id: string } | null {
-  if (!cursor) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success) throw new NotAllowedError('That page link is not valid any more; ask for the summary again.');
-  return { name: result.data.k[0], id: result.data.k[1] };
+  const key = decodePageCursor(cursorSchema, cursor, 'That page link is not valid any more; ask for the summary again.');
+  return key ? { name: key.k[0], id: key.k[1] } : null;
 }
 
 const STATUS_ORDER: readonly ClaimStatus[] = Object.values(ClaimStatus);

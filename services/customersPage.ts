@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { ClaimOrigin, ClaimStatus, CustomerIdType, Database } from './db';
 import { OPEN_STATUSES, decideTransition, type ClaimEvent } from './claims/lifecycle';
 import { NotAllowedError } from './errors';
+import { decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * Rule 1: the Customers page of one engagement for one partner, in three tabs. Each tab is read
@@ -94,20 +95,15 @@ const cursorSchema = z.object({ t: z.enum(['E', 'I', 'C']), k: z.tuple([z.string
 type CursorTab = z.infer<typeof cursorSchema>['t'];
 
 function encodeCursor(tab: CursorTab, key: [string, string]): string {
-  return Buffer.from(JSON.stringify({ t: tab, k: key }), 'utf8').toString('base64url');
+  return encodePageCursor({ t: tab, k: key });
 }
 
 function decodeCursor(tab: CursorTab, cursor: string | null | undefined): [string, string] | null {
-  if (!cursor) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success || result.data.t !== tab) throw new NotAllowedError('That page link is not valid any more; open the Customers page again.');
-  return result.data.k;
+  const stale = 'That page link is not valid any more; open the Customers page again.';
+  const key = decodePageCursor(cursorSchema, cursor, stale);
+  if (!key) return null;
+  if (key.t !== tab) throw new NotAllowedError(stale);
+  return key.k;
 }
 
 function pageLimit(pageSize: number | undefined): number {

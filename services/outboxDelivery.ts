@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from './clock';
 import { OutboxChannel, type Database, type Prisma } from './db';
 import type { Page } from './customersPage';
-import { NotAllowedError } from './errors';
+import { decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * Delivers the outbox: every email and proactive message was written as a row in the transaction
@@ -227,20 +227,12 @@ export async function deadLetters(db: Database, partnerId: string, page: DeadLet
   const last = shown[shown.length - 1];
   const nextCursor =
     rows.length > size && last
-      ? Buffer.from(JSON.stringify({ c: last.createdAt.toISOString(), i: last.id }), 'utf8').toString('base64url')
+      ? encodePageCursor({ c: last.createdAt.toISOString(), i: last.id })
       : null;
   return { rows: shown, nextCursor };
 }
 
 function decodeDeadLetterCursor(cursor: string | null | undefined): { createdAt: Date; id: string } | null {
-  if (!cursor) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  const result = deadLetterCursor.safeParse(parsed);
-  if (!result.success) throw new NotAllowedError('That page link is not valid any more; list the failed messages again.');
-  return { createdAt: new Date(result.data.c), id: result.data.i };
+  const key = decodePageCursor(deadLetterCursor, cursor, 'That page link is not valid any more; list the failed messages again.');
+  return key ? { createdAt: new Date(key.c), id: key.i } : null;
 }

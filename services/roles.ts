@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import type { Database, Role, Tx } from './db';
 import { ROLE_LABELS, type Caller, type PartnerCaller } from './directory';
 import { NotAllowedError } from './errors';
+import { decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * Who has which role in a partner, managed by its Incentives admins. Every rule is checked here,
@@ -85,20 +86,11 @@ export function requireIncentivesAdmin(caller: Caller): PartnerCaller {
 const cursorSchema = z.object({ t: z.literal('U'), k: z.string().min(1).max(320) });
 
 function encodeCursor(email: string): string {
-  return Buffer.from(JSON.stringify({ t: 'U', k: email }), 'utf8').toString('base64url');
+  return encodePageCursor({ t: 'U', k: email });
 }
 
 function decodeCursor(cursor: string | null | undefined): string | null {
-  if (!cursor) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success) throw new NotAllowedError('That page link is not valid any more; type **users** to see the list again.');
-  return result.data.k;
+  return decodePageCursor(cursorSchema, cursor, 'That page link is not valid any more; type **users** to see the list again.')?.k ?? null;
 }
 
 function sortRoles(roles: readonly Role[]): Role[] {

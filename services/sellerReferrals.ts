@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLAIM_STATUS_LABELS } from './claims/lifecycle';
 import type { Page } from './customersPage';
 import type { ClaimStatus, Database, ReferralStatus, ReferralSubstatus } from './db';
-import { NotAllowedError } from './errors';
+import { decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * What a Microsoft field seller sees (rule 6, sellers): the CO_SELL referrals of the customers whose
@@ -107,19 +107,11 @@ export async function sellerCoSellReferrals(db: Database, request: SellerReferra
     ];
   });
   const last = shown[shown.length - 1];
-  const nextCursor = rows.length > size && last ? Buffer.from(JSON.stringify({ u: last.upgradedAt.toISOString(), i: last.referralId }), 'utf8').toString('base64url') : null;
+  const nextCursor = rows.length > size && last ? encodePageCursor({ u: last.upgradedAt.toISOString(), i: last.referralId }) : null;
   return { rows: shown, nextCursor };
 }
 
 function decodeCursor(cursor: string | null | undefined): { upgradedAt: Date; id: string } | null {
-  if (!cursor) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    parsed = null;
-  }
-  const result = cursorSchema.safeParse(parsed);
-  if (!result.success) throw new NotAllowedError('That page link is not valid any more; type **referrals** to list the co-sell referrals again.');
-  return { upgradedAt: new Date(result.data.u), id: result.data.i };
+  const key = decodePageCursor(cursorSchema, cursor, 'That page link is not valid any more; type **referrals** to list the co-sell referrals again.');
+  return key ? { upgradedAt: new Date(key.u), id: key.i } : null;
 }
