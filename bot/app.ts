@@ -109,6 +109,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const address = server.address();
   const url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
   logger.info({ url, mode: config.localMode ? 'local' : 'production', database: db.kind }, 'bot listening');
+  if (config.localMode) logger.info({ chat: `http://localhost:${address.port}/chat` }, 'try it in a browser: open the chat page');
 
   let stopping: Promise<void> | null = null;
   return {
