@@ -1,6 +1,7 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { ConversationKind, Database, Prisma } from '../services/db';
+import { callerTenantId } from './identity';
 import type { Logger } from './logger';
 
 /**
@@ -32,9 +33,8 @@ export const StoredReferenceSchema = z.looseObject({
 export type StoredReference = z.output<typeof StoredReferenceSchema>;
 
 const teamsActivitySchema = z.looseObject({
-  conversation: z.looseObject({ id: z.string().min(1), conversationType: z.string().optional(), tenantId: z.string().optional() }),
+  conversation: z.looseObject({ id: z.string().min(1), conversationType: z.string().optional() }),
   from: z.looseObject({ aadObjectId: z.string().optional() }).optional(),
-  channelData: z.looseObject({ tenant: z.looseObject({ id: z.string() }).optional() }).nullish(),
 });
 
 /** The kind of a conversation by Teams' `conversationType`; the Emulator sends none, which is a personal chat. */
@@ -79,7 +79,7 @@ export class ConversationReferenceStore {
     }
     const kind = conversationKind(parsed.data.conversation.conversationType);
     const aadObjectId = kind === 'PERSONAL' ? (parsed.data.from?.aadObjectId ?? null) : null;
-    const tenantId = parsed.data.conversation.tenantId ?? parsed.data.channelData?.tenant?.id ?? null;
+    const tenantId = callerTenantId(activity);
     const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as Prisma.InputJsonValue;
     const fields = { kind, aadObjectId, tenantId, serviceUrl: activity.serviceUrl, reference, active: true, inactiveReason: null };
     await this.db.prisma.conversationReference.upsert({

@@ -15,6 +15,7 @@ import { createDialogDeps, type DialogPorts } from '../dialogs/dialogDeps';
 import { MainDialog } from '../dialogs/mainDialog';
 import { ConversationReferenceStore } from './conversationReferences';
 import { ConversationStateStore, isStateConflict, STATE_CONFLICT_MESSAGE } from './conversationStateStore';
+import { callerTenantId } from './identity';
 import type { Logger } from './logger';
 import { registerOnFirstContact, type ProvisioningDeps } from './memberLookup';
 import { PrismaStorage } from './prismaStorage';
@@ -108,7 +109,8 @@ export class MciBot extends TeamsActivityHandler {
     const limiter = this.sendLimiter;
     const conversationId = context.activity.conversation?.id;
     if (!limiter || !conversationId) return;
-    const tenantId = context.activity.conversation.tenantId ?? null;
+    // The same tenant key the notifier's sends use (the stored reference's tenant).
+    const tenantId = callerTenantId(context.activity);
     context.onSendActivities(async (_context, activities, next) => {
       limiter.recordSent(conversationId, tenantId, activities.filter((activity) => activity.type === 'message').length);
       return next();

@@ -4,7 +4,7 @@ import type { Clock } from '../services/clock';
 import type { Database } from '../services/db';
 import { findCaller, registerPartnerUser } from '../services/directory';
 import { isRemoval } from './conversationReferences';
-import { callerTenantId } from './identity';
+import { CALLER_KEY, callerTenantId } from './identity';
 import type { Logger } from './logger';
 
 /** How long the Teams member lookup may take before the turn goes on without it. */
@@ -46,7 +46,11 @@ export async function registerOnFirstContact(context: TurnContext, deps: Provisi
   if (!aadObjectId || !tenantId) return;
   try {
     const caller = await findCaller(deps.db.prisma, aadObjectId, tenantId);
-    if (caller.kind !== 'unknown' || !caller.partner) return;
+    if (caller.kind !== 'unknown' || !caller.partner) {
+      // The same lookup the dialog makes for this turn (callerObjectId and callerTenantId agree on Teams): reuse it.
+      context.turnState.set(CALLER_KEY, caller);
+      return;
+    }
     const member = memberSchema.parse(await withTimeout(lookupSender(context), LOOKUP_TIMEOUT_MS));
     if (member.aadObjectId && member.aadObjectId.toLowerCase() !== aadObjectId) {
       deps.logger.warn({ aadObjectId }, 'the Teams member lookup answered for someone else; not registered');

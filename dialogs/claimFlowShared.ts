@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import type { WaterfallStepContext } from 'botbuilder-dialogs';
 import { claimActionCard } from '../cards/claimAction';
 import { normaliseClaimId } from '../services/claimDetails';
 import { decideTransition, type ClaimEvent } from '../services/claims/lifecycle';
@@ -6,7 +7,7 @@ import type { Claim } from '../services/db';
 import { canWorkWithClaims, findCaller, type Caller } from '../services/directory';
 import type { DialogDeps } from './dialogDeps';
 import { noAccessMessage } from './helpCard';
-import { sendCard } from './nominationShared';
+import { sendCard, submittedAction } from './nominationShared';
 
 /** How the router starts a flow on one claim: a card button's claim id, or one typed after the command. */
 export interface ClaimFlowOptions {
@@ -38,6 +39,35 @@ export async function openClaimFor(deps: DialogDeps, caller: Caller, rawClaimId:
   const decision = decideTransition(claim, event, deps.clock.now());
   if (!decision.ok) return { ok: false, message: `${decision.reason} Nothing was changed.` };
   return { ok: true, caller, claim };
+}
+
+/** How a flow on one claim starts: the event it needs, and its confirm button when clicked again after the flow ended. */
+export interface ClaimFlowStart {
+  event: ClaimEvent;
+  usage: string;
+  confirmAction: string;
+  /** Hands a repeated confirm to the service, which decides (the claim has moved on, so it refuses). */
+  resubmitted(context: TurnContext, caller: Caller): Promise<void>;
+}
+
+/**
+ * The first step of a flow on one claim: a repeated confirm goes to `resubmitted`, anything else
+ * opens the claim. Null when the flow ends here, with what was said already sent.
+ */
+export async function startClaimFlow(step: WaterfallStepContext, deps: DialogDeps, start: ClaimFlowStart): Promise<{ caller: PartnerUser; claim: FlowClaim } | null> {
+  const options = step.options as Partial<ClaimFlowOptions>;
+  const caller = options.caller;
+  if (!caller) throw new Error(`A claim flow (${start.event}) needs the caller in its options.`);
+  if (submittedAction(step.context) === start.confirmAction) {
+    await start.resubmitted(step.context, caller);
+    return null;
+  }
+  const opened = await openClaimFor(deps, caller, options.claimId, start.event, start.usage);
+  if (!opened.ok) {
+    await step.context.sendActivity(opened.message);
+    return null;
+  }
+  return { caller: opened.caller, claim: opened.claim };
 }
 
 /** The buttons under a claim action's confirmation: the claim's details and its engagement's Customers page. */

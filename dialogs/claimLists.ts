@@ -1,14 +1,15 @@
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { claimListCard, type ClaimListAction, type ListFilter } from '../cards/claimList';
 import { claimSummaryCard } from '../cards/claimSummary';
-import type { AdaptiveCard } from '../cards/render';
 import { EXPIRING_WITHIN_DAYS, expiringClaims, myClaims, partnerClaims, STATUS_FILTERS, type ClaimListViewer, type StatusFilter } from '../services/claimQueries';
 import { claimSummary } from '../services/claimSummary';
 import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES } from '../services/claims/lifecycle';
 import type { Caller } from '../services/directory';
 import { matchEngagement, partnerEngagements } from '../services/engagements';
+import { isIncentivesAdmin } from '../services/roles';
 import type { ListFilterAsked } from './commands';
 import type { DialogDeps } from './dialogDeps';
+import { sendCard } from './nominationShared';
 
 type PartnerCaller = Extract<Caller, { kind: 'partnerUser' }>;
 
@@ -23,10 +24,6 @@ export interface ClaimListAsk {
 const EXPIRING_FILTERS: readonly StatusFilter[] = ['OPEN', ...AWAITING_CONSENT_STATUSES, ...AWAITING_SUBMISSION_STATUSES];
 
 const COMMAND_WORDS: Record<ClaimListAction, string> = { myClaims: 'my claims', claims: 'claims', expiring: 'expiring', summary: 'summary' };
-
-async function send(context: TurnContext, card: AdaptiveCard): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-}
 
 /**
  * Answers `my claims`, `claims`, `expiring` and `summary` with their filters. The engagement typed
@@ -66,13 +63,13 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
   };
   const request = { engagementId, status: ask.filter.status, cursor: ask.cursor, pageSize };
   const continued = ask.cursor ? ' (continued)' : '';
-  const admin = caller.roles.includes('INCENTIVES_ADMIN') ? ' You see who created each claim because you are an Incentives admin.' : '';
+  const admin = isIncentivesAdmin(caller) ? ' You see who created each claim because you are an Incentives admin.' : '';
   switch (ask.kind) {
     case 'summary':
-      await send(context, claimSummaryCard({ partnerName: caller.partnerName, page: await claimSummary(db, viewer, request), filter, continued: ask.cursor !== null }));
+      await sendCard(context, claimSummaryCard({ partnerName: caller.partnerName, page: await claimSummary(db, viewer, request), filter, continued: ask.cursor !== null }));
       return;
     case 'myClaims':
-      await send(
+      await sendCard(
         context,
         claimListCard({
           title: 'My claims',
@@ -85,7 +82,7 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
       );
       return;
     case 'claims':
-      await send(
+      await sendCard(
         context,
         claimListCard({
           title: `${caller.partnerName}'s claims`,
@@ -98,7 +95,7 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
       );
       return;
     case 'expiring':
-      await send(
+      await sendCard(
         context,
         claimListCard({
           title: 'Expiring soon',

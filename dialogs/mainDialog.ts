@@ -4,7 +4,7 @@ import { claimDetailsCard } from '../cards/claimDetails';
 import { customersPageCard, type CustomersTab, type CustomersTabPage } from '../cards/customersPage';
 import { engagementsCard } from '../cards/engagements';
 import type { AdaptiveCard } from '../cards/render';
-import { callerObjectId, callerTenantId } from '../bot/identity';
+import { CALLER_KEY, callerObjectId, callerTenantId } from '../bot/identity';
 import { canViewClaims, claimDetails, normaliseClaimId } from '../services/claimDetails';
 import { completeTab, eligibleTab, ineligibleTab, type CustomerAction } from '../services/customersPage';
 import { canWorkWithClaims, findCaller, type Caller } from '../services/directory';
@@ -232,7 +232,7 @@ export class MainDialog extends ComponentDialog {
       const last = (await this.preferences.get(context, {})).lastEngagementId;
       const remembered = engagements.find((engagement) => engagement.id === last);
       if (remembered) {
-        await this.showTab(context, caller, remembered.id, 'eligible', null);
+        await this.showEngagementTab(context, caller, remembered, 'eligible', null);
         return;
       }
       await this.sendChoice(context, 'Which engagement?', 'Choose an engagement, or type **customers** and its name, for example "customers azure migrate".', engagements);
@@ -240,7 +240,7 @@ export class MainDialog extends ComponentDialog {
     }
     const match = matchEngagement(engagements, query);
     if (match.kind === 'one') {
-      await this.showTab(context, caller, match.engagement.id, 'eligible', null);
+      await this.showEngagementTab(context, caller, match.engagement, 'eligible', null);
       return;
     }
     if (match.kind === 'ambiguous') {
@@ -257,7 +257,12 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivity('That engagement is not one your organisation can work on (or it has closed), so there is no Customers page to show. Type **engagements** to see yours.');
       return;
     }
-    const request = { partnerId: caller.partnerId, engagementId, cursor, pageSize: this.options.pageSize };
+    await this.showEngagementTab(context, caller, engagement, tab, cursor);
+  }
+
+  /** A tab of an engagement already found among the caller's partner's engagements (so they are loaded once per turn). */
+  private async showEngagementTab(context: TurnContext, caller: PartnerCaller, engagement: EngagementSummary, tab: CustomersTab, cursor: string | null): Promise<void> {
+    const request = { partnerId: caller.partnerId, engagementId: engagement.id, cursor, pageSize: this.options.pageSize };
     const { db, clock } = this.deps;
     const current: CustomersTabPage =
       tab === 'eligible'
@@ -317,8 +322,6 @@ export class MainDialog extends ComponentDialog {
     return caller;
   }
 }
-
-const CALLER_KEY = Symbol('mci.caller');
 
 /** A flow on one claim (send or re-send consent, submit): the claim id its button or command carries. */
 function claimFlowOptions(caller: PartnerCaller, start: FlowStart): Promise<FlowOptions<ClaimFlowOptions>> {

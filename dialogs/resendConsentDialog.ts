@@ -6,9 +6,9 @@ import { formatDay } from '../services/claims/lifecycle';
 import { resendConsent } from '../services/consent';
 import type { Caller } from '../services/directory';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
-import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
+import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { readAnswer, refusedOr, sendCard, submittedAction } from './nominationShared';
+import { readAnswer, refusedOr, sendCard } from './nominationShared';
 
 export const RESEND_CONSENT_DIALOG_ID = 'resendConsentDialog';
 /** `data.action` of the "Re-send consent email" button; routed here even when no flow is active (a second click). */
@@ -43,21 +43,16 @@ export class ResendConsentDialog extends CancelAndHelpDialog {
   }
 
   private async askConfirm(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const options = step.options as Partial<ClaimFlowOptions>;
-    const caller = options.caller;
-    if (!caller) throw new Error('ResendConsentDialog needs the caller in its options.');
-    if (submittedAction(step.context) === CONFIRM_RESEND_CONSENT_ACTION) {
-      await this.confirmResubmitted(step.context, caller);
-      return step.endDialog();
-    }
-    const opened = await openClaimFor(this.deps, caller, options.claimId, 'RESEND_CONSENT', USAGE);
-    if (!opened.ok) {
-      await step.context.sendActivity(opened.message);
-      return step.endDialog();
-    }
-    const { claim } = opened;
+    const opened = await startClaimFlow(step, this.deps, {
+      event: 'RESEND_CONSENT',
+      usage: USAGE,
+      confirmAction: CONFIRM_RESEND_CONSENT_ACTION,
+      resubmitted: (context, caller) => this.confirmResubmitted(context, caller),
+    });
+    if (!opened) return step.endDialog();
+    const { caller, claim } = opened;
     const consent = await this.deps.db.prisma.consentRequest.findUnique({ where: { claimId: claim.id }, select: { lastSentAt: true, sendCount: true } });
-    const state: ResendState = { userId: opened.caller.userId, claimId: claim.id };
+    const state: ResendState = { userId: caller.userId, claimId: claim.id };
     (step.values as { state: ResendState }).state = state;
     await sendCard(
       step.context,

@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { CONFIRM_REVOKE_ROLE_ACTION, GRANT_ROLE_ACTION, REVOKE_ROLE_ACTION, revokeConfirmCard, USERS_ACTION, usersCard } from '../cards/users';
 import type { Role } from '../services/db';
@@ -6,7 +6,7 @@ import { ROLE_LABELS, type Caller } from '../services/directory';
 import { NotAllowedError } from '../services/errors';
 import { grantRole, listPartnerUsers, parseRole, previewRevoke, requireIncentivesAdmin, revokeRole, roleSchema } from '../services/roles';
 import type { DialogDeps } from './dialogDeps';
-import type { AdaptiveCard } from '../cards/render';
+import { sendCard } from './nominationShared';
 
 /**
  * Role management by Incentives admins: `users`, `grant <role> to <email>`, `revoke <role> from
@@ -64,10 +64,6 @@ function roleOf(text: string): Role {
     throw new NotAllowedError(`"${text.slice(0, 60)}" is not a role. The roles are ${Object.values(ROLE_LABELS).join(', ')}; for example "grant incentives user to alex@contoso.com".`);
   }
   return role;
-}
-
-async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 }
 
 function rolesText(roles: readonly Role[]): string {

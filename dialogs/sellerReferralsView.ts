@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { CO_SELL_REFERRALS_ACTION, coSellReferralsCard } from '../cards/coSellReferrals';
 import type { AdaptiveCard } from '../cards/render';
@@ -6,6 +6,7 @@ import type { Caller } from '../services/directory';
 import { sellerCoSellReferrals } from '../services/sellerReferrals';
 import type { Route } from './commands';
 import type { DialogDeps } from './dialogDeps';
+import { sendCard } from './nominationShared';
 
 type SellerCaller = Extract<Caller, { kind: 'seller' }>;
 
@@ -25,7 +26,7 @@ export async function answerSeller(context: TurnContext, deps: DialogDeps, calle
   const typed = (context.activity.text ?? '').trim();
   const partnerOnly = !page.success && !SELLER_ROUTES.includes(route.kind) && !SELLER_COMMAND.test(typed);
   const card = await sellerReferralsCard(deps, caller, page.success ? page.data.cursor : null, partnerOnly ? 'That command is for partner staff.' : undefined);
-  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  await sendCard(context, card);
 }
 
 /** A page of the seller's co-sell referrals as a card; also what a seller is welcomed with. */

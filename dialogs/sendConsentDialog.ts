@@ -8,9 +8,9 @@ import { formatDay } from '../services/claims/lifecycle';
 import { RequestConsentInputSchema, requestConsent, type RequestConsentInput } from '../services/consent';
 import type { Caller } from '../services/directory';
 import { formatUsd } from '../services/payout';
-import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
+import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { STALE_CARD, contactText, newReviewId, refusedOr, sendCard, submittedAction, type Contact } from './nominationShared';
+import { STALE_CARD, contactText, newReviewId, refusedOr, sendCard, type Contact } from './nominationShared';
 import { ResumableFlowDialog } from './resumableFlowDialog';
 
 export const SEND_CONSENT_DIALOG_ID = 'sendConsentDialog';
@@ -114,21 +114,16 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
 
   private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (this.resumed(step)) return step.next();
-    const options = step.options as Partial<ClaimFlowOptions>;
-    const caller = options.caller;
-    if (!caller) throw new Error('SendConsentDialog needs the caller in its options.');
-    if (submittedAction(step.context) === CONFIRM_SEND_CONSENT_ACTION) {
-      await this.confirmResubmitted(step.context, caller);
-      return step.endDialog();
-    }
-    const opened = await openClaimFor(this.deps, caller, options.claimId, 'SEND_CONSENT', USAGE);
-    if (!opened.ok) {
-      await step.context.sendActivity(opened.message);
-      return step.endDialog();
-    }
-    const { claim } = opened;
+    const opened = await startClaimFlow(step, this.deps, {
+      event: 'SEND_CONSENT',
+      usage: USAGE,
+      confirmAction: CONFIRM_SEND_CONSENT_ACTION,
+      resubmitted: (context, caller) => this.confirmResubmitted(context, caller),
+    });
+    if (!opened) return step.endDialog();
+    const { caller, claim } = opened;
     this.values(step).state = {
-      userId: opened.caller.userId,
+      userId: caller.userId,
       claimId: claim.id,
       friendlyName: claim.friendlyName,
       customerName: claim.customer.name,

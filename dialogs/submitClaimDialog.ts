@@ -6,9 +6,9 @@ import { submitProofCard } from '../cards/submitProof';
 import { formatDay } from '../services/claims/lifecycle';
 import type { Caller } from '../services/directory';
 import { PROOF_LIMITS, SubmitClaimInputSchema, submitClaim, type SubmitClaimInput } from '../services/submission';
-import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
+import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { NOMINATION_ACTIONS, STALE_CARD, newReviewId, refusedOr, sendCard, submittedAction } from './nominationShared';
+import { NOMINATION_ACTIONS, STALE_CARD, newReviewId, refusedOr, sendCard } from './nominationShared';
 import { ResumableFlowDialog } from './resumableFlowDialog';
 
 export const SUBMIT_CLAIM_DIALOG_ID = 'submitClaimDialog';
@@ -82,21 +82,16 @@ export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending>
 
   private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (this.resumed(step)) return step.next();
-    const options = step.options as Partial<ClaimFlowOptions>;
-    const caller = options.caller;
-    if (!caller) throw new Error('SubmitClaimDialog needs the caller in its options.');
-    if (submittedAction(step.context) === CONFIRM_SUBMIT_CLAIM_ACTION) {
-      await this.confirmResubmitted(step.context, caller);
-      return step.endDialog();
-    }
-    const opened = await openClaimFor(this.deps, caller, options.claimId, 'SUBMIT', USAGE);
-    if (!opened.ok) {
-      await step.context.sendActivity(opened.message);
-      return step.endDialog();
-    }
-    const { claim } = opened;
+    const opened = await startClaimFlow(step, this.deps, {
+      event: 'SUBMIT',
+      usage: USAGE,
+      confirmAction: CONFIRM_SUBMIT_CLAIM_ACTION,
+      resubmitted: (context, caller) => this.confirmResubmitted(context, caller),
+    });
+    if (!opened) return step.endDialog();
+    const { caller, claim } = opened;
     this.values(step).state = {
-      userId: opened.caller.userId,
+      userId: caller.userId,
       claimId: claim.id,
       friendlyName: claim.friendlyName,
       customerName: claim.customer.name,

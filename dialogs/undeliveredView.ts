@@ -1,8 +1,9 @@
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { undeliveredMessagesCard } from '../cards/undeliveredMessages';
 import type { Caller } from '../services/directory';
 import { undeliveredMessages } from '../services/undelivered';
 import type { DialogDeps } from './dialogDeps';
+import { sendCard } from './nominationShared';
 
 /** The help entry of `undelivered`, on an Incentives admin's welcome card. */
 export const UNDELIVERED_COMMAND_HELP = {
@@ -16,6 +17,5 @@ export const UNDELIVERED_COMMAND_HELP = {
  */
 export async function answerUndelivered(deps: DialogDeps, context: TurnContext, caller: Caller, cursor: string | null, pageSize?: number): Promise<void> {
   const page = await undeliveredMessages(deps.db, caller, { cursor, ...(pageSize ? { pageSize } : {}) });
-  const card = undeliveredMessagesCard({ page, continued: cursor !== null });
-  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  await sendCard(context, undeliveredMessagesCard({ page, continued: cursor !== null }));
 }

@@ -9,8 +9,9 @@ import {
 } from './claims/lifecycle';
 import { addDays, DAY_MS, type Clock } from './clock';
 import { ClaimStatus, type Database, type Prisma, type Role } from './db';
+import { hasClaimRole, hasIncentivesAdminRole } from './directory';
 import { NotAllowedError } from './errors';
-import { decodePageCursor, encodePageCursor } from './pageCursor';
+import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
 
 /** Claim lists beside the Customers page: "my claims", the partner's claims and "what expires soon", keyset-paged. */
 
@@ -30,18 +31,14 @@ export interface ClaimListViewer {
   roles: readonly Role[];
 }
 
-/** Incentives users and admins work with claims and may list them; Referrals admin alone may not. */
-export function canListClaims(roles: readonly Role[]): boolean {
-  return roles.includes('INCENTIVES_ADMIN') || roles.includes('INCENTIVES_USER');
-}
-
 /** Incentives admins also see who created each claim. */
 export function seesCreators(roles: readonly Role[]): boolean {
-  return roles.includes('INCENTIVES_ADMIN');
+  return hasIncentivesAdminRole(roles);
 }
 
+/** Incentives users and admins work with claims and may list them; Referrals admin alone may not. */
 export function assertCanList(viewer: ClaimListViewer): void {
-  if (!canListClaims(viewer.roles)) {
+  if (!hasClaimRole(viewer.roles)) {
     throw new NotAllowedError('Only Incentives users and Incentives admins can list claims. Ask an Incentives admin of your organisation for a role.');
   }
 }
@@ -110,8 +107,7 @@ function decodeCursor(kind: CursorKind, cursor: string | null | undefined): { at
 }
 
 export function pageLimit(pageSize: number | undefined): number {
-  const size = Math.trunc(pageSize ?? CLAIM_LIST_PAGE_SIZE);
-  return Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isFinite(size) ? size : CLAIM_LIST_PAGE_SIZE));
+  return clampPageSize(pageSize, { default: CLAIM_LIST_PAGE_SIZE, max: MAX_PAGE_SIZE });
 }
 
 const LIST_SELECT = {

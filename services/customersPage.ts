@@ -3,7 +3,7 @@ import type { Clock } from './clock';
 import type { ClaimOrigin, ClaimStatus, CustomerIdType, Database } from './db';
 import { OPEN_STATUSES, decideTransition, type ClaimEvent } from './claims/lifecycle';
 import { NotAllowedError } from './errors';
-import { decodePageCursor, encodePageCursor } from './pageCursor';
+import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * Rule 1: the Customers page of one engagement for one partner, in three tabs. Each tab is read
@@ -107,8 +107,7 @@ function decodeCursor(tab: CursorTab, cursor: string | null | undefined): [strin
 }
 
 function pageLimit(pageSize: number | undefined): number {
-  const size = Math.trunc(pageSize ?? DEFAULT_PAGE_SIZE);
-  return Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isFinite(size) ? size : DEFAULT_PAGE_SIZE));
+  return clampPageSize(pageSize, { default: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE });
 }
 
 /** SQL list of constant statuses; they come from the enum, never from input. */

@@ -65,8 +65,16 @@ async function partnerOfTenant(prisma: PrismaClient, tenantId: string | null): P
 }
 
 /** Incentives users and admins may work with claims; Referrals admin alone does not. */
+export function hasClaimRole(roles: readonly Role[]): boolean {
+  return roles.some((r) => r === 'INCENTIVES_ADMIN' || r === 'INCENTIVES_USER');
+}
+
+export function hasIncentivesAdminRole(roles: readonly Role[]): boolean {
+  return roles.includes('INCENTIVES_ADMIN');
+}
+
 export function canWorkWithClaims(caller: Caller): boolean {
-  return caller.kind === 'partnerUser' && caller.roles.some((r) => r === 'INCENTIVES_ADMIN' || r === 'INCENTIVES_USER');
+  return caller.kind === 'partnerUser' && hasClaimRole(caller.roles);
 }
 
 /** The Incentives admins of a partner: who a user without a role can ask for access. */
@@ -97,10 +105,18 @@ export type Registration =
   | { outcome: 'emailTaken'; email: string }
   | { outcome: 'invalid'; reason: string };
 
+/** An email or UPN as typed: trimmed, lower-cased, roughly the shape of one. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not an email address');
+
 const newcomerSchema = z.object({
   aadObjectId: z.string().trim().toLowerCase().min(1).max(100),
   tenantId: z.string().trim().toLowerCase().min(1).max(100),
-  email: z.string().trim().toLowerCase().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not an email address'),
+  email: emailSchema,
   displayName: z.string().trim().max(200),
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from './clock';
 import { OutboxChannel, type Database, type Prisma } from './db';
 import type { Page } from './customersPage';
-import { decodePageCursor, encodePageCursor } from './pageCursor';
+import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * Delivers the outbox: every email and proactive message was written as a row in the transaction
@@ -211,7 +211,7 @@ const deadLetterCursor = z.object({ c: z.iso.datetime(), i: z.string().min(1) })
 
 /** The partner's dead-lettered and undeliverable messages, newest first, one keyset page at a time. */
 export async function deadLetters(db: Database, partnerId: string, page: DeadLetterPageRequest = {}): Promise<Page<DeadLetter>> {
-  const size = Math.min(DEAD_LETTER_PAGE.max, Math.max(1, Math.trunc(page.pageSize ?? DEAD_LETTER_PAGE.default)));
+  const size = clampPageSize(page.pageSize, DEAD_LETTER_PAGE);
   const after = decodeDeadLetterCursor(page.cursor);
   const rows = await db.prisma.outboxMessage.findMany({
     where: {

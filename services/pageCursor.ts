@@ -22,3 +22,9 @@ export function decodePageCursor<T>(schema: z.ZodType<T>, cursor: string | null 
   if (!result.success) throw new NotAllowedError(staleMessage);
   return result.data;
 }
+
+/** The rows one page holds: the asked size truncated into 1..max, the default when none or not a number. */
+export function clampPageSize(pageSize: number | undefined, limits: { default: number; max: number }): number {
+  const size = Math.trunc(pageSize ?? limits.default);
+  return Math.min(limits.max, Math.max(1, Number.isFinite(size) ? size : limits.default));
+}

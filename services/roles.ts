@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { writeAudit, type Actor } from './audit';
 import type { Clock } from './clock';
 import type { Database, Role, Tx } from './db';
-import { ROLE_LABELS, type Caller, type PartnerCaller } from './directory';
+import { emailSchema, hasIncentivesAdminRole, ROLE_LABELS, type Caller, type PartnerCaller } from './directory';
 import { NotAllowedError } from './errors';
-import { decodePageCursor, encodePageCursor } from './pageCursor';
+import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * Who has which role in a partner, managed by its Incentives admins. Every rule is checked here,
@@ -65,16 +65,8 @@ export function parseRole(text: string): Role | null {
 
 export const roleSchema = z.enum(['INCENTIVES_ADMIN', 'INCENTIVES_USER', 'REFERRALS_ADMIN']);
 
-/** An email or UPN as typed: trimmed, lower-cased, roughly the shape of one. */
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(320)
-  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'not an email address');
-
 export function isIncentivesAdmin(caller: Caller): caller is PartnerCaller {
-  return caller.kind === 'partnerUser' && caller.roles.includes('INCENTIVES_ADMIN');
+  return caller.kind === 'partnerUser' && hasIncentivesAdminRole(caller.roles);
 }
 
 /** Refuses anyone but an Incentives admin of a partner. */
@@ -101,8 +93,7 @@ function sortRoles(roles: readonly Role[]): Role[] {
 export async function listPartnerUsers(db: Database, caller: Caller, request: { cursor?: string | null; pageSize?: number } = {}): Promise<PartnerUsersPage> {
   const admin = requireIncentivesAdmin(caller);
   const after = decodeCursor(request.cursor);
-  const asked = Math.trunc(request.pageSize ?? USERS_PAGE_SIZE);
-  const size = Math.min(MAX_PAGE_SIZE, Math.max(1, Number.isFinite(asked) ? asked : USERS_PAGE_SIZE));
+  const size = clampPageSize(request.pageSize, { default: USERS_PAGE_SIZE, max: MAX_PAGE_SIZE });
   const users = await db.prisma.partnerUser.findMany({
     where: { partnerId: admin.partnerId, ...(after ? { email: { gt: after } } : {}) },
     select: { id: true, displayName: true, email: true, roles: { select: { role: true } } },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLAIM_STATUS_LABELS } from './claims/lifecycle';
 import type { Page } from './customersPage';
 import type { ClaimStatus, Database, ReferralStatus, ReferralSubstatus } from './db';
-import { decodePageCursor, encodePageCursor } from './pageCursor';
+import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
 
 /**
  * What a Microsoft field seller sees (rule 6, sellers): the CO_SELL referrals of the customers whose
@@ -54,7 +54,7 @@ const cursorSchema = z.object({ u: z.iso.datetime(), i: z.string().min(1) });
 
 /** One keyset page of the co-sell referrals of the customers the seller covers. */
 export async function sellerCoSellReferrals(db: Database, request: SellerReferralsRequest): Promise<Page<SellerReferralRow>> {
-  const size = Math.min(SELLER_REFERRALS_PAGE.max, Math.max(1, Math.trunc(request.pageSize ?? SELLER_REFERRALS_PAGE.default)));
+  const size = clampPageSize(request.pageSize, SELLER_REFERRALS_PAGE);
   const after = decodeCursor(request.cursor);
   const coverage = await db.prisma.sellerCoverage.findMany({ where: { sellerId: request.sellerId }, select: { tpid: true } });
   const tpids = coverage.map((row) => row.tpid);

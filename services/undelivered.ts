@@ -62,12 +62,14 @@ export async function undeliveredMessages(db: Database, caller: Caller, page: De
   const teamsIds = [...new Set(letters.rows.filter((row) => row.channel === 'TEAMS').map((row) => row.recipient))];
   const names = new Map<string, string>();
   if (teamsIds.length > 0) {
-    const users = await db.prisma.partnerUser.findMany({
-      where: { partnerId: admin.partnerId, aadObjectId: { in: teamsIds } },
-      select: { aadObjectId: true, displayName: true, email: true },
-    });
+    const [users, sellers] = await Promise.all([
+      db.prisma.partnerUser.findMany({
+        where: { partnerId: admin.partnerId, aadObjectId: { in: teamsIds } },
+        select: { aadObjectId: true, displayName: true, email: true },
+      }),
+      db.prisma.seller.findMany({ where: { aadObjectId: { in: teamsIds } }, select: { aadObjectId: true, displayName: true } }),
+    ]);
     for (const user of users) names.set(user.aadObjectId, `${user.displayName} (${user.email})`);
-    const sellers = await db.prisma.seller.findMany({ where: { aadObjectId: { in: teamsIds } }, select: { aadObjectId: true, displayName: true } });
     for (const seller of sellers) if (!names.has(seller.aadObjectId)) names.set(seller.aadObjectId, `${seller.displayName} (Microsoft seller)`);
   }
   return {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import type { Claim, ClaimStatus, Database, Role } from '../db';
-import type { Caller } from '../directory';
+import { hasIncentivesAdminRole, type Caller, type PartnerCaller } from '../directory';
 import { NotAllowedError } from '../errors';
+import { isIncentivesAdmin } from '../roles';
 import { parseOrRefuse, toCreator } from '../submission';
 import { isTerminal } from './lifecycle';
 import { applyTransitionInTx } from './transitions';
@@ -34,17 +35,13 @@ export type CancelClaimInput = z.input<typeof CancelClaimInputSchema>;
 export const CANCEL_ADMINS_ONLY = 'Only Incentives admins can cancel a claim. Ask an Incentives admin of your organisation to cancel it. Nothing was changed.';
 
 /** Canceling is for Incentives admins only. */
-export function isCancelAdmin(roles: readonly Role[]): boolean {
-  return roles.includes('INCENTIVES_ADMIN');
-}
-
-export function canCancelClaims(caller: Caller): caller is Extract<Caller, { kind: 'partnerUser' }> {
-  return caller.kind === 'partnerUser' && isCancelAdmin(caller.roles);
+export function canCancelClaims(caller: Caller): caller is PartnerCaller {
+  return isIncentivesAdmin(caller);
 }
 
 /** Whether a claim card offers "Cancel claim": to admins, on claims the state machine may still cancel. */
 export function offersCancel(roles: readonly Role[], status: ClaimStatus): boolean {
-  return isCancelAdmin(roles) && !isTerminal(status);
+  return hasIncentivesAdminRole(roles) && !isTerminal(status);
 }
 
 /**
