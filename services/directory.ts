@@ -135,8 +135,10 @@ export async function registerPartnerUser(db: Database, clock: Clock, newcomer: 
   const { prisma } = db;
   const partner = await prisma.partner.findUnique({ where: { tenantId }, select: { id: true } });
   if (!partner) return { outcome: 'notPartnerTenant' };
+  // Known is checked again after a taken email: a registration of this same person may have landed in between.
+  const alreadyThere = async (): Promise<Registration> => ((await isKnown(prisma, aadObjectId)) ? { outcome: 'known' } : { outcome: 'emailTaken', email });
   if (await isKnown(prisma, aadObjectId)) return { outcome: 'known' };
-  if (await emailTaken(prisma, email)) return { outcome: 'emailTaken', email };
+  if (await emailTaken(prisma, email)) return alreadyThere();
   const userId = randomUUID();
   try {
     await prisma.$transaction(async (tx) => {
@@ -147,7 +149,7 @@ export async function registerPartnerUser(db: Database, clock: Clock, newcomer: 
   } catch (error) {
     if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') throw error;
     // Another turn registered someone first: this person, or another one with the same email.
-    return (await isKnown(prisma, aadObjectId)) ? { outcome: 'known' } : { outcome: 'emailTaken', email };
+    return alreadyThere();
   }
   return { outcome: 'registered', userId, partnerId: partner.id, email };
 }
