@@ -1,5 +1,5 @@
-import { completeTab, eligibleTab, ineligibleTab, type PageRequest } from '../services/customersPage';
-import { FixedClock } from '../services/clock';
+import { completeTab, eligibleTab, ineligibleTab, type PageRequest } from '../services/customersPage/page';
+import { FixedClock } from '../services/shared/clock';
 import type { Database, SqlDriver } from '../services/db';
 import { DEMO } from '../prisma/demoData';
 import { createBenchDatabase } from './database';
@@ -229,7 +229,7 @@ export async function benchCustomersPage(options: CustomersBenchOptions): Promis
     return [
       `### 2. Customers page on PostgreSQL`,
       '',
-      `${Number(count?.customers).toLocaleString('en')} customers, ${Number(count?.claims).toLocaleString('en')} claims (generated set-based in ${generatedIn.toFixed(0)} s); the page of partner A (${Number(count?.known).toLocaleString('en')} known customers) on engagement ${BENCH_ENGAGEMENT} (${Number(count?.mine).toLocaleString('en')} of its claims). Each call is the service function (services/customersPage.ts) as the dialog calls it, 25 rows a page, through a 4-connection pool; up to ${calls} calls (8 s at most) after 10 warm-up calls. A deep page starts after row ${deepOffset.toLocaleString('en')} (keyset cursor).`,
+      `${Number(count?.customers).toLocaleString('en')} customers, ${Number(count?.claims).toLocaleString('en')} claims (generated set-based in ${generatedIn.toFixed(0)} s); the page of partner A (${Number(count?.known).toLocaleString('en')} known customers) on engagement ${BENCH_ENGAGEMENT} (${Number(count?.mine).toLocaleString('en')} of its claims). Each call is the service function (services/customersPage/page.ts) as the dialog calls it, 25 rows a page, through a 4-connection pool; up to ${calls} calls (8 s at most) after 10 warm-up calls. A deep page starts after row ${deepOffset.toLocaleString('en')} (keyset cursor).`,
       '',
       table(['tab', 'page', 'rows', 'calls', 'p50 ms', 'p95 ms', 'p99 ms'], rows),
       '',

@@ -1,6 +1,6 @@
-import { FixedClock } from '../services/clock';
+import { FixedClock } from '../services/shared/clock';
 import type { Database } from '../services/db';
-import { DEADLINE_EVENTS, sweepDeadlines } from '../services/deadlines';
+import { DEADLINE_EVENTS, sweepDeadlines } from '../services/claims/deadlines';
 import { DEMO } from '../prisma/demoData';
 import { createBenchDatabase } from './database';
 import { elapsedMs, table } from './stats';
@@ -95,7 +95,7 @@ async function verify(db: Database): Promise<Verification> {
 
 /**
  * Benchmark 3: `claims` consent windows ending at once, swept by `instances` racing schedulers
- * (services/deadlines.ts sweepDeadlines, as bot/scheduler.ts and POST /api/dev/tick run it), each on
+ * (services/claims/deadlines.ts sweepDeadlines, as bot/scheduler.ts and POST /api/dev/tick run it), each on
  * its own pool, until none is due or the time bound is reached; then the database is checked.
  */
 export async function benchScheduler(options: SchedulerBenchOptions, pass: SweepPass = sweepPass): Promise<string> {
@@ -133,7 +133,7 @@ export async function benchScheduler(options: SchedulerBenchOptions, pass: Sweep
     return [
       `### 3. Scheduler: ${claims.toLocaleString('en')} consent windows ending at once`,
       '',
-      `${instances} instances, each with its own 4-connection pool, run the deadline sweep (services/deadlines.ts \`sweepDeadlines\`, batches of 2,000, chunks of 100 claims per transaction, \`FOR UPDATE SKIP LOCKED\`) in a loop on the same due claims until none is due${checked.left > 0 ? `; stopped by the ${maxSeconds} s bound with ${checked.left.toLocaleString('en')} still due` : ''}.`,
+      `${instances} instances, each with its own 4-connection pool, run the deadline sweep (services/claims/deadlines.ts \`sweepDeadlines\`, batches of 2,000, chunks of 100 claims per transaction, \`FOR UPDATE SKIP LOCKED\`) in a loop on the same due claims until none is due${checked.left > 0 ? `; stopped by the ${maxSeconds} s bound with ${checked.left.toLocaleString('en')} still due` : ''}.`,
       '',
       table(
         ['claims due', 'expired', 'by instance', 'seconds', 'claims/s', 'audit events twice / missing', 'expiry messages (expected)', 'messages twice'],

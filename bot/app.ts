@@ -1,10 +1,10 @@
 import type { Server } from 'restify';
 import { openDatabase, type Database } from '../services/db/database';
 import { applyMigrations } from '../services/db/migrations';
-import { AdjustableClock, systemClock, type Clock } from '../services/clock';
+import { AdjustableClock, systemClock, type Clock } from '../services/shared/clock';
 import { isDatabaseEmpty, seedDemoData } from '../prisma/demoData';
 import { LocalReviewPort } from '../services/ports/review';
-import type { ChannelHandlers } from '../services/outboxDelivery';
+import type { ChannelHandlers } from '../services/outbox/delivery';
 import { emailChannelHandler } from '../services/ports/email';
 import { createAdapter } from './adapter';
 import type { Config } from './config';

@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import type { Clock } from '../services/clock';
-import { answerConsent, consentPageView, hashConsentToken, isWellFormedToken, type ConsentProblem, type ConsentSettings } from '../services/consent';
+import type { Clock } from '../services/shared/clock';
+import { answerConsent, consentPageView, hashConsentToken, isWellFormedToken, type ConsentProblem, type ConsentSettings } from '../services/consent/consent';
 import type { Database } from '../services/db';
 import { renderConsentForm, renderConsentProblem, renderConsentRecorded } from '../web/consentPage';
 import type { Logger } from './logger';

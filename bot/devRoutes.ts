@@ -1,9 +1,9 @@
 import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import type { AdjustableClock } from '../services/clock';
+import type { AdjustableClock } from '../services/shared/clock';
 import type { Database } from '../services/db';
-import { findCaller } from '../services/directory';
-import { isNotAllowed } from '../services/errors';
+import { findCaller } from '../services/directory/callers';
+import { isNotAllowed } from '../services/shared/errors';
 import { REVIEW_OUTCOMES, type ReviewPort } from '../services/ports/review';
 import { LOCAL_DEFAULT_AAD_OBJECT_ID } from './identity';
 import type { Logger } from './logger';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 /** The demo admin of partner A: who an activity without an AAD object id acts as, in local mode only. */
 export const LOCAL_DEFAULT_AAD_OBJECT_ID = '00000000-0000-0000-0000-00000000a001';
 
-/** Where a turn keeps its caller (services/directory.ts findCaller), so it is looked up once per turn. */
+/** Where a turn keeps its caller (services/directory/callers.ts findCaller), so it is looked up once per turn. */
 export const CALLER_KEY = Symbol('mci.caller');
 
 /**

@@ -8,8 +8,8 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
-import type { Clock } from '../services/clock';
-import type { ConsentSettings } from '../services/consent';
+import type { Clock } from '../services/shared/clock';
+import type { ConsentSettings } from '../services/consent/consent';
 import type { Database } from '../services/db';
 import { createDialogDeps, type DialogPorts } from '../dialogs/dialogDeps';
 import { MainDialog } from '../dialogs/mainDialog';

@@ -1,8 +1,8 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { Clock } from '../services/clock';
+import type { Clock } from '../services/shared/clock';
 import type { Database } from '../services/db';
-import { findCaller, registerPartnerUser } from '../services/directory';
+import { findCaller, registerPartnerUser } from '../services/directory/callers';
 import { isRemoval } from './conversationReferences';
 import { CALLER_KEY, callerTenantId } from './identity';
 import type { Logger } from './logger';
@@ -34,7 +34,7 @@ export interface ProvisioningDeps {
 
 /**
  * Registers, without a role, a person of a partner's tenant who talks to the bot in Teams for the
- * first time, so their admins can grant them a role by email (services/directory.ts decides who may
+ * first time, so their admins can grant them a role by email (services/directory/callers.ts decides who may
  * be registered). Only on Teams: other channels (Emulator, Web Chat) carry demo identities. Never
  * fails the turn: a lookup that fails or takes too long is logged and the turn goes on as before.
  */

@@ -1,7 +1,7 @@
-import type { Clock } from '../services/clock';
+import type { Clock } from '../services/shared/clock';
 import type { Database } from '../services/db';
-import { sweepDeadlines, type SweepOptions, type SweepResult } from '../services/deadlines';
-import { deliverDueMessages, type ChannelHandlers, type DeliveryCounts, type DeliveryOptions } from '../services/outboxDelivery';
+import { sweepDeadlines, type SweepOptions, type SweepResult } from '../services/claims/deadlines';
+import { deliverDueMessages, type ChannelHandlers, type DeliveryCounts, type DeliveryOptions } from '../services/outbox/delivery';
 import type { Logger } from './logger';
 
 /**

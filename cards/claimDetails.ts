@@ -1,6 +1,6 @@
-import type { ClaimDetails } from '../services/claimDetails';
+import type { ClaimDetails } from '../services/claims/details';
 import { formatDay } from '../services/claims/lifecycle';
-import { formatUsd } from '../services/payout';
+import { formatUsd } from '../services/nomination/payout';
 import template from './claimDetails.json';
 import { expandCard, type AdaptiveCard } from './render';
 

@@ -1,4 +1,4 @@
-import { STATUS_FILTER_LABELS, type ClaimListPage, type ClaimListRow, type StatusFilter } from '../services/claimQueries';
+import { STATUS_FILTER_LABELS, type ClaimListPage, type ClaimListRow, type StatusFilter } from '../services/claims/lists';
 import { formatDay } from '../services/claims/lifecycle';
 import template from './claimList.json';
 import { expandCard, type AdaptiveCard } from './render';

@@ -1,5 +1,5 @@
-import type { ClaimSummaryPage, EngagementClaimSummary } from '../services/claimSummary';
-import { formatUsd } from '../services/payout';
+import type { ClaimSummaryPage, EngagementClaimSummary } from '../services/claims/summary';
+import { formatUsd } from '../services/nomination/payout';
 import { filterData, filterInputs, filterLine, type ListFilter } from './claimList';
 import template from './claimSummary.json';
 import { expandCard, type AdaptiveCard } from './render';

@@ -1,6 +1,6 @@
 import { formatDay } from '../services/claims/lifecycle';
-import type { Page } from '../services/customersPage';
-import type { SellerReferralRow } from '../services/sellerReferrals';
+import type { Page } from '../services/customersPage/page';
+import type { SellerReferralRow } from '../services/referrals/sellerView';
 import template from './coSellReferrals.json';
 import { expandCard, type AdaptiveCard } from './render';
 

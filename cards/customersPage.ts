@@ -1,5 +1,5 @@
 import { CLAIM_STATUS_LABELS, formatDay, runningDeadline } from '../services/claims/lifecycle';
-import { DAY_MS } from '../services/clock';
+import { DAY_MS } from '../services/shared/clock';
 import type {
   CompleteRow,
   CustomerAction,
@@ -8,7 +8,7 @@ import type {
   IneligibleRow,
   Page,
   PageClaim,
-} from '../services/customersPage';
+} from '../services/customersPage/page';
 import type { PayType } from '../services/db';
 import template from './customersPage.json';
 import { expandCard, type AdaptiveCard } from './render';

@@ -1,6 +1,6 @@
-import type { EngagementSummary } from '../services/engagements';
-import { describeIdTypes } from '../services/engagements';
-import { formatUsd } from '../services/payout';
+import type { EngagementSummary } from '../services/directory/engagements';
+import { describeIdTypes } from '../services/directory/engagements';
+import { formatUsd } from '../services/nomination/payout';
 import template from './engagements.json';
 import { expandCard, type AdaptiveCard } from './render';
 

@@ -1,5 +1,5 @@
 import type { OutboxChannel } from '../services/db';
-import type { UndeliveredMessage, UndeliveredPage } from '../services/undelivered';
+import type { UndeliveredMessage, UndeliveredPage } from '../services/outbox/undelivered';
 import template from './undeliveredMessages.json';
 import { expandCard, type AdaptiveCard } from './render';
 

@@ -1,6 +1,6 @@
 import type { Role } from '../services/db';
-import { ROLE_LABELS } from '../services/directory';
-import { ROLES, type PartnerUserRow, type PartnerUsersPage } from '../services/roles';
+import { ROLE_LABELS } from '../services/directory/callers';
+import { ROLES, type PartnerUserRow, type PartnerUsersPage } from '../services/directory/roles';
 import template from './users.json';
 import { expandCard, type AdaptiveCard } from './render';
 

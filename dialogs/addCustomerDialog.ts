@@ -14,10 +14,10 @@ import {
   type CustomerId,
 } from '../services/customers/customerIds';
 import { CustomerIdType, type Engagement } from '../services/db';
-import type { Caller } from '../services/directory';
-import { checkAddCustomer, checkTenantEmailMatch, describeId, loadEngagements, type EngagementVerdict, type LocationChoice } from '../services/eligibility';
-import { addCustomer, type AddCustomerInput } from '../services/nomination';
-import { assertVariableNomination } from '../services/payout';
+import type { Caller } from '../services/directory/callers';
+import { checkAddCustomer, checkTenantEmailMatch, describeId, loadEngagements, type EngagementVerdict, type LocationChoice } from '../services/nomination/eligibility';
+import { addCustomer, type AddCustomerInput } from '../services/nomination/nominate';
+import { assertVariableNomination } from '../services/nomination/payout';
 import type { DialogDeps } from './dialogDeps';
 import {
   NOMINATION_ACTIONS,

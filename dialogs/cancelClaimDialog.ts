@@ -5,7 +5,7 @@ import { claimActionCard } from '../cards/claimAction';
 import { textEntryCard } from '../cards/textEntry';
 import { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, CancelReasonSchema, canCancelClaims, cancelClaim } from '../services/claims/cancel';
 import { CLAIM_STATUS_LABELS } from '../services/claims/lifecycle';
-import type { Caller } from '../services/directory';
+import type { Caller } from '../services/directory/callers';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';

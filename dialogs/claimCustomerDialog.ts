@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { choiceCard } from '../cards/choice';
 import { nominationReviewCard } from '../cards/nominationReview';
 import type { Engagement } from '../services/db';
-import type { Caller } from '../services/directory';
-import { checkClaimCustomer, describeId, loadEngagements, type EngagementVerdict, type LocationChoice } from '../services/eligibility';
-import { claimCustomer, type ClaimCustomerInput } from '../services/nomination';
-import { assertVariableNomination } from '../services/payout';
+import type { Caller } from '../services/directory/callers';
+import { checkClaimCustomer, describeId, loadEngagements, type EngagementVerdict, type LocationChoice } from '../services/nomination/eligibility';
+import { claimCustomer, type ClaimCustomerInput } from '../services/nomination/nominate';
+import { assertVariableNomination } from '../services/nomination/payout';
 import type { DialogDeps } from './dialogDeps';
 import {
   NOMINATION_ACTIONS,

@@ -1,10 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import type { WaterfallStepContext } from 'botbuilder-dialogs';
 import { claimActionCard } from '../cards/claimAction';
-import { normaliseClaimId } from '../services/claimDetails';
+import { normaliseClaimId } from '../services/claims/details';
 import { decideTransition, type ClaimEvent } from '../services/claims/lifecycle';
 import type { Claim } from '../services/db';
-import { canWorkWithClaims, findCaller, type Caller } from '../services/directory';
+import { canWorkWithClaims, findCaller, type Caller } from '../services/directory/callers';
 import type { DialogDeps } from './dialogDeps';
 import { noAccessMessage } from './helpCard';
 import { sendCard, submittedAction } from './nominationShared';

@@ -1,12 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import { claimListCard, type ClaimListAction, type ListFilter } from '../cards/claimList';
 import { claimSummaryCard } from '../cards/claimSummary';
-import { EXPIRING_WITHIN_DAYS, expiringClaims, myClaims, partnerClaims, STATUS_FILTERS, type ClaimListViewer, type StatusFilter } from '../services/claimQueries';
-import { claimSummary } from '../services/claimSummary';
+import { EXPIRING_WITHIN_DAYS, expiringClaims, myClaims, partnerClaims, STATUS_FILTERS, type ClaimListViewer, type StatusFilter } from '../services/claims/lists';
+import { claimSummary } from '../services/claims/summary';
 import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES } from '../services/claims/lifecycle';
-import type { Caller } from '../services/directory';
-import { matchEngagement, partnerEngagements } from '../services/engagements';
-import { isIncentivesAdmin } from '../services/roles';
+import type { Caller } from '../services/directory/callers';
+import { matchEngagement, partnerEngagements } from '../services/directory/engagements';
+import { isIncentivesAdmin } from '../services/directory/roles';
 import type { ListFilterAsked } from './commands';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './nominationShared';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
 import { UNDELIVERED_ACTION } from '../cards/undeliveredMessages';
-import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claimQueries';
+import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims/lists';
 import { CONFIRM_ADD_CUSTOMER_ACTION } from './addCustomerDialog';
 import { CONFIRM_CANCEL_CLAIM_ACTION } from './cancelClaimDialog';
 import { CONFIRM_CLAIM_CUSTOMER_ACTION } from './claimCustomerDialog';

@@ -1,8 +1,8 @@
 import type { Logger } from '../bot/logger';
-import type { Clock } from '../services/clock';
-import type { ConsentSettings } from '../services/consent';
+import type { Clock } from '../services/shared/clock';
+import type { ConsentSettings } from '../services/consent/consent';
 import type { Database } from '../services/db';
-import { localEligibilityPorts, type EligibilityPorts } from '../services/eligibility';
+import { localEligibilityPorts, type EligibilityPorts } from '../services/nomination/eligibility';
 
 /** The outside-world ports the conversations reach through services (tenant resolver, eligibility source). */
 export type DialogPorts = EligibilityPorts;

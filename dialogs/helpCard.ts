@@ -1,10 +1,10 @@
 import type { AdaptiveCard } from '../cards/render';
 import { welcomeCard } from '../cards/welcome';
 import type { Database } from '../services/db';
-import { canWorkWithClaims, partnerAdmins, ROLE_LABELS, type Caller } from '../services/directory';
-import { canViewClaims } from '../services/claimDetails';
+import { canWorkWithClaims, partnerAdmins, ROLE_LABELS, type Caller } from '../services/directory/callers';
+import { canViewClaims } from '../services/claims/details';
 import type { FlowVerb } from './commands';
-import { isIncentivesAdmin } from '../services/roles';
+import { isIncentivesAdmin } from '../services/directory/roles';
 import { ROLE_COMMANDS_HELP } from './roleCommands';
 import { UNDELIVERED_COMMAND_HELP } from './undeliveredView';
 

@@ -5,11 +5,11 @@ import { customersPageCard, type CustomersTab, type CustomersTabPage } from '../
 import { engagementsCard } from '../cards/engagements';
 import type { AdaptiveCard } from '../cards/render';
 import { CALLER_KEY, callerObjectId, callerTenantId } from '../bot/identity';
-import { canViewClaims, claimDetails, normaliseClaimId } from '../services/claimDetails';
-import { completeTab, eligibleTab, ineligibleTab, type CustomerAction } from '../services/customersPage';
-import { canWorkWithClaims, findCaller, type Caller } from '../services/directory';
-import { matchEngagement, partnerEngagements, type EngagementSummary } from '../services/engagements';
-import { isNotAllowed } from '../services/errors';
+import { canViewClaims, claimDetails, normaliseClaimId } from '../services/claims/details';
+import { completeTab, eligibleTab, ineligibleTab, type CustomerAction } from '../services/customersPage/page';
+import { canWorkWithClaims, findCaller, type Caller } from '../services/directory/callers';
+import { matchEngagement, partnerEngagements, type EngagementSummary } from '../services/directory/engagements';
+import { isNotAllowed } from '../services/shared/errors';
 import { AddCustomerDialog, type AddCustomerOptions } from './addCustomerDialog';
 import { CancelClaimDialog } from './cancelClaimDialog';
 import { ClaimCustomerDialog, type ClaimCustomerOptions } from './claimCustomerDialog';

@@ -8,11 +8,11 @@ import { nominationDetailsCard } from '../cards/nominationDetails';
 import type { AdaptiveCard } from '../cards/render';
 import { textEntryCard } from '../cards/textEntry';
 import type { Engagement } from '../services/db';
-import { canWorkWithClaims, partnerAdmins, type Caller } from '../services/directory';
-import { nominationLocations, type EngagementVerdict, type LocationChoice } from '../services/eligibility';
-import { isNotAllowed } from '../services/errors';
-import type { NominationResult } from '../services/nomination';
-import { formatUsd, proposePayout, validateHours } from '../services/payout';
+import { canWorkWithClaims, partnerAdmins, type Caller } from '../services/directory/callers';
+import { nominationLocations, type EngagementVerdict, type LocationChoice } from '../services/nomination/eligibility';
+import { isNotAllowed } from '../services/shared/errors';
+import type { NominationResult } from '../services/nomination/nominate';
+import { formatUsd, proposePayout, validateHours } from '../services/nomination/payout';
 import type { DialogDeps } from './dialogDeps';
 import { matchEngagement } from './shortcuts';
 

@@ -3,8 +3,8 @@ import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, typ
 import { z } from 'zod';
 import { claimActionCard } from '../cards/claimAction';
 import { formatDay } from '../services/claims/lifecycle';
-import { resendConsent } from '../services/consent';
-import type { Caller } from '../services/directory';
+import { resendConsent } from '../services/consent/consent';
+import type { Caller } from '../services/directory/callers';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';

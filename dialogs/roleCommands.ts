@@ -2,15 +2,15 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { CONFIRM_REVOKE_ROLE_ACTION, GRANT_ROLE_ACTION, REVOKE_ROLE_ACTION, revokeConfirmCard, USERS_ACTION, usersCard } from '../cards/users';
 import type { Role } from '../services/db';
-import { ROLE_LABELS, type Caller } from '../services/directory';
-import { NotAllowedError } from '../services/errors';
-import { grantRole, listPartnerUsers, parseRole, previewRevoke, requireIncentivesAdmin, revokeRole, roleSchema } from '../services/roles';
+import { ROLE_LABELS, type Caller } from '../services/directory/callers';
+import { NotAllowedError } from '../services/shared/errors';
+import { grantRole, listPartnerUsers, parseRole, previewRevoke, requireIncentivesAdmin, revokeRole, roleSchema } from '../services/directory/roles';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './nominationShared';
 
 /**
  * Role management by Incentives admins: `users`, `grant <role> to <email>`, `revoke <role> from
- * <email>` (confirmed with a button), and the same as card buttons. Every rule is in services/roles.
+ * <email>` (confirmed with a button), and the same as card buttons. Every rule is in services/directory/roles.ts.
  */
 export type RoleRoute =
   | { kind: 'users'; cursor: string | null }

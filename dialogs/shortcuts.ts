@@ -1,6 +1,6 @@
-import type { Caller } from '../services/directory';
+import type { Caller } from '../services/directory/callers';
 import type { Database } from '../services/db';
-import { matchEngagement as matchEngagementByName } from '../services/engagements';
+import { matchEngagement as matchEngagementByName } from '../services/directory/engagements';
 import type { AddCustomerOptions } from './addCustomerDialog';
 import type { ClaimCustomerOptions } from './claimCustomerDialog';
 
@@ -73,7 +73,7 @@ export function matchByName<T extends Named>(items: readonly T[], typed: string,
 
 export type EngagementMatch<T extends Named> = { kind: 'one'; engagement: T } | { kind: 'many'; candidates: T[] } | { kind: 'none' };
 
-/** An engagement named loosely, by the one matcher the rest of the bot uses (services/engagements.ts). */
+/** An engagement named loosely, by the one matcher the rest of the bot uses (services/directory/engagements.ts). */
 export function matchEngagement<T extends Named>(engagements: readonly T[], typed: string): EngagementMatch<T> {
   const match = matchEngagementByName(engagements, typed);
   return match.kind === 'ambiguous' ? { kind: 'many', candidates: match.candidates } : match;

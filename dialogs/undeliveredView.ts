@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { undeliveredMessagesCard } from '../cards/undeliveredMessages';
-import type { Caller } from '../services/directory';
-import { undeliveredMessages } from '../services/undelivered';
+import type { Caller } from '../services/directory/callers';
+import { undeliveredMessages } from '../services/outbox/undelivered';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './nominationShared';
 

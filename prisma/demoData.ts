@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { addDays } from '../services/clock';
-import { writeAudit, type Actor, type AuditDraft } from '../services/audit';
+import { addDays } from '../services/shared/clock';
+import { writeAudit, type Actor, type AuditDraft } from '../services/outbox/audit';
 import {
   consentDeadlineFor,
   decideTransition,
@@ -10,7 +10,7 @@ import {
   type ClaimEvent,
 } from '../services/claims/lifecycle';
 import { auditActionFor } from '../services/claims/transitions';
-import { formatUsd, proposePayout } from '../services/payout';
+import { formatUsd, proposePayout } from '../services/nomination/payout';
 import type { ClaimStatus, CustomerIdType, PayType, Prisma, PrismaClient, Role } from '../services/db';
 
 /**

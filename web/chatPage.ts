@@ -1,4 +1,4 @@
-import { escapeHtml } from '../services/html';
+import { escapeHtml } from '../services/consent/html';
 
 /**
  * The local try-out page: the official Web Chat talking to the bot through the local Direct Line

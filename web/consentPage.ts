@@ -1,7 +1,7 @@
 import { formatDay } from '../services/claims/lifecycle';
-import type { ConsentPageView, ConsentProblem } from '../services/consent';
+import type { ConsentPageView, ConsentProblem } from '../services/consent/consent';
 import type { ConsentResponse } from '../services/db';
-import { escapeHtml } from '../services/html';
+import { escapeHtml } from '../services/consent/html';
 
 /**
  * The customer's consent page as plain HTML: no scripts, no external assets, inline styles only,

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Clock } from '../clock';
+import type { Clock } from '../shared/clock';
 import type { Claim, ClaimStatus, Database, Role } from '../db';
-import { hasIncentivesAdminRole, type Caller, type PartnerCaller } from '../directory';
-import { NotAllowedError } from '../errors';
-import { isIncentivesAdmin } from '../roles';
-import { parseOrRefuse, toCreator } from '../submission';
+import { hasIncentivesAdminRole, type Caller, type PartnerCaller } from '../directory/callers';
+import { NotAllowedError } from '../shared/errors';
+import { isIncentivesAdmin } from '../directory/roles';
+import { parseOrRefuse, toCreator } from './submission';
 import { isTerminal } from './lifecycle';
 import { applyTransitionInTx } from './transitions';
 

@@ -1,4 +1,4 @@
-import { addDays } from '../clock';
+import { addDays } from '../shared/clock';
 import { ClaimStatus, type Engagement } from '../db';
 
 /**

@@ -1,8 +1,8 @@
-import { writeAudit, type Actor } from '../audit';
-import type { Clock } from '../clock';
+import { writeAudit, type Actor } from '../outbox/audit';
+import type { Clock } from '../shared/clock';
 import type { Claim, Database, Prisma, PrismaClient, Tx } from '../db';
-import { NotAllowedError } from '../errors';
-import { enqueue, type OutboxDraft } from '../outbox';
+import { NotAllowedError } from '../shared/errors';
+import { enqueue, type OutboxDraft } from '../outbox/outbox';
 import {
   decideChanges,
   decideTransition,

@@ -3,8 +3,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import { systemClock, type Clock } from '../clock';
-import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../outboxDelivery';
+import { systemClock, type Clock } from '../shared/clock';
+import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../outbox/delivery';
 
 /**
  * The email port. The outbox delivery hands each EMAIL row to `emailChannelHandler(sender)`, which
@@ -41,7 +41,7 @@ export interface MailLog {
   info(details: object, message: string): void;
 }
 
-/** The rendered email an EMAIL outbox row carries (services/consent.ts writes one such payload). */
+/** The rendered email an EMAIL outbox row carries (services/consent/consent.ts writes one such payload). */
 export const EmailPayloadSchema = z.object({
   to: z.email(),
   toName: z.string().optional(),

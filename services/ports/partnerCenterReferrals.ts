@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import { z } from 'zod';
-import { systemClock, type Clock } from '../clock';
+import { systemClock, type Clock } from '../shared/clock';
 import type { Tx } from '../db';
-import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../outboxDelivery';
+import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../outbox/delivery';
 import { parseRetryAfter } from './email';
 import { REFERRAL_SYNC_EVENTS } from './referrals';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Referral, Tx } from '../db';
-import { enqueue } from '../outbox';
+import { enqueue } from '../outbox/outbox';
 
 /**
  * Where referrals live. They are kept in the Referral table, written in the transaction of the

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { Actor } from '../audit';
+import type { Actor } from '../outbox/audit';
 import type { ClaimEvent } from '../claims/lifecycle';
 import { applyTransition } from '../claims/transitions';
-import type { Clock } from '../clock';
+import type { Clock } from '../shared/clock';
 import type { Claim, Database } from '../db';
-import type { Caller } from '../directory';
-import { NotAllowedError } from '../errors';
-import { SUBMISSION_EVENTS, parseOrRefuse, toCreator } from '../submission';
+import type { Caller } from '../directory/callers';
+import { NotAllowedError } from '../shared/errors';
+import { SUBMISSION_EVENTS, parseOrRefuse, toCreator } from '../claims/submission';
 
 /**
  * Microsoft reviews submitted claims outside this product. The review port is where its outcome

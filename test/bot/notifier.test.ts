@@ -6,10 +6,10 @@ import { ConversationReferenceStore, REMOVED_REASON } from '../../bot/conversati
 import { NO_CONVERSATION, TeamsNotifier, describeFailure, notificationFor, parseRetryAfter } from '../../bot/notifier';
 import { createProactiveAdapter } from '../../bot/proactiveAdapter';
 import { DEFAULT_RATE_MARGIN_MS, TEAMS_CONVERSATION_LIMITS, TeamsRateLimiter } from '../../bot/teamsRateLimiter';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { enqueue } from '../../services/outbox';
-import { deliverDueMessages } from '../../services/outboxDelivery';
+import { enqueue } from '../../services/outbox/outbox';
+import { deliverDueMessages } from '../../services/outbox/delivery';
 import { cardOf, messageActivity } from '../support/activities';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { T0 } from '../support/fixtures';

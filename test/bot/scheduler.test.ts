@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { startScheduler } from '../../bot/scheduler';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { enqueue } from '../../services/outbox';
-import type { DeliveryResult } from '../../services/outboxDelivery';
+import { enqueue } from '../../services/outbox/outbox';
+import type { DeliveryResult } from '../../services/outbox/delivery';
 import { T0 } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 

@@ -1,7 +1,7 @@
 import { claimDetailsCard } from '../../cards/claimDetails';
 import { DEMO } from '../../prisma/demoData';
-import { claimDetails, type ClaimDetails, type ClaimViewer } from '../../services/claimDetails';
-import { FixedClock } from '../../services/clock';
+import { claimDetails, type ClaimDetails, type ClaimViewer } from '../../services/claims/details';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { createDemoDatabase } from '../support/testDatabase';

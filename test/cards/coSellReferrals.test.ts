@@ -1,5 +1,5 @@
 import { coSellReferralsCard } from '../../cards/coSellReferrals';
-import type { SellerReferralRow } from '../../services/sellerReferrals';
+import type { SellerReferralRow } from '../../services/referrals/sellerView';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
 

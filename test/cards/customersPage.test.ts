@@ -1,5 +1,5 @@
 import { customersPageCard, type CustomersPageCardData } from '../../cards/customersPage';
-import type { CustomerAction } from '../../services/customersPage';
+import type { CustomerAction } from '../../services/customersPage/page';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
 

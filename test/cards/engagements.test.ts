@@ -1,5 +1,5 @@
 import { engagementsCard } from '../../cards/engagements';
-import type { EngagementSummary } from '../../services/engagements';
+import type { EngagementSummary } from '../../services/directory/engagements';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
 

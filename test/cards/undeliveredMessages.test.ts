@@ -1,5 +1,5 @@
 import { undeliveredMessagesCard } from '../../cards/undeliveredMessages';
-import type { UndeliveredMessage } from '../../services/undelivered';
+import type { UndeliveredMessage } from '../../services/outbox/undelivered';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
 

@@ -4,7 +4,7 @@ import { isTerminal, openClaimKey, runningDeadline } from '../../services/claims
 import { parseCustomerId } from '../../services/customers/customerIds';
 import type { CustomerIdType } from '../../services/db';
 import type { Database } from '../../services/db/database';
-import { parseHourlyRateTiers } from '../../services/payout';
+import { parseHourlyRateTiers } from '../../services/nomination/payout';
 import { createTestDatabase } from '../support/testDatabase';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');

@@ -1,6 +1,6 @@
 import { DEMO } from '../../prisma/demoData';
 import { AddCustomerDialog, CONFIRM_ADD_CUSTOMER_ACTION, type AddCustomerOptions } from '../../dialogs/addCustomerDialog';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';

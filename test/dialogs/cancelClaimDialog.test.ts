@@ -5,7 +5,7 @@ import { createDialogDeps, type DialogDeps } from '../../dialogs/dialogDeps';
 import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../../dialogs/cancelClaimDialog';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { DEMO } from '../../prisma/demoData';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';

@@ -1,7 +1,7 @@
 import { DEMO } from '../../prisma/demoData';
 import { ClaimCustomerDialog, CONFIRM_CLAIM_CUSTOMER_ACTION, type ClaimCustomerOptions } from '../../dialogs/claimCustomerDialog';
 import { parseShortcut, resolveAddShortcut, resolveClaimShortcut, type Shortcut } from '../../dialogs/shortcuts';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';

@@ -2,7 +2,7 @@ import { AutoSaveStateMiddleware, MemoryStorage, TestAdapter, TurnContext, UserS
 import { DialogTestClient } from 'botbuilder-testing';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { DEMO } from '../../prisma/demoData';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';

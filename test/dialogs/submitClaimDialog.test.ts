@@ -1,9 +1,9 @@
 import { submitProofCard } from '../../cards/submitProof';
 import { CONFIRM_SUBMIT_CLAIM_ACTION, SUBMIT_PROOF_ACTION, SubmitClaimDialog } from '../../dialogs/submitClaimDialog';
 import { DEMO } from '../../prisma/demoData';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { SUBMISSION_EVENTS } from '../../services/submission';
+import { SUBMISSION_EVENTS } from '../../services/claims/submission';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';

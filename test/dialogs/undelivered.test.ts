@@ -5,7 +5,7 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { createDialogDeps } from '../../dialogs/dialogDeps';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { DEMO } from '../../prisma/demoData';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database, OutboxStatus } from '../../services/db';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';

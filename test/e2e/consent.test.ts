@@ -6,9 +6,9 @@ import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { issueFormToken } from '../../bot/consentRoutes';
 import { DEMO } from '../../prisma/demoData';
-import { CONSENT_EVENTS, requestConsent, type ConsentSettings } from '../../services/consent';
-import { completeTab, eligibleTab, ineligibleTab } from '../../services/customersPage';
-import { findCaller } from '../../services/directory';
+import { CONSENT_EVENTS, requestConsent, type ConsentSettings } from '../../services/consent/consent';
+import { completeTab, eligibleTab, ineligibleTab } from '../../services/customersPage/page';
+import { findCaller } from '../../services/directory/callers';
 import { readEml } from '../support/eml';
 import { createDemoDatabase } from '../support/testDatabase';
 

@@ -2,12 +2,12 @@ import pino from 'pino';
 import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { DEMO } from '../../prisma/demoData';
-import { DAY_MS } from '../../services/clock';
-import { completeTab, eligibleTab } from '../../services/customersPage';
-import { DEADLINE_EVENTS } from '../../services/deadlines';
-import { findCaller } from '../../services/directory';
-import type { DeliveryResult, OutboundMessage } from '../../services/outboxDelivery';
-import { submitClaim } from '../../services/submission';
+import { DAY_MS } from '../../services/shared/clock';
+import { completeTab, eligibleTab } from '../../services/customersPage/page';
+import { DEADLINE_EVENTS } from '../../services/claims/deadlines';
+import { findCaller } from '../../services/directory/callers';
+import type { DeliveryResult, OutboundMessage } from '../../services/outbox/delivery';
+import { submitClaim } from '../../services/claims/submission';
 import { createDemoDatabase, createTestDatabase } from '../support/testDatabase';
 
 const logger = pino({ level: 'silent' });

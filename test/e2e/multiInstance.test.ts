@@ -7,7 +7,7 @@ import { DEMO } from '../../prisma/demoData';
 import { openDatabase, type Database } from '../../services/db/database';
 import { applyMigrations } from '../../services/db/migrations';
 import { seedDemoData } from '../../prisma/demoData';
-import { DEADLINE_EVENTS } from '../../services/deadlines';
+import { DEADLINE_EVENTS } from '../../services/claims/deadlines';
 import { CaptureConnector } from '../support/captureConnector';
 import { cardOf, messageActivity, postActivity } from '../support/activities';
 import { submitActions } from '../support/cardActions';

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { DEMO } from '../../prisma/demoData';
-import { eligibleTab } from '../../services/customersPage';
+import { eligibleTab } from '../../services/customersPage/page';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { CaptureConnector } from '../support/captureConnector';

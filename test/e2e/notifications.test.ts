@@ -5,9 +5,9 @@ import pino from 'pino';
 import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { DEMO } from '../../prisma/demoData';
-import { ConsentEmailPayloadSchema, answerConsent, requestConsent, type ConsentSettings } from '../../services/consent';
-import { findCaller } from '../../services/directory';
-import { REFERRAL_EVENTS } from '../../services/referrals';
+import { ConsentEmailPayloadSchema, answerConsent, requestConsent, type ConsentSettings } from '../../services/consent/consent';
+import { findCaller } from '../../services/directory/callers';
+import { REFERRAL_EVENTS } from '../../services/referrals/referrals';
 import { cardOf, messageActivity, postActivity } from '../support/activities';
 import { TeamsCaptureConnector, type TeamsActivity } from '../support/teamsConnector';
 

@@ -1,9 +1,9 @@
 import { DEMO } from '../../prisma/demoData';
-import { claimDetails } from '../../services/claimDetails';
+import { claimDetails } from '../../services/claims/details';
 import { CANCEL_REASON_LIMITS, cancelClaim } from '../../services/claims/cancel';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { findCaller, type Caller } from '../../services/directory';
+import { findCaller, type Caller } from '../../services/directory/callers';
 import { createDemoDatabase } from '../support/testDatabase';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');

@@ -1,8 +1,8 @@
 import { DEMO } from '../../prisma/demoData';
-import { claimDetails, canViewClaims } from '../../services/claimDetails';
-import { FixedClock } from '../../services/clock';
+import { claimDetails, canViewClaims } from '../../services/claims/details';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { matchEngagement, partnerEngagements } from '../../services/engagements';
+import { matchEngagement, partnerEngagements } from '../../services/directory/engagements';
 import { createDemoDatabase } from '../support/testDatabase';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');

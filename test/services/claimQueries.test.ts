@@ -7,9 +7,9 @@ import {
   statusesFor,
   type ClaimListPage,
   type ClaimListViewer,
-} from '../../services/claimQueries';
+} from '../../services/claims/lists';
 import { runningDeadline } from '../../services/claims/lifecycle';
-import { addDays, FixedClock } from '../../services/clock';
+import { addDays, FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { createDemoDatabase } from '../support/testDatabase';
 

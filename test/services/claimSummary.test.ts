@@ -1,6 +1,6 @@
 import { DEMO } from '../../prisma/demoData';
-import type { ClaimListViewer } from '../../services/claimQueries';
-import { claimSummary, type EngagementClaimSummary } from '../../services/claimSummary';
+import type { ClaimListViewer } from '../../services/claims/lists';
+import { claimSummary, type EngagementClaimSummary } from '../../services/claims/summary';
 import { isOpen } from '../../services/claims/lifecycle';
 import type { Database } from '../../services/db';
 import { createDemoDatabase } from '../support/testDatabase';

@@ -1,4 +1,4 @@
-import { FixedClock, addDays } from '../../services/clock';
+import { FixedClock, addDays } from '../../services/shared/clock';
 import {
   CONSENT_EVENTS,
   ConsentEmailPayloadSchema,
@@ -10,10 +10,10 @@ import {
   resendConsent,
   type ConsentSettings,
   type RequestConsentInput,
-} from '../../services/consent';
+} from '../../services/consent/consent';
 import type { ClaimStatus, Database } from '../../services/db';
-import { findCaller, type Caller } from '../../services/directory';
-import { NotAllowedError } from '../../services/errors';
+import { findCaller, type Caller } from '../../services/directory/callers';
+import { NotAllowedError } from '../../services/shared/errors';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 

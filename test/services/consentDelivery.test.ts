@@ -1,8 +1,8 @@
-import { FixedClock, addDays } from '../../services/clock';
-import { CONSENT_EVENTS, requestConsent, type ConsentSettings } from '../../services/consent';
+import { FixedClock, addDays } from '../../services/shared/clock';
+import { CONSENT_EVENTS, requestConsent, type ConsentSettings } from '../../services/consent/consent';
 import type { Database } from '../../services/db';
-import { findCaller } from '../../services/directory';
-import { deliverDueMessages } from '../../services/outboxDelivery';
+import { findCaller } from '../../services/directory/callers';
+import { deliverDueMessages } from '../../services/outbox/delivery';
 import { GraphEmailSender, emailChannelHandler } from '../../services/ports/email';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { FakeCredential, StubGraph } from '../support/stubGraph';

@@ -1,4 +1,4 @@
-import { FixedClock, addDays } from '../../services/clock';
+import { FixedClock, addDays } from '../../services/shared/clock';
 import {
   MAX_PAGE_SIZE,
   completeTab,
@@ -7,9 +7,9 @@ import {
   type EligibleRow,
   type Page,
   type PageRequest,
-} from '../../services/customersPage';
+} from '../../services/customersPage/page';
 import type { ClaimOrigin, ClaimStatus, Database } from '../../services/db';
-import { NotAllowedError } from '../../services/errors';
+import { NotAllowedError } from '../../services/shared/errors';
 import { Fixtures, T0, buildWorld, guid, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 

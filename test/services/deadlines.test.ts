@@ -1,5 +1,5 @@
-import { DEADLINE_EVENTS, deadlineDedupeKey, dueReminder, sweepDeadlines } from '../../services/deadlines';
-import { FixedClock, addDays, DAY_MS } from '../../services/clock';
+import { DEADLINE_EVENTS, deadlineDedupeKey, dueReminder, sweepDeadlines } from '../../services/claims/deadlines';
+import { FixedClock, addDays, DAY_MS } from '../../services/shared/clock';
 import type { ClaimStatus, Database } from '../../services/db';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';

@@ -10,8 +10,8 @@ import {
   type EngagementRules,
   type EngagementVerdict,
   type NominationFacts,
-} from '../../services/eligibility';
-import { NotAllowedError } from '../../services/errors';
+} from '../../services/nomination/eligibility';
+import { NotAllowedError } from '../../services/shared/errors';
 import { CatalogEligibilitySource } from '../../services/ports/eligibilitySource';
 import { DirectoryTenantResolver } from '../../services/ports/tenantResolver';
 import { Fixtures, buildWorld, guid, type World } from '../support/fixtures';

@@ -1,8 +1,8 @@
 import { openClaimKey } from '../../services/claims/lifecycle';
-import { FixedClock, addDays } from '../../services/clock';
+import { FixedClock, addDays } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { NotAllowedError } from '../../services/errors';
-import { addCustomer, claimCustomer, newClaimId, type AddCustomerInput, type ClaimCustomerInput } from '../../services/nomination';
+import { NotAllowedError } from '../../services/shared/errors';
+import { addCustomer, claimCustomer, newClaimId, type AddCustomerInput, type ClaimCustomerInput } from '../../services/nomination/nominate';
 import { Fixtures, T0, buildWorld, guid, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 

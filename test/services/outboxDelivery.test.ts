@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database, OutboxChannel } from '../../services/db';
-import { enqueue } from '../../services/outbox';
+import { enqueue } from '../../services/outbox/outbox';
 import {
   DELIVERY_DEFAULTS,
   deadLetters,
@@ -10,8 +10,8 @@ import {
   type ChannelHandler,
   type DeliveryResult,
   type OutboundMessage,
-} from '../../services/outboxDelivery';
-import { NotAllowedError } from '../../services/errors';
+} from '../../services/outbox/delivery';
+import { NotAllowedError } from '../../services/shared/errors';
 import { T0 } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { deliverDueMessages } from '../../services/outboxDelivery';
+import { deliverDueMessages } from '../../services/outbox/delivery';
 import { PartnerCenterReferralSync, localReferralSync } from '../../services/ports/partnerCenterReferrals';
 import { LocalReferralPort, PARTNER_CENTER_RECIPIENT, REFERRAL_SYNC_EVENTS } from '../../services/ports/referrals';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';

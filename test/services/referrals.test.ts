@@ -1,10 +1,10 @@
-import { FixedClock, addDays } from '../../services/clock';
-import { claimDetails } from '../../services/claimDetails';
-import { ConsentEmailPayloadSchema, answerConsent, requestConsent, type ConsentSettings } from '../../services/consent';
+import { FixedClock, addDays } from '../../services/shared/clock';
+import { claimDetails } from '../../services/claims/details';
+import { ConsentEmailPayloadSchema, answerConsent, requestConsent, type ConsentSettings } from '../../services/consent/consent';
 import type { Database } from '../../services/db';
-import { findCaller, type Caller } from '../../services/directory';
+import { findCaller, type Caller } from '../../services/directory/callers';
 import { REFERRAL_SYNC_EVENTS } from '../../services/ports/referrals';
-import { REFERRAL_EVENTS, referralConditionsHold } from '../../services/referrals';
+import { REFERRAL_EVENTS, referralConditionsHold } from '../../services/referrals/referrals';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 

@@ -1,7 +1,7 @@
 import { DEMO } from '../../prisma/demoData';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { findCaller, registerPartnerUser, type Newcomer } from '../../services/directory';
+import { findCaller, registerPartnerUser, type Newcomer } from '../../services/directory/callers';
 import { createDemoDatabase } from '../support/testDatabase';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');

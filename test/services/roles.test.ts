@@ -1,9 +1,9 @@
 import { DEMO } from '../../prisma/demoData';
-import { FixedClock } from '../../services/clock';
+import { FixedClock } from '../../services/shared/clock';
 import type { Database, Role } from '../../services/db';
-import { findCaller, type Caller } from '../../services/directory';
-import { NotAllowedError } from '../../services/errors';
-import { grantRole, listPartnerUsers, parseRole, previewRevoke, revokeRole } from '../../services/roles';
+import { findCaller, type Caller } from '../../services/directory/callers';
+import { NotAllowedError } from '../../services/shared/errors';
+import { grantRole, listPartnerUsers, parseRole, previewRevoke, revokeRole } from '../../services/directory/roles';
 import { createDemoDatabase } from '../support/testDatabase';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');

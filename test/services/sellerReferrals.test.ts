@@ -1,7 +1,7 @@
-import { addDays } from '../../services/clock';
+import { addDays } from '../../services/shared/clock';
 import type { Database, ReferralDealType } from '../../services/db';
-import { NotAllowedError } from '../../services/errors';
-import { sellerCoSellReferrals } from '../../services/sellerReferrals';
+import { NotAllowedError } from '../../services/shared/errors';
+import { sellerCoSellReferrals } from '../../services/referrals/sellerView';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 

@@ -1,9 +1,9 @@
-import { FixedClock, addDays } from '../../services/clock';
+import { FixedClock, addDays } from '../../services/shared/clock';
 import type { ClaimStatus, Database } from '../../services/db';
-import { findCaller, type Caller } from '../../services/directory';
-import { NotAllowedError } from '../../services/errors';
+import { findCaller, type Caller } from '../../services/directory/callers';
+import { NotAllowedError } from '../../services/shared/errors';
 import { LocalReviewPort, recordReview } from '../../services/ports/review';
-import { submitClaim, type SubmitClaimInput } from '../../services/submission';
+import { submitClaim, type SubmitClaimInput } from '../../services/claims/submission';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 

@@ -1,9 +1,9 @@
 import { openClaimKey, type ClaimEvent } from '../../services/claims/lifecycle';
 import { CLAIM_CHANGED_MEANWHILE, applyTransition, applyTransitionInTx, type TransitionRequest } from '../../services/claims/transitions';
-import { FixedClock, addDays } from '../../services/clock';
+import { FixedClock, addDays } from '../../services/shared/clock';
 import type { Claim, ClaimStatus, Database, Prisma, PrismaClient, Tx } from '../../services/db';
-import { NotAllowedError } from '../../services/errors';
-import type { OutboxDraft } from '../../services/outbox';
+import { NotAllowedError } from '../../services/shared/errors';
+import type { OutboxDraft } from '../../services/outbox/outbox';
 import { createTestDatabase } from '../support/testDatabase';
 
 const START = new Date('2026-03-01T10:00:00.000Z');

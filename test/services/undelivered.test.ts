@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DEMO } from '../../prisma/demoData';
 import type { Database, OutboxChannel, OutboxStatus } from '../../services/db';
-import { findCaller, type Caller } from '../../services/directory';
-import { NotAllowedError } from '../../services/errors';
-import { undeliveredMessages } from '../../services/undelivered';
+import { findCaller, type Caller } from '../../services/directory/callers';
+import { NotAllowedError } from '../../services/shared/errors';
+import { undeliveredMessages } from '../../services/outbox/undelivered';
 import { createDemoDatabase } from '../support/testDatabase';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');

@@ -28,8 +28,8 @@ import { CONFIRM_SEND_CONSENT_ACTION, CONSENT_DISCLAIMER, SEND_CONSENT_ACTIONS }
 import { CONFIRM_SUBMIT_CLAIM_ACTION, SUBMIT_PROOF_ACTION } from '../../dialogs/submitClaimDialog';
 import { CONFIRM_ADD_CUSTOMER_ACTION } from '../../dialogs/addCustomerDialog';
 import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../../dialogs/cancelClaimDialog';
-import type { ClaimDetails } from '../../services/claimDetails';
-import type { CustomerAction } from '../../services/customersPage';
+import type { ClaimDetails } from '../../services/claims/details';
+import type { CustomerAction } from '../../services/customersPage/page';
 
 /**
  * One example of every card the bot sends, with the data the dialogs give it (the verbs are the

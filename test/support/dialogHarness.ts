@@ -3,9 +3,9 @@ import type { Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import pino from 'pino';
 import { createDialogDeps, type DialogDeps } from '../../dialogs/dialogDeps';
-import type { Clock } from '../../services/clock';
+import type { Clock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { findCaller, type Caller } from '../../services/directory';
+import { findCaller, type Caller } from '../../services/directory/callers';
 import { adaptiveCardErrors } from './cardSchema';
 
 /** One bot reply: its text, and its Adaptive Card (checked against the 1.5 schema as it arrives). */

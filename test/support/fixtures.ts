@@ -1,5 +1,5 @@
 import { openClaimKey, isTerminal } from '../../services/claims/lifecycle';
-import { addDays } from '../../services/clock';
+import { addDays } from '../../services/shared/clock';
 import type { ClaimOrigin, ClaimStatus, CustomerIdType, Database, PayType, Prisma, Role } from '../../services/db';
 
 /** The instant fixtures treat as "now" unless told otherwise. */

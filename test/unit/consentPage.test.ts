@@ -1,5 +1,5 @@
 import { renderConsentForm, renderConsentProblem, renderConsentRecorded } from '../../web/consentPage';
-import type { ConsentPageView } from '../../services/consent';
+import type { ConsentPageView } from '../../services/consent/consent';
 
 const hostile = '<script>alert("x")</script> & "quotes"';
 const view: ConsentPageView = {

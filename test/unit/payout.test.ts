@@ -1,4 +1,4 @@
-import { NotAllowedError } from '../../services/errors';
+import { NotAllowedError } from '../../services/shared/errors';
 import {
   PayoutConfigurationError,
   assertVariableNomination,
@@ -6,7 +6,7 @@ import {
   proposePayout,
   validateHours,
   type VariablePayoutRules,
-} from '../../services/payout';
+} from '../../services/nomination/payout';
 
 const LOW = { minOpportunityUsd: 0, hourlyRateUsd: 100 };
 const MID = { minOpportunityUsd: 100_000, hourlyRateUsd: 150 };

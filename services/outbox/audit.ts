@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ActorKind, Prisma, Tx } from './db';
+import type { ActorKind, Prisma, Tx } from '../db';
 
 /** Who caused a change: a partner user, the customer (consent page), a seller or the system (scheduler). */
 export interface Actor {

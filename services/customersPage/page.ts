@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Clock } from './clock';
-import type { ClaimOrigin, ClaimStatus, CustomerIdType, Database } from './db';
-import { OPEN_STATUSES, decideTransition, type ClaimEvent } from './claims/lifecycle';
-import { NotAllowedError } from './errors';
-import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
+import type { Clock } from '../shared/clock';
+import type { ClaimOrigin, ClaimStatus, CustomerIdType, Database } from '../db';
+import { OPEN_STATUSES, decideTransition, type ClaimEvent } from '../claims/lifecycle';
+import { NotAllowedError } from '../shared/errors';
+import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
 /**
  * Rule 1: the Customers page of one engagement for one partner, in three tabs. Each tab is read
@@ -140,7 +140,7 @@ async function loadEngagement(db: Database, engagementId: string): Promise<Engag
 /**
  * SQL true when some id of customer `<alias>."customerId"` of a usable type ($3) is eligible in the
  * catalog for engagement $2. A domain also counts through the tenant the directory derives from
- * it, as in services/eligibility.ts. Each id is matched only as itself, so nothing cascades.
+ * it, as in services/nomination/eligibility.ts. Each id is matched only as itself, so nothing cascades.
  */
 function eligibleSql(alias: string): string {
   return `(EXISTS (

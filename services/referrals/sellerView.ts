@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { CLAIM_STATUS_LABELS } from './claims/lifecycle';
-import type { Page } from './customersPage';
-import type { ClaimStatus, Database, ReferralStatus, ReferralSubstatus } from './db';
-import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
+import { CLAIM_STATUS_LABELS } from '../claims/lifecycle';
+import type { Page } from '../customersPage/page';
+import type { ClaimStatus, Database, ReferralStatus, ReferralSubstatus } from '../db';
+import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
 /**
  * What a Microsoft field seller sees (rule 6, sellers): the CO_SELL referrals of the customers whose

@@ -1,8 +1,8 @@
-import { seesCreators } from './claimQueries';
-import { offersCancel } from './claims/cancel';
-import { CLAIM_STATUS_LABELS, runningDeadline } from './claims/lifecycle';
-import { DAY_MS, type Clock } from './clock';
-import { CUSTOMER_ID_TYPE_LABELS } from './customers/customerIds';
+import { seesCreators } from './lists';
+import { offersCancel } from './cancel';
+import { CLAIM_STATUS_LABELS, runningDeadline } from './lifecycle';
+import { DAY_MS, type Clock } from '../shared/clock';
+import { CUSTOMER_ID_TYPE_LABELS } from '../customers/customerIds';
 import type {
   ActorKind,
   ClaimOrigin,
@@ -14,7 +14,7 @@ import type {
   ReferralStatus,
   ReferralSubstatus,
   Role,
-} from './db';
+} from '../db';
 
 /** Who asks to see a claim: only claims of their own partner are visible. */
 export interface ClaimViewer {

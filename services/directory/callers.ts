@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { systemActor, writeAudit } from './audit';
-import type { Clock } from './clock';
-import { Prisma, type Database, type PrismaClient, type Role } from './db';
+import { systemActor, writeAudit } from '../outbox/audit';
+import type { Clock } from '../shared/clock';
+import { Prisma, type Database, type PrismaClient, type Role } from '../db';
 
 /** Who is talking to the bot, resolved from their Teams (Entra) identity. */
 export type Caller =

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { writeAudit } from './audit';
-import { consentDeadlineFor, openClaimKey } from './claims/lifecycle';
-import type { Clock } from './clock';
-import { customerIdSchema, type CustomerId } from './customers/customerIds';
-import { Prisma, type ClaimOrigin, type ClaimStatus, type CustomerIdType, type Database, type Engagement, type Tx } from './db';
+import { writeAudit } from '../outbox/audit';
+import { consentDeadlineFor, openClaimKey } from '../claims/lifecycle';
+import type { Clock } from '../shared/clock';
+import { customerIdSchema, type CustomerId } from '../customers/customerIds';
+import { Prisma, type ClaimOrigin, type ClaimStatus, type CustomerIdType, type Database, type Engagement, type Tx } from '../db';
 import {
   checkNomination,
   checkTenantEmailMatch,
@@ -21,9 +21,9 @@ import {
   type EngagementVerdict,
   type ExternalFacts,
 } from './eligibility';
-import { NotAllowedError } from './errors';
+import { NotAllowedError } from '../shared/errors';
 import { assertVariableNomination, proposePayout, validateHours } from './payout';
-import type { MsxOpportunityInfo } from './ports/eligibilitySource';
+import type { MsxOpportunityInfo } from '../ports/eligibilitySource';
 
 /** The partner user nominating; their partner and roles are read again from the database. */
 export interface NominationActor {

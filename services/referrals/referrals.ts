@@ -1,8 +1,8 @@
-import { systemActor, writeAudit } from './audit';
-import type { Clock } from './clock';
-import type { Claim, Engagement, Referral, Tx } from './db';
-import { enqueue, type OutboxDraft } from './outbox';
-import { localReferralPort, type ReferralPort } from './ports/referrals';
+import { systemActor, writeAudit } from '../outbox/audit';
+import type { Clock } from '../shared/clock';
+import type { Claim, Engagement, Referral, Tx } from '../db';
+import { enqueue, type OutboxDraft } from '../outbox/outbox';
+import { localReferralPort, type ReferralPort } from '../ports/referrals';
 
 /**
  * Referral and co-sell (rule 6). When consent is requested on a referral-enabled engagement and the

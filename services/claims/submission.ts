@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { formatDay } from './claims/lifecycle';
-import { applyTransitionInTx } from './claims/transitions';
-import type { Clock } from './clock';
-import type { Claim, Database, Tx } from './db';
-import { canWorkWithClaims, type Caller } from './directory';
-import { NotAllowedError } from './errors';
-import type { OutboxDraft } from './outbox';
+import { formatDay } from './lifecycle';
+import { applyTransitionInTx } from './transitions';
+import type { Clock } from '../shared/clock';
+import type { Claim, Database, Tx } from '../db';
+import { canWorkWithClaims, type Caller } from '../directory/callers';
+import { NotAllowedError } from '../shared/errors';
+import type { OutboxDraft } from '../outbox/outbox';
 
 /**
  * Submitting a consented claim with its proof of execution (Microsoft's review of it comes back

@@ -1,15 +1,15 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { decideTransition, formatDay } from './claims/lifecycle';
-import { applyTransitionInTx } from './claims/transitions';
-import type { Clock } from './clock';
-import type { Claim, ConsentResponse, Database, Tx } from './db';
-import { canWorkWithClaims, type Caller } from './directory';
-import { NotAllowedError, isNotAllowed } from './errors';
+import { decideTransition, formatDay } from '../claims/lifecycle';
+import { applyTransitionInTx } from '../claims/transitions';
+import type { Clock } from '../shared/clock';
+import type { Claim, ConsentResponse, Database, Tx } from '../db';
+import { canWorkWithClaims, type Caller } from '../directory/callers';
+import { NotAllowedError, isNotAllowed } from '../shared/errors';
 import { escapeHtml } from './html';
-import type { OutboxDraft } from './outbox';
-import { createReferralInTx, upgradeReferralInTx } from './referrals';
-import { parseOrRefuse, toCreator } from './submission';
+import type { OutboxDraft } from '../outbox/outbox';
+import { createReferralInTx, upgradeReferralInTx } from '../referrals/referrals';
+import { parseOrRefuse, toCreator } from '../claims/submission';
 
 /**
  * The customer's consent (rule 5): the partner sends the consent email, may re-send it as a

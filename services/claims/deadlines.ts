@@ -1,10 +1,10 @@
-import { systemActor } from './audit';
-import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES, formatDay } from './claims/lifecycle';
-import { applyTransitionInTx } from './claims/transitions';
-import { DAY_MS, type Clock } from './clock';
-import { Prisma, type ClaimStatus, type Database, type Tx } from './db';
-import { isNotAllowed } from './errors';
-import { enqueue, type OutboxDraft } from './outbox';
+import { systemActor } from '../outbox/audit';
+import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES, formatDay } from './lifecycle';
+import { applyTransitionInTx } from './transitions';
+import { DAY_MS, type Clock } from '../shared/clock';
+import { Prisma, type ClaimStatus, type Database, type Tx } from '../db';
+import { isNotAllowed } from '../shared/errors';
+import { enqueue, type OutboxDraft } from '../outbox/outbox';
 
 /**
  * Deadline rules and the sweep that applies them: reminders before the consent and submission

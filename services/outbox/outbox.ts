@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OutboxChannel, Prisma, Tx } from './db';
+import type { OutboxChannel, Prisma, Tx } from '../db';
 
 /** An email or proactive message to deliver, written in the same transaction as the change that causes it. */
 export interface OutboxDraft {

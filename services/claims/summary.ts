@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { assertCanList, claimScope, pageLimit, type ClaimFilters, type ClaimListViewer } from './claimQueries';
-import { CLAIM_STATUS_LABELS, isOpen } from './claims/lifecycle';
-import { ClaimStatus, type Database, type PayType } from './db';
-import { decodePageCursor, encodePageCursor } from './pageCursor';
+import { assertCanList, claimScope, pageLimit, type ClaimFilters, type ClaimListViewer } from './lists';
+import { CLAIM_STATUS_LABELS, isOpen } from './lifecycle';
+import { ClaimStatus, type Database, type PayType } from '../db';
+import { decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
 /**
  * `summary`: for each engagement the partner has claims on, how many claims are in each status and

@@ -1,10 +1,10 @@
-import type { Database, OutboxChannel } from './db';
-import type { Caller, PartnerCaller } from './directory';
-import type { Page } from './customersPage';
-import { NotAllowedError } from './errors';
-import { deadLetters, type DeadLetter, type DeadLetterPageRequest } from './outboxDelivery';
-import { PARTNER_CENTER_RECIPIENT } from './ports/referrals';
-import { isIncentivesAdmin } from './roles';
+import type { Database, OutboxChannel } from '../db';
+import type { Caller, PartnerCaller } from '../directory/callers';
+import type { Page } from '../customersPage/page';
+import { NotAllowedError } from '../shared/errors';
+import { deadLetters, type DeadLetter, type DeadLetterPageRequest } from './delivery';
+import { PARTNER_CENTER_RECIPIENT } from '../ports/referrals';
+import { isIncentivesAdmin } from '../directory/roles';
 
 /**
  * The emails and Teams messages of a partner that could not be delivered (dead-lettered after the

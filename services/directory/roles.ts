@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { writeAudit, type Actor } from './audit';
-import type { Clock } from './clock';
-import type { Database, Role, Tx } from './db';
-import { emailSchema, hasIncentivesAdminRole, ROLE_LABELS, type Caller, type PartnerCaller } from './directory';
-import { NotAllowedError } from './errors';
-import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
+import { writeAudit, type Actor } from '../outbox/audit';
+import type { Clock } from '../shared/clock';
+import type { Database, Role, Tx } from '../db';
+import { emailSchema, hasIncentivesAdminRole, ROLE_LABELS, type Caller, type PartnerCaller } from './callers';
+import { NotAllowedError } from '../shared/errors';
+import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
 /**
  * Who has which role in a partner, managed by its Incentives admins. Every rule is checked here,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Clock } from './clock';
-import { OutboxChannel, type Database, type Prisma } from './db';
-import type { Page } from './customersPage';
-import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
+import type { Clock } from '../shared/clock';
+import { OutboxChannel, type Database, type Prisma } from '../db';
+import type { Page } from '../customersPage/page';
+import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
 /**
  * Delivers the outbox: every email and proactive message was written as a row in the transaction

@@ -6,12 +6,12 @@ import {
   OPEN_STATUSES,
   runningDeadline,
   TERMINAL_STATUSES,
-} from './claims/lifecycle';
-import { addDays, DAY_MS, type Clock } from './clock';
-import { ClaimStatus, type Database, type Prisma, type Role } from './db';
-import { hasClaimRole, hasIncentivesAdminRole } from './directory';
-import { NotAllowedError } from './errors';
-import { clampPageSize, decodePageCursor, encodePageCursor } from './pageCursor';
+} from './lifecycle';
+import { addDays, DAY_MS, type Clock } from '../shared/clock';
+import { ClaimStatus, type Database, type Prisma, type Role } from '../db';
+import { hasClaimRole, hasIncentivesAdminRole } from '../directory/callers';
+import { NotAllowedError } from '../shared/errors';
+import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
 /** Claim lists beside the Customers page: "my claims", the partner's claims and "what expires soon", keyset-paged. */
 

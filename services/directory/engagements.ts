@@ -1,5 +1,5 @@
-import { CUSTOMER_ID_TYPE_LABELS } from './customers/customerIds';
-import type { CustomerIdType, Database, PayType } from './db';
+import { CUSTOMER_ID_TYPE_LABELS } from '../customers/customerIds';
+import type { CustomerIdType, Database, PayType } from '../db';
 
 /** An engagement as a partner sees it: the rules Partner Center publishes for it. */
 export interface EngagementSummary {

@@ -1,15 +1,15 @@
-import { OPEN_STATUSES } from './claims/lifecycle';
-import { CUSTOMER_ID_TYPE_LABELS, emailDomain, type CustomerId } from './customers/customerIds';
-import type { CustomerIdType, Engagement, PayType, Tx } from './db';
-import { NotAllowedError } from './errors';
+import { OPEN_STATUSES } from '../claims/lifecycle';
+import { CUSTOMER_ID_TYPE_LABELS, emailDomain, type CustomerId } from '../customers/customerIds';
+import type { CustomerIdType, Engagement, PayType, Tx } from '../db';
+import { NotAllowedError } from '../shared/errors';
 import {
   CatalogEligibilitySource,
   type EligibilityKey,
   type EligibilitySource,
   type IdEligibility,
   type MsxOpportunityInfo,
-} from './ports/eligibilitySource';
-import { DirectoryTenantResolver, type TenantResolver } from './ports/tenantResolver';
+} from '../ports/eligibilitySource';
+import { DirectoryTenantResolver, type TenantResolver } from '../ports/tenantResolver';
 
 /** Plural labels, for listing the id types an engagement accepts. */
 const ID_TYPE_PLURALS: Record<CustomerIdType, string> = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CustomerIdType, PayType, type Engagement } from './db';
-import { NotAllowedError } from './errors';
+import { CustomerIdType, PayType, type Engagement } from '../db';
+import { NotAllowedError } from '../shared/errors';
 
 /** An engagement's payout settings are missing or malformed: an operator has to fix the data, not the user. */
 export class PayoutConfigurationError extends Error {
