@@ -11,7 +11,8 @@ import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialog
 import type { Clock } from '../services/shared/clock';
 import type { ConsentSettings } from '../services/consent/consent';
 import type { Database } from '../services/db';
-import { createDialogDeps, type DialogPorts } from '../dialogs/dialogDeps';
+import type { EligibilityPorts } from '../services';
+import { createDialogDeps } from './composition';
 import { MainDialog } from '../dialogs/mainDialog';
 import { ConversationReferenceStore } from './conversationReferences';
 import { ConversationStateStore, isStateConflict, STATE_CONFLICT_MESSAGE } from './conversationStateStore';
@@ -31,7 +32,7 @@ export interface MciBotOptions {
   /** Where conversation and user state live; the database (PrismaStorage) unless given. */
   storage?: Storage;
   /** The outside-world ports; the local ones unless given. */
-  ports?: DialogPorts;
+  ports?: EligibilityPorts;
   /** The instance's Teams send limiter, shared with the notifier: replies count against the same limits. */
   sendLimiter?: TeamsRateLimiter;
 }

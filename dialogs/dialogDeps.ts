@@ -1,25 +1,26 @@
-import type { Logger } from '../bot/logger';
+import type { TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { AppServices, ConsentSettings } from '../services';
+import type { Caller } from '../services/directory';
 import type { Clock } from '../services/shared/clock';
-import type { ConsentSettings } from '../services/consent/consent';
 import type { Database } from '../services/db';
-import { localEligibilityPorts, type EligibilityPorts } from '../services/nomination/eligibility';
+import type { EligibilityPorts } from '../services';
 
-/** The outside-world ports the conversations reach through services (tenant resolver, eligibility source). */
-export type DialogPorts = EligibilityPorts;
-
-/** What every dialog is constructed with: `new SomeDialog(deps)`. Dialogs pass these on to services. */
+/** What every dialog is constructed with: `new SomeDialog(deps)`. Built once by the composition root (bot/). */
 export interface DialogDeps {
-  db: Database;
+  /** The domain's facades: the dialogs' only way to data and rules. */
+  services: AppServices;
+  /** What "today" is for the inputs a dialog shows (the same clock the services read). */
   clock: Clock;
   logger: Logger;
-  /** True without a MicrosoftAppId (Emulator, tests): see the README's local mode. */
+  /** Who sent this turn's activity, resolved once per turn by the bot. */
+  callerOf(context: TurnContext): Promise<Caller>;
+  /** @deprecated being removed: the dialogs still reaching the database directly (issue 13, in progress). */
+  db: Database;
+  /** @deprecated being removed with `db`. */
+  ports: EligibilityPorts;
+  /** @deprecated being removed with `db`. */
   localMode: boolean;
-  ports: DialogPorts;
-  /** Where consent links point and the key of their tokens (CONSENT_TOKEN_SECRET, PUBLIC_BASE_URL). */
+  /** @deprecated being removed with `db`. */
   consent: ConsentSettings;
-}
-
-/** Dialog dependencies with the local ports (directory and eligibility catalog tables) unless others are given. */
-export function createDialogDeps(options: Omit<DialogDeps, 'ports'> & { ports?: DialogPorts }): DialogDeps {
-  return { ...options, ports: options.ports ?? localEligibilityPorts(options.db.prisma) };
 }

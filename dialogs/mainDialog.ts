@@ -4,7 +4,6 @@ import { claimDetailsCard } from '../cards/claimDetails';
 import { customersPageCard, type CustomersTab, type CustomersTabPage } from '../cards/customersPage';
 import { engagementsCard } from '../cards/engagements';
 import type { AdaptiveCard } from '../cards/render';
-import { CALLER_KEY, callerObjectId, callerTenantId } from '../bot/identity';
 import { canViewClaims, claimDetails, normaliseClaimId } from '../services/claims/details';
 import { completeTab, eligibleTab, ineligibleTab, type CustomerAction } from '../services/customersPage/page';
 import { canWorkWithClaims, findCaller, type Caller } from '../services/directory/callers';
@@ -313,23 +312,14 @@ export class MainDialog extends ComponentDialog {
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
   }
 
-  /** Who sent this activity, resolved once per turn from their Entra object id. */
-  private async callerOf(context: TurnContext): Promise<Caller> {
-    const cached: unknown = context.turnState.get(CALLER_KEY);
-    if (isCaller(cached)) return cached;
-    const caller = await findCaller(this.deps.db.prisma, callerObjectId(context.activity, this.deps.localMode), callerTenantId(context.activity));
-    context.turnState.set(CALLER_KEY, caller);
-    return caller;
+  private callerOf(context: TurnContext): Promise<Caller> {
+    return this.deps.callerOf(context);
   }
 }
 
 /** A flow on one claim (send or re-send consent, submit): the claim id its button or command carries. */
 function claimFlowOptions(caller: PartnerCaller, start: FlowStart): Promise<FlowOptions<ClaimFlowOptions>> {
   return Promise.resolve({ ok: true, options: start.claimId ? { caller, claimId: start.claimId } : { caller } });
-}
-
-function isCaller(value: unknown): value is Caller {
-  return typeof value === 'object' && value !== null && 'kind' in value;
 }
 
 const CUSTOMER_ACTIONS: readonly string[] = ['claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim', 'viewClaim'];

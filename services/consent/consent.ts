@@ -20,12 +20,8 @@ import { parseOrRefuse, toCreator } from '../claims/submission';
  * CONSENT_TOKEN_SECRET, so a database leak alone does not reveal a working link.
  */
 
-export interface ConsentSettings {
-  /** CONSENT_TOKEN_SECRET: keys the stored token hash and the page's form tokens. */
-  tokenSecret: string;
-  /** PUBLIC_BASE_URL without a trailing slash: the consent link is `${publicBaseUrl}/consent/${token}`. */
-  publicBaseUrl: string;
-}
+export type { ConsentSettings } from '../shared/context';
+import type { ConsentSettings } from '../shared/context';
 
 export const CONSENT_EVENTS = {
   requested: 'consent.requested',
@@ -513,4 +509,9 @@ const INSTANT_FORMAT = new Intl.DateTimeFormat('en-GB', {
 
 function formatInstant(instant: Date): string {
   return INSTANT_FORMAT.format(instant);
+}
+
+/** When the claim's consent email was last sent and how often, for the re-send card; null before the first send. */
+export async function consentSendHistory(db: Database, partnerId: string, claimId: string): Promise<{ lastSentAt: Date; sendCount: number } | null> {
+  return db.prisma.consentRequest.findFirst({ where: { claimId, claim: { partnerId } }, select: { lastSentAt: true, sendCount: true } });
 }

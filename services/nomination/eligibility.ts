@@ -179,10 +179,8 @@ function describeNominated(nominated: NominatedId): string {
 }
 
 /** The outside-world ports eligibility needs; the local defaults read the database. */
-export interface EligibilityPorts {
-  tenants: TenantResolver;
-  eligibility: EligibilitySource;
-}
+export type { EligibilityPorts } from '../shared/context';
+import type { EligibilityPorts } from '../shared/context';
 
 export function localEligibilityPorts(prisma: Tx): EligibilityPorts {
   return { tenants: new DirectoryTenantResolver(prisma), eligibility: new CatalogEligibilitySource(prisma) };

@@ -1,7 +1,8 @@
 import pino from 'pino';
 import { AutoSaveStateMiddleware, MemoryStorage, UserState, type Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { createDialogDeps, type DialogDeps } from '../../dialogs/dialogDeps';
+import { createDialogDeps } from '../../bot/composition';
+import type { DialogDeps } from '../../dialogs/dialogDeps';
 import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../../dialogs/cancelClaimDialog';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { DEMO } from '../../prisma/demoData';

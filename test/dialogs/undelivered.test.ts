@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { AutoSaveStateMiddleware, MemoryStorage, UserState, type Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import { createDialogDeps } from '../../dialogs/dialogDeps';
+import { createDialogDeps } from '../../bot/composition';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { DEMO } from '../../prisma/demoData';
 import { FixedClock } from '../../services/shared/clock';

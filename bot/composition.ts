@@ -1,0 +1,52 @@
+import type { TurnContext } from 'botbuilder';
+import type { DialogDeps } from '../dialogs/dialogDeps';
+import { createAppServices, type AppServices, type ConsentSettings, type EligibilityPorts } from '../services';
+import type { Database } from '../services/db';
+import type { Caller } from '../services/directory';
+import { localEligibilityPorts } from '../services/nomination/eligibility';
+import type { Clock } from '../services/shared/clock';
+import { CALLER_KEY, callerObjectId, callerTenantId } from './identity';
+import type { Logger } from './logger';
+
+export interface CompositionOptions {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  /** True without a MicrosoftAppId (Emulator, tests): see the README's local mode. */
+  localMode: boolean;
+  consent: ConsentSettings;
+  /** The outside-world ports; the local ones (directory and eligibility catalog tables) unless given. */
+  ports?: EligibilityPorts;
+}
+
+/** The services, built once from the database, clock, ports and settings. */
+export function buildServices(options: CompositionOptions): AppServices {
+  return createAppServices({ db: options.db, clock: options.clock, consent: options.consent, ports: options.ports ?? localEligibilityPorts(options.db.prisma) });
+}
+
+/** What the dialogs are built with: the services and the per-turn caller lookup, no database handle. */
+export function createDialogDeps(options: CompositionOptions, services: AppServices = buildServices(options)): DialogDeps {
+  return {
+    services,
+    clock: options.clock,
+    logger: options.logger,
+    callerOf: (context) => turnCaller(context, services, options.localMode),
+    db: options.db,
+    ports: options.ports ?? localEligibilityPorts(options.db.prisma),
+    localMode: options.localMode,
+    consent: options.consent,
+  };
+}
+
+/** Who sent this activity, resolved once per turn from their Entra object id (shared with newcomer registration). */
+export async function turnCaller(context: TurnContext, services: AppServices, localMode: boolean): Promise<Caller> {
+  const cached: unknown = context.turnState.get(CALLER_KEY);
+  if (isCaller(cached)) return cached;
+  const caller = await services.directory.findCaller(callerObjectId(context.activity, localMode), callerTenantId(context.activity));
+  context.turnState.set(CALLER_KEY, caller);
+  return caller;
+}
+
+function isCaller(value: unknown): value is Caller {
+  return typeof value === 'object' && value !== null && 'kind' in value;
+}

@@ -1,0 +1,59 @@
+import type { PartnerCaller, Caller } from '../directory/callers';
+import type { ServiceContext } from '../shared/context';
+import { cancelClaim, type CancelClaimInput } from './cancel';
+import { sweepDeadlines, type SweepOptions } from './deadlines';
+import { claimDetails } from './details';
+import type { ClaimEvent } from './lifecycle';
+import { expiringClaims, myClaims, partnerClaims, type ClaimListRequest, type ClaimListViewer, type ExpiringRequest } from './lists';
+import { openClaimFor } from './opening';
+import { submitClaim, type SubmitClaimInput } from './submission';
+import { claimSummary, type ClaimSummaryRequest } from './summary';
+
+export { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, CancelReasonSchema, canCancelClaims, offersCancel } from './cancel';
+export type { CancelClaimInput } from './cancel';
+export type { SweepOptions, SweepResult } from './deadlines';
+export { canViewClaims, normaliseClaimId } from './details';
+export type { ClaimDeadline, ClaimDetails, ClaimHistoryEntry, ClaimReferral } from './details';
+export {
+  AWAITING_CONSENT_STATUSES,
+  AWAITING_SUBMISSION_STATUSES,
+  CLAIM_STATUS_LABELS,
+  decideTransition,
+  formatDay,
+  isOpen,
+  isTerminal,
+  OPEN_STATUSES,
+  runningDeadline,
+  TERMINAL_STATUSES,
+} from './lifecycle';
+export type { ClaimEvent, ClaimTiming } from './lifecycle';
+export { EXPIRING_WITHIN_DAYS, parseStatusFilter, STATUS_FILTER_LABELS, STATUS_FILTERS } from './lists';
+export type { ClaimListPage, ClaimListRow, StatusFilter } from './lists';
+export type { ClaimOpening, FlowClaim } from './opening';
+export { PROOF_LIMITS } from './submission';
+export type { SubmitClaimInput } from './submission';
+export type { ClaimSummaryPage, EngagementClaimSummary, StatusCount } from './summary';
+
+function viewerOf(caller: PartnerCaller): ClaimListViewer {
+  return { partnerId: caller.partnerId, userId: caller.userId, roles: caller.roles };
+}
+
+/** Claims: their details, lists and summary, the transitions a person asks for, and the deadline sweep. */
+export function createClaims({ db, clock }: ServiceContext) {
+  return {
+    /** One of the caller's partner's claims, as its card shows it; null when it is not theirs. */
+    details: (caller: PartnerCaller, rawClaimId: string) => claimDetails(db, clock, { partnerId: caller.partnerId, roles: caller.roles }, rawClaimId),
+    /** The claim a flow acts on, if the caller may act on it and the state machine allows `event` now. */
+    openFor: (caller: Caller, rawClaimId: string | undefined, event: ClaimEvent, usage: string) => openClaimFor(db.prisma, clock, caller, rawClaimId, event, usage),
+    myClaims: (caller: PartnerCaller, request: ClaimListRequest = {}) => myClaims(db, clock, viewerOf(caller), request),
+    partnerClaims: (caller: PartnerCaller, request: ClaimListRequest = {}) => partnerClaims(db, clock, viewerOf(caller), request),
+    expiringClaims: (caller: PartnerCaller, request: ExpiringRequest = {}) => expiringClaims(db, clock, viewerOf(caller), request),
+    summary: (caller: PartnerCaller, request: ClaimSummaryRequest = {}) => claimSummary(db, viewerOf(caller), request),
+    cancel: (caller: Caller, input: CancelClaimInput) => cancelClaim(db, clock, caller, input),
+    submit: (caller: Caller, input: SubmitClaimInput) => submitClaim(db, clock, caller, input),
+    /** Expires claims whose window has passed and queues reminders (the scheduler's pass). */
+    sweepDeadlines: (options: SweepOptions = {}) => sweepDeadlines(db, clock, options),
+  };
+}
+
+export type Claims = ReturnType<typeof createClaims>;
