@@ -3,6 +3,7 @@ import { formatDay } from '../services/claims/lifecycle';
 import { formatUsd } from '../services/nomination/payout';
 import template from './claimDetails.json';
 import { expandCard, type AdaptiveCard } from './render';
+import { CANCEL_CLAIM_ACTION } from './actions';
 
 export interface ClaimDetailsCardData {
   claim: ClaimDetails;
@@ -88,8 +89,6 @@ function referralFacts(claim: ClaimDetails): Fact[] {
   return facts;
 }
 
-/** `data.action` of the claim card's "Cancel claim" button (Incentives admins, open claims). */
-export const CANCEL_CLAIM_ACTION = 'cancelClaim';
 
 /**
  * A claim's details: who, what, where, status, deadlines with days left, payout, history,

@@ -3,9 +3,8 @@ import type { Page } from '../services/customersPage/page';
 import type { SellerReferralRow } from '../services/referrals/sellerView';
 import template from './coSellReferrals.json';
 import { expandCard, type AdaptiveCard } from './render';
+import { CO_SELL_REFERRALS_ACTION } from './actions';
 
-/** The card verb of the seller's list; its "Next page" carries the cursor. */
-export const CO_SELL_REFERRALS_ACTION = 'coSellReferrals';
 
 export interface CoSellReferralsCardData {
   sellerName: string;

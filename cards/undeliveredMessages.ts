@@ -2,9 +2,8 @@ import type { OutboxChannel } from '../services/db';
 import type { UndeliveredMessage, UndeliveredPage } from '../services/outbox/undelivered';
 import template from './undeliveredMessages.json';
 import { expandCard, type AdaptiveCard } from './render';
+import { UNDELIVERED_ACTION } from './actions';
 
-/** The card verb of the list; its "Next page" carries the cursor. */
-export const UNDELIVERED_ACTION = 'undelivered';
 
 export interface UndeliveredMessagesCardData {
   page: UndeliveredPage;

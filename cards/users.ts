@@ -3,12 +3,8 @@ import { ROLE_LABELS } from '../services/directory/callers';
 import { ROLES, type PartnerUserRow, type PartnerUsersPage } from '../services/directory/roles';
 import template from './users.json';
 import { expandCard, type AdaptiveCard } from './render';
+import { CONFIRM_REVOKE_ROLE_ACTION, GRANT_ROLE_ACTION, REVOKE_ROLE_ACTION, USERS_ACTION } from './actions';
 
-/** The card verbs of role management; the router validates their data. */
-export const USERS_ACTION = 'users';
-export const GRANT_ROLE_ACTION = 'grantRole';
-export const REVOKE_ROLE_ACTION = 'revokeRole';
-export const CONFIRM_REVOKE_ROLE_ACTION = 'confirmRevokeRole';
 
 interface Button {
   title: string;

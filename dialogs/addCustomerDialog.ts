@@ -19,39 +19,12 @@ import { checkAddCustomer, checkTenantEmailMatch, describeId, loadEngagements, t
 import { addCustomer, type AddCustomerInput } from '../services/nomination/nominate';
 import { assertVariableNomination } from '../services/nomination/payout';
 import type { DialogDeps } from './dialogDeps';
-import {
-  NOMINATION_ACTIONS,
-  STALE_CARD,
-  applyDetails,
-  changeFieldFromText,
-  confirmationCard,
-  contactText,
-  decideLocation,
-  describeLocation,
-  detailsCard,
-  engagementCard,
-  hoursCard,
-  locationCard,
-  newReviewId,
-  parseDetailsAnswer,
-  parseEngagementAnswer,
-  parseHoursAnswer,
-  parseLocationAnswer,
-  payoutText,
-  proposeFriendlyName,
-  refusalForCaller,
-  refusedOr,
-  sayOnce,
-  sendCard,
-  startDraft,
-  submittedAction,
-  type NominationDraft,
-} from './nominationShared';
+import { applyDetails, changeFieldFromText, confirmationCard, contactText, decideLocation, describeLocation, detailsCard, engagementCard, hoursCard, locationCard, parseDetailsAnswer, parseEngagementAnswer, parseHoursAnswer, parseLocationAnswer, payoutText, proposeFriendlyName, refusalForCaller, sayOnce, startDraft, type NominationDraft } from './nominationShared';
+import { STALE_CARD, newReviewId, refusedOr, sendCard, submittedAction } from './replies';
 import { ResumableFlowDialog } from './resumableFlowDialog';
+import { CONFIRM_ADD_CUSTOMER_ACTION, NOMINATION_ACTIONS } from '../cards/actions';
 
 export const ADD_CUSTOMER_DIALOG_ID = 'addCustomerDialog';
-/** `data.action` of the review card's "Add customer" button; route it here even when no flow is active (a second click). */
-export const CONFIRM_ADD_CUSTOMER_ACTION = 'confirmAddCustomer';
 
 const WATERFALL = 'addCustomerWaterfall';
 

@@ -9,13 +9,10 @@ import type { Caller } from '../services/directory/callers';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { readAnswer, refusedOr, sendCard, STALE_CARD, submittedAction } from './nominationShared';
+import { readAnswer, refusedOr, sendCard, STALE_CARD, submittedAction } from './replies';
+import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../cards/actions';
 
 export const CANCEL_CLAIM_DIALOG_ID = 'cancelClaimDialog';
-/** `data.action` of the reason card's button. */
-export const CANCEL_REASON_ACTION = 'giveCancelReason';
-/** `data.action` of the "Cancel claim" confirm button; routed here even when no flow is active (a second click). */
-export const CONFIRM_CANCEL_CLAIM_ACTION = 'confirmCancelClaim';
 
 const WATERFALL = 'cancelClaimWaterfall';
 const USAGE = 'Use **Cancel claim** on the claim card, or type **cancel claim** and the claim id, for example "cancel claim CLM-…".';

@@ -9,41 +9,13 @@ import { checkClaimCustomer, describeId, loadEngagements, type EngagementVerdict
 import { claimCustomer, type ClaimCustomerInput } from '../services/nomination/nominate';
 import { assertVariableNomination } from '../services/nomination/payout';
 import type { DialogDeps } from './dialogDeps';
-import {
-  NOMINATION_ACTIONS,
-  STALE_CARD,
-  applyDetails,
-  changeFieldFromText,
-  confirmationCard,
-  contactText,
-  decideLocation,
-  describeLocation,
-  detailsCard,
-  engagementCard,
-  hoursCard,
-  locationCard,
-  newReviewId,
-  parseDetailsAnswer,
-  parseEngagementAnswer,
-  parseHoursAnswer,
-  parseLocationAnswer,
-  payoutText,
-  proposeFriendlyName,
-  refusalForCaller,
-  refusedOr,
-  sayOnce,
-  sendCard,
-  startDraft,
-  submittedAction,
-  type Contact,
-  type NominationDraft,
-} from './nominationShared';
+import { applyDetails, changeFieldFromText, confirmationCard, contactText, decideLocation, describeLocation, detailsCard, engagementCard, hoursCard, locationCard, parseDetailsAnswer, parseEngagementAnswer, parseHoursAnswer, parseLocationAnswer, payoutText, proposeFriendlyName, refusalForCaller, sayOnce, startDraft, type Contact, type NominationDraft } from './nominationShared';
+import { STALE_CARD, newReviewId, refusedOr, sendCard, submittedAction } from './replies';
 import { ResumableFlowDialog } from './resumableFlowDialog';
 import { matchCustomer } from './shortcuts';
+import { CONFIRM_CLAIM_CUSTOMER_ACTION, NOMINATION_ACTIONS } from '../cards/actions';
 
 export const CLAIM_CUSTOMER_DIALOG_ID = 'claimCustomerDialog';
-/** `data.action` of the review card's "Claim customer" button; route it here even when no flow is active (a second click). */
-export const CONFIRM_CLAIM_CUSTOMER_ACTION = 'confirmClaimCustomer';
 
 const WATERFALL = 'claimCustomerWaterfall';
 /** How many known customers the choice card lists; more are found by typing a name or id. */

@@ -7,7 +7,7 @@ import type { Claim } from '../services/db';
 import { canWorkWithClaims, findCaller, type Caller } from '../services/directory/callers';
 import type { DialogDeps } from './dialogDeps';
 import { noAccessMessage } from './helpCard';
-import { sendCard, submittedAction } from './nominationShared';
+import { sendCard, submittedAction } from './replies';
 
 /** How the router starts a flow on one claim: a card button's claim id, or one typed after the command. */
 export interface ClaimFlowOptions {

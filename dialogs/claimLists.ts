@@ -9,7 +9,7 @@ import { matchEngagement, partnerEngagements } from '../services/directory/engag
 import { isIncentivesAdmin } from '../services/directory/roles';
 import type { ListFilterAsked } from './commands';
 import type { DialogDeps } from './dialogDeps';
-import { sendCard } from './nominationShared';
+import { sendCard } from './replies';
 
 type PartnerCaller = Extract<Caller, { kind: 'partnerUser' }>;
 

@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
-import { UNDELIVERED_ACTION } from '../cards/undeliveredMessages';
 import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims/lists';
-import { CONFIRM_ADD_CUSTOMER_ACTION } from './addCustomerDialog';
-import { CONFIRM_CANCEL_CLAIM_ACTION } from './cancelClaimDialog';
-import { CONFIRM_CLAIM_CUSTOMER_ACTION } from './claimCustomerDialog';
-import { CONFIRM_RESEND_CONSENT_ACTION } from './resendConsentDialog';
-import { CONFIRM_SEND_CONSENT_ACTION } from './sendConsentDialog';
-import { CONFIRM_SUBMIT_CLAIM_ACTION } from './submitClaimDialog';
 import { isRoleCardVerb, routeRoleCard, routeRoleText, type RoleRoute } from './roleCommands';
+import { CONFIRM_ADD_CUSTOMER_ACTION, CONFIRM_CANCEL_CLAIM_ACTION, CONFIRM_CLAIM_CUSTOMER_ACTION, CONFIRM_RESEND_CONSENT_ACTION, CONFIRM_SEND_CONSENT_ACTION, CONFIRM_SUBMIT_CLAIM_ACTION, UNDELIVERED_ACTION } from '../cards/actions';
 
 /** The flows a card button or a command starts; each one is a dialog of its own. */
 export const FLOW_VERBS = ['addCustomer', 'claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim', 'cancelClaim'] as const;

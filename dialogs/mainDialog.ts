@@ -6,7 +6,7 @@ import { engagementsCard } from '../cards/engagements';
 import type { AdaptiveCard } from '../cards/render';
 import { canViewClaims, claimDetails, normaliseClaimId } from '../services/claims/details';
 import { completeTab, eligibleTab, ineligibleTab, type CustomerAction } from '../services/customersPage/page';
-import { canWorkWithClaims, findCaller, type Caller } from '../services/directory/callers';
+import { canWorkWithClaims, type Caller } from '../services/directory/callers';
 import { matchEngagement, partnerEngagements, type EngagementSummary } from '../services/directory/engagements';
 import { isNotAllowed } from '../services/shared/errors';
 import { AddCustomerDialog, type AddCustomerOptions } from './addCustomerDialog';

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { choiceCard } from '../cards/choice';
 import { engagementChoiceCard } from '../cards/engagementChoice';
@@ -10,11 +9,12 @@ import { textEntryCard } from '../cards/textEntry';
 import type { Engagement } from '../services/db';
 import { canWorkWithClaims, partnerAdmins, type Caller } from '../services/directory/callers';
 import { nominationLocations, type EngagementVerdict, type LocationChoice } from '../services/nomination/eligibility';
-import { isNotAllowed } from '../services/shared/errors';
 import type { NominationResult } from '../services/nomination/nominate';
 import { formatUsd, proposePayout, validateHours } from '../services/nomination/payout';
 import type { DialogDeps } from './dialogDeps';
+import type { Answer } from './replies';
 import { matchEngagement } from './shortcuts';
+import { NOMINATION_ACTIONS } from '../cards/actions';
 
 /** A contact as the dialogs keep it between turns. */
 export interface Contact {
@@ -46,49 +46,6 @@ export interface NominationDraft {
   said: string[];
 }
 
-/** Card verbs of the nomination flows' steps. */
-export const NOMINATION_ACTIONS = {
-  chooseLocation: 'chooseLocation',
-  chooseCustomer: 'chooseCustomer',
-  enterCustomerId: 'enterCustomerId',
-  chooseIdType: 'chooseIdType',
-  chooseEngagements: 'chooseEngagements',
-  otherCustomerId: 'useOtherCustomerId',
-  enterHours: 'enterHours',
-  submitDetails: 'submitDetails',
-  giveMismatchReason: 'giveMismatchReason',
-  changeAnswer: 'changeAnswer',
-} as const;
-
-/** What the user answered this turn: a card submission for the step asked, typed text, or a card of another step. */
-export type Answer =
-  | { kind: 'card'; value: Record<string, unknown> }
-  | { kind: 'text'; text: string }
-  | { kind: 'stale'; action: string }
-  | { kind: 'none' };
-
-const submissionSchema = z.looseObject({ action: z.string() });
-
-export function readAnswer(context: TurnContext, expectedActions: readonly string[]): Answer {
-  const submission = submissionSchema.safeParse(context.activity.value);
-  if (submission.success) {
-    return expectedActions.includes(submission.data.action) ? { kind: 'card', value: submission.data } : { kind: 'stale', action: submission.data.action };
-  }
-  const text = (context.activity.text ?? '').trim();
-  return text ? { kind: 'text', text } : { kind: 'none' };
-}
-
-/** The card verb of this turn's submission, if it is one. */
-export function submittedAction(context: TurnContext): string | null {
-  const submission = submissionSchema.safeParse(context.activity.value);
-  return submission.success ? submission.data.action : null;
-}
-
-export const STALE_CARD = 'That card belongs to another step. Please answer the question above.';
-
-export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
-  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-}
 
 /** Says a note once per flow. */
 export async function sayOnce(context: TurnContext, draft: NominationDraft, key: string, text: string): Promise<void> {
@@ -368,9 +325,6 @@ export function contactText(contact: Contact | undefined): string {
   return [contact.name, contact.email, contact.phone].filter((part) => part).join(', ');
 }
 
-export function newReviewId(): string {
-  return randomUUID();
-}
 
 export function confirmationCard(result: NominationResult, verb: 'added' | 'claimed', customer: string): AdaptiveCard {
   const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
@@ -387,16 +341,6 @@ export function confirmationCard(result: NominationResult, verb: 'added' | 'clai
         (c.proposedPayoutUsd !== null ? `; ${c.hours ?? 0} hours, proposed payout ${formatUsd(c.proposedPayoutUsd)}` : ''),
     })),
   });
-}
-
-/** Runs a service call; a NotAllowedError becomes its message, anything else is thrown on. */
-export async function refusedOr<T>(work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
-  try {
-    return { ok: true, value: await work() };
-  } catch (error) {
-    if (isNotAllowed(error)) return { ok: false, message: error.message };
-    throw error;
-  }
 }
 
 const CHANGE_WORDS: readonly [RegExp, string][] = [

@@ -8,11 +8,10 @@ import type { Caller } from '../services/directory/callers';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { readAnswer, refusedOr, sendCard } from './nominationShared';
+import { readAnswer, refusedOr, sendCard } from './replies';
+import { CONFIRM_RESEND_CONSENT_ACTION } from '../cards/actions';
 
 export const RESEND_CONSENT_DIALOG_ID = 'resendConsentDialog';
-/** `data.action` of the "Re-send consent email" button; routed here even when no flow is active (a second click). */
-export const CONFIRM_RESEND_CONSENT_ACTION = 'confirmResendConsent';
 
 const WATERFALL = 'resendConsentWaterfall';
 const USAGE = 'Use **Re-send consent email** on the Eligible tab, or type **resend consent** and the claim id, for example "resend consent CLM-…".';

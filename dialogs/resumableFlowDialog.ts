@@ -1,6 +1,6 @@
 import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
-import { readAnswer, type Answer } from './nominationShared';
+import { readAnswer, type Answer } from './replies';
 
 /**
  * Base of the card flows that re-run one waterfall from the top after every answer: the state

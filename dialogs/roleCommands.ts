@@ -1,12 +1,13 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { CONFIRM_REVOKE_ROLE_ACTION, GRANT_ROLE_ACTION, REVOKE_ROLE_ACTION, revokeConfirmCard, USERS_ACTION, usersCard } from '../cards/users';
+import { revokeConfirmCard, usersCard } from '../cards/users';
 import type { Role } from '../services/db';
 import { ROLE_LABELS, type Caller } from '../services/directory/callers';
 import { NotAllowedError } from '../services/shared/errors';
 import { grantRole, listPartnerUsers, parseRole, previewRevoke, requireIncentivesAdmin, revokeRole, roleSchema } from '../services/directory/roles';
 import type { DialogDeps } from './dialogDeps';
-import { sendCard } from './nominationShared';
+import { sendCard } from './replies';
+import { CONFIRM_REVOKE_ROLE_ACTION, GRANT_ROLE_ACTION, REVOKE_ROLE_ACTION, USERS_ACTION } from '../cards/actions';
 
 /**
  * Role management by Incentives admins: `users`, `grant <role> to <email>`, `revoke <role> from

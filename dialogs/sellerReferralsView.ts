@@ -1,12 +1,13 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { CO_SELL_REFERRALS_ACTION, coSellReferralsCard } from '../cards/coSellReferrals';
+import { coSellReferralsCard } from '../cards/coSellReferrals';
 import type { AdaptiveCard } from '../cards/render';
 import type { Caller } from '../services/directory/callers';
 import { sellerCoSellReferrals } from '../services/referrals/sellerView';
 import type { Route } from './commands';
 import type { DialogDeps } from './dialogDeps';
-import { sendCard } from './nominationShared';
+import { sendCard } from './replies';
+import { CO_SELL_REFERRALS_ACTION } from '../cards/actions';
 
 type SellerCaller = Extract<Caller, { kind: 'seller' }>;
 

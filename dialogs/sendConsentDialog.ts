@@ -10,12 +10,12 @@ import type { Caller } from '../services/directory/callers';
 import { formatUsd } from '../services/nomination/payout';
 import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { STALE_CARD, contactText, newReviewId, refusedOr, sendCard, type Contact } from './nominationShared';
+import { contactText, type Contact } from './nominationShared';
+import { STALE_CARD, newReviewId, refusedOr, sendCard } from './replies';
 import { ResumableFlowDialog } from './resumableFlowDialog';
+import { CONFIRM_SEND_CONSENT_ACTION } from '../cards/actions';
 
 export const SEND_CONSENT_DIALOG_ID = 'sendConsentDialog';
-/** `data.action` of the review card's "Send for consent" button; routed here even when no flow is active (a second click). */
-export const CONFIRM_SEND_CONSENT_ACTION = 'confirmSendConsent';
 
 const WATERFALL = 'sendConsentWaterfall';
 

@@ -8,13 +8,11 @@ import type { Caller } from '../services/directory/callers';
 import { PROOF_LIMITS, SubmitClaimInputSchema, submitClaim, type SubmitClaimInput } from '../services/claims/submission';
 import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { NOMINATION_ACTIONS, STALE_CARD, newReviewId, refusedOr, sendCard } from './nominationShared';
+import { STALE_CARD, newReviewId, refusedOr, sendCard } from './replies';
 import { ResumableFlowDialog } from './resumableFlowDialog';
+import { CONFIRM_SUBMIT_CLAIM_ACTION, NOMINATION_ACTIONS, SUBMIT_PROOF_ACTION } from '../cards/actions';
 
 export const SUBMIT_CLAIM_DIALOG_ID = 'submitClaimDialog';
-/** `data.action` of the review card's "Submit claim" button; routed here even when no flow is active (a second click). */
-export const CONFIRM_SUBMIT_CLAIM_ACTION = 'confirmSubmitClaim';
-export const SUBMIT_PROOF_ACTION = 'submitProof';
 
 const WATERFALL = 'submitClaimWaterfall';
 const USAGE = 'Use **Submit claim** on the Eligible tab, or type **submit claim** and the claim id, for example "submit claim CLM-…".';

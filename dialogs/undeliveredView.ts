@@ -3,7 +3,7 @@ import { undeliveredMessagesCard } from '../cards/undeliveredMessages';
 import type { Caller } from '../services/directory/callers';
 import { undeliveredMessages } from '../services/outbox/undelivered';
 import type { DialogDeps } from './dialogDeps';
-import { sendCard } from './nominationShared';
+import { sendCard } from './replies';
 
 /** The help entry of `undelivered`, on an Incentives admin's welcome card. */
 export const UNDELIVERED_COMMAND_HELP = {

@@ -1,15 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { CO_SELL_REFERRALS_ACTION } from '../../cards/coSellReferrals';
-import { CANCEL_REASON_ACTION } from '../../dialogs/cancelClaimDialog';
 import { routeMessage } from '../../dialogs/commands';
-import { NOMINATION_ACTIONS } from '../../dialogs/nominationShared';
 import { SEND_CONSENT_ACTIONS } from '../../dialogs/sendConsentDialog';
-import { SUBMIT_PROOF_ACTION } from '../../dialogs/submitClaimDialog';
 import { hasChromium, launchChromium } from '../support/browser';
 import { cardSamples, type CardSample } from '../support/cardSamples';
 import { TeamsCardPage, THEMES, type CardRendering, type Theme } from '../support/teamsCards';
+import { CANCEL_REASON_ACTION, CO_SELL_REFERRALS_ACTION, NOMINATION_ACTIONS, SUBMIT_PROOF_ACTION } from '../../cards/actions';
 
 const CARDS_DIR = path.join(__dirname, '..', '..', 'cards');
 

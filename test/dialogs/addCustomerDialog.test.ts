@@ -1,9 +1,10 @@
 import { DEMO } from '../../prisma/demoData';
-import { AddCustomerDialog, CONFIRM_ADD_CUSTOMER_ACTION, type AddCustomerOptions } from '../../dialogs/addCustomerDialog';
+import { AddCustomerDialog, type AddCustomerOptions } from '../../dialogs/addCustomerDialog';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
+import { CONFIRM_ADD_CUSTOMER_ACTION } from '../../cards/actions';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 

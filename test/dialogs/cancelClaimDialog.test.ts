@@ -3,7 +3,6 @@ import { AutoSaveStateMiddleware, MemoryStorage, UserState, type Activity } from
 import { DialogTestClient } from 'botbuilder-testing';
 import { createDialogDeps } from '../../bot/composition';
 import type { DialogDeps } from '../../dialogs/dialogDeps';
-import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../../dialogs/cancelClaimDialog';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { DEMO } from '../../prisma/demoData';
 import { FixedClock } from '../../services/shared/clock';
@@ -12,6 +11,7 @@ import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { TEST_CONSENT_SETTINGS } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
+import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../../cards/actions';
 
 const NOW = new Date('2026-03-02T09:00:00.000Z');
 

@@ -1,10 +1,11 @@
 import { DEMO } from '../../prisma/demoData';
-import { ClaimCustomerDialog, CONFIRM_CLAIM_CUSTOMER_ACTION, type ClaimCustomerOptions } from '../../dialogs/claimCustomerDialog';
+import { ClaimCustomerDialog, type ClaimCustomerOptions } from '../../dialogs/claimCustomerDialog';
 import { parseShortcut, resolveAddShortcut, resolveClaimShortcut, type Shortcut } from '../../dialogs/shortcuts';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
+import { CONFIRM_CLAIM_CUSTOMER_ACTION } from '../../cards/actions';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 

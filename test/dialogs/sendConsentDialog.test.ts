@@ -1,5 +1,5 @@
-import { ResendConsentDialog, CONFIRM_RESEND_CONSENT_ACTION } from '../../dialogs/resendConsentDialog';
-import { CONFIRM_SEND_CONSENT_ACTION, SendConsentDialog } from '../../dialogs/sendConsentDialog';
+import { ResendConsentDialog } from '../../dialogs/resendConsentDialog';
+import { SendConsentDialog } from '../../dialogs/sendConsentDialog';
 import { claimActionCard } from '../../cards/claimAction';
 import { consentContactsCard } from '../../cards/consentContacts';
 import { consentReviewCard } from '../../cards/consentReview';
@@ -10,6 +10,7 @@ import type { Database } from '../../services/db';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, TEST_CONSENT_SETTINGS, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
+import { CONFIRM_RESEND_CONSENT_ACTION, CONFIRM_SEND_CONSENT_ACTION } from '../../cards/actions';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 const HOUR = 60 * 60 * 1000;

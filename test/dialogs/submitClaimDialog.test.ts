@@ -1,5 +1,5 @@
 import { submitProofCard } from '../../cards/submitProof';
-import { CONFIRM_SUBMIT_CLAIM_ACTION, SUBMIT_PROOF_ACTION, SubmitClaimDialog } from '../../dialogs/submitClaimDialog';
+import { SubmitClaimDialog } from '../../dialogs/submitClaimDialog';
 import { DEMO } from '../../prisma/demoData';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
@@ -7,6 +7,7 @@ import { SUBMISSION_EVENTS } from '../../services/claims/submission';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
+import { CONFIRM_SUBMIT_CLAIM_ACTION, SUBMIT_PROOF_ACTION } from '../../cards/actions';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 const TODAY = '2026-11-24';

@@ -22,14 +22,10 @@ import { welcomeCard } from '../../cards/welcome';
 import { notificationFor } from '../../bot/notifier';
 import { FLOW_VERBS } from '../../dialogs/commands';
 import { availableCommands } from '../../dialogs/helpCard';
-import { NOMINATION_ACTIONS } from '../../dialogs/nominationShared';
-import { CONFIRM_RESEND_CONSENT_ACTION } from '../../dialogs/resendConsentDialog';
-import { CONFIRM_SEND_CONSENT_ACTION, CONSENT_DISCLAIMER, SEND_CONSENT_ACTIONS } from '../../dialogs/sendConsentDialog';
-import { CONFIRM_SUBMIT_CLAIM_ACTION, SUBMIT_PROOF_ACTION } from '../../dialogs/submitClaimDialog';
-import { CONFIRM_ADD_CUSTOMER_ACTION } from '../../dialogs/addCustomerDialog';
-import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../../dialogs/cancelClaimDialog';
+import { CONSENT_DISCLAIMER, SEND_CONSENT_ACTIONS } from '../../dialogs/sendConsentDialog';
 import type { ClaimDetails } from '../../services/claims/details';
 import type { CustomerAction } from '../../services/customersPage/page';
+import { CANCEL_REASON_ACTION, CONFIRM_ADD_CUSTOMER_ACTION, CONFIRM_CANCEL_CLAIM_ACTION, CONFIRM_RESEND_CONSENT_ACTION, CONFIRM_SEND_CONSENT_ACTION, CONFIRM_SUBMIT_CLAIM_ACTION, NOMINATION_ACTIONS, SUBMIT_PROOF_ACTION } from '../../cards/actions';
 
 /**
  * One example of every card the bot sends, with the data the dialogs give it (the verbs are the

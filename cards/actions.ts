@@ -1,0 +1,46 @@
+/**
+ * Every `data.action` verb a card button carries that is not a top-level command: the step and
+ * confirm verbs of the flows and the admin cards. One module, so that cards draw them and dialogs
+ * route them without importing each other.
+ */
+
+/** `data.action` of the review card's "Add customer" button; route it here even when no flow is active (a second click). */
+export const CONFIRM_ADD_CUSTOMER_ACTION = 'confirmAddCustomer';
+/** `data.action` of the review card's "Claim customer" button; route it here even when no flow is active (a second click). */
+export const CONFIRM_CLAIM_CUSTOMER_ACTION = 'confirmClaimCustomer';
+/** `data.action` of the review card's "Send for consent" button; routed here even when no flow is active (a second click). */
+export const CONFIRM_SEND_CONSENT_ACTION = 'confirmSendConsent';
+/** `data.action` of the review card's "Submit claim" button; routed here even when no flow is active (a second click). */
+export const CONFIRM_SUBMIT_CLAIM_ACTION = 'confirmSubmitClaim';
+export const SUBMIT_PROOF_ACTION = 'submitProof';
+/** `data.action` of the reason card's button. */
+export const CANCEL_REASON_ACTION = 'giveCancelReason';
+/** `data.action` of the "Cancel claim" confirm button; routed here even when no flow is active (a second click). */
+export const CONFIRM_CANCEL_CLAIM_ACTION = 'confirmCancelClaim';
+/** `data.action` of the "Re-send consent email" button; routed here even when no flow is active (a second click). */
+export const CONFIRM_RESEND_CONSENT_ACTION = 'confirmResendConsent';
+/** The card verbs of role management; the router validates their data. */
+export const USERS_ACTION = 'users';
+export const GRANT_ROLE_ACTION = 'grantRole';
+export const REVOKE_ROLE_ACTION = 'revokeRole';
+export const CONFIRM_REVOKE_ROLE_ACTION = 'confirmRevokeRole';
+/** The card verb of the seller's list; its "Next page" carries the cursor. */
+export const CO_SELL_REFERRALS_ACTION = 'coSellReferrals';
+/** The card verb of the list; its "Next page" carries the cursor. */
+export const UNDELIVERED_ACTION = 'undelivered';
+/** `data.action` of the claim card's "Cancel claim" button (Incentives admins, open claims). */
+export const CANCEL_CLAIM_ACTION = 'cancelClaim';
+
+/** Card verbs of the nomination flows' steps. */
+export const NOMINATION_ACTIONS = {
+  chooseLocation: 'chooseLocation',
+  chooseCustomer: 'chooseCustomer',
+  enterCustomerId: 'enterCustomerId',
+  chooseIdType: 'chooseIdType',
+  chooseEngagements: 'chooseEngagements',
+  otherCustomerId: 'useOtherCustomerId',
+  enterHours: 'enterHours',
+  submitDetails: 'submitDetails',
+  giveMismatchReason: 'giveMismatchReason',
+  changeAnswer: 'changeAnswer',
+} as const;
