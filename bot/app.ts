@@ -4,9 +4,10 @@ import { applyMigrations } from '../services/db/migrations';
 import { AdjustableClock, systemClock, type Clock } from '../services/shared/clock';
 import { isDatabaseEmpty, seedDemoData } from '../prisma/demoData';
 import { LocalReviewPort } from '../services/ports/review';
-import type { ChannelHandlers } from '../services/outbox/delivery';
+import type { ChannelHandlers } from '../services/outbox';
 import { emailChannelHandler } from '../services/ports/email';
 import { createAdapter } from './adapter';
+import { buildServices, createDialogDeps } from './composition';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { registerChatRoutes } from './chatRoutes';
@@ -75,17 +76,20 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const consent = { tokenSecret: config.consentTokenSecret, publicBaseUrl: config.publicBaseUrl };
   // One limiter per instance for everything it sends to Teams: turn replies and proactive messages.
   const teamsLimiter = new TeamsRateLimiter({ share: config.teamsRateLimitShare });
-  const bot = new MciBot({ db, clock, localMode: config.localMode, logger, consent, sendLimiter: teamsLimiter });
+  const ports = createPorts(config, logger, db.prisma);
+  // The services are built once here and shared by every dialog, route and turn of this instance.
+  const services = buildServices({ db, clock, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility } });
+  const dialogs = createDialogDeps({ db, clock, logger, localMode: config.localMode, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility } }, services);
+  const bot = new MciBot({ db, logger, dialogs, sendLimiter: teamsLimiter });
   const inFlight = new InFlight();
   const server = createHttpServer({ adapter, bot, db, logger }, inFlight);
-  const ports = createPorts(config, logger, db.prisma);
-  registerConsentRoutes(server, { db, clock, logger, settings: consent });
+  registerConsentRoutes(server, { consent: services.consent, clock, logger, settings: consent });
   // The /chat try-out page and its Direct Line channel exist in local mode only.
   registerDirectLineRoutes(server, config.localMode, { adapter, bot, logger, inFlight, selfUrl: () => loopbackUrl(server, options.host) });
   registerChatRoutes(server, config.localMode, logger);
   const scheduler = startScheduler({
-    db,
-    clock,
+    claims: services.claims,
+    outbox: services.outbox,
     logger,
     intervalMs: config.schedulerIntervalMs,
     delivery: options.delivery ?? {
@@ -101,7 +105,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     },
   });
   if (testClock) {
-    registerDevRoutes(server, { localMode: config.localMode, clock: testClock, scheduler, review: new LocalReviewPort(db, clock), db, logger });
+    registerDevRoutes(server, { localMode: config.localMode, clock: testClock, scheduler, review: new LocalReviewPort(db, clock), directory: services.directory, logger });
   }
   await new Promise<void>((resolve) => {
     server.listen(config.port, options.host ?? '0.0.0.0', resolve);

@@ -3,7 +3,7 @@ import type { DialogDeps } from '../dialogs/dialogDeps';
 import { createAppServices, type AppServices, type ConsentSettings, type EligibilityPorts } from '../services';
 import type { Database } from '../services/db';
 import type { Caller } from '../services/directory';
-import { localEligibilityPorts } from '../services/nomination/eligibility';
+import { localEligibilityPorts } from '../services/nomination';
 import type { Clock } from '../services/shared/clock';
 import { CALLER_KEY, callerObjectId, callerTenantId } from './identity';
 import type { Logger } from './logger';
@@ -20,7 +20,7 @@ export interface CompositionOptions {
 }
 
 /** The services, built once from the database, clock, ports and settings. */
-export function buildServices(options: CompositionOptions): AppServices {
+export function buildServices(options: Pick<CompositionOptions, 'db' | 'clock' | 'consent' | 'ports'>): AppServices {
   return createAppServices({ db: options.db, clock: options.clock, consent: options.consent, ports: options.ports ?? localEligibilityPorts(options.db.prisma) });
 }
 
@@ -31,10 +31,6 @@ export function createDialogDeps(options: CompositionOptions, services: AppServi
     clock: options.clock,
     logger: options.logger,
     callerOf: (context) => turnCaller(context, services, options.localMode),
-    db: options.db,
-    ports: options.ports ?? localEligibilityPorts(options.db.prisma),
-    localMode: options.localMode,
-    consent: options.consent,
   };
 }
 

@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import type { Clock } from '../services/shared/clock';
-import { answerConsent, consentPageView, hashConsentToken, isWellFormedToken, type ConsentProblem, type ConsentSettings } from '../services/consent/consent';
-import type { Database } from '../services/db';
+import { hashConsentToken, isWellFormedToken, type Consent, type ConsentProblem, type ConsentSettings } from '../services/consent';
+import type { Clock } from '../services/shared';
 import { renderConsentForm, renderConsentProblem, renderConsentRecorded } from '../web/consentPage';
 import type { Logger } from './logger';
 
@@ -19,7 +18,7 @@ import type { Logger } from './logger';
  */
 
 export interface ConsentRouteDeps {
-  db: Database;
+  consent: Consent;
   clock: Clock;
   settings: ConsentSettings;
   logger: Logger;
@@ -44,7 +43,7 @@ const AnswerForm = z.object({ answer: z.enum(['accept', 'decline']), csrf: z.str
 export function registerConsentRoutes(server: Server, deps: ConsentRouteDeps): void {
   server.get('/consent/:token', async (req: Request, res: Response) => {
     const token = tokenParam(req);
-    const result = await consentPageView(deps.db, deps.clock, deps.settings, token);
+    const result = await deps.consent.pageView(token);
     if (!result.ok) {
       sendPage(res, PROBLEM_STATUS[result.problem], renderConsentProblem(result.problem, result.message));
       return;
@@ -71,7 +70,7 @@ export function registerConsentRoutes(server: Server, deps: ConsentRouteDeps): v
       sendPage(res, 400, renderConsentProblem('invalid', 'Choose Accept or Decline on the consent page.'));
       return;
     }
-    const result = await answerConsent(deps.db, deps.clock, deps.settings, {
+    const result = await deps.consent.answer({
       token,
       answer: form.data.answer === 'accept' ? 'ACCEPTED' : 'DECLINED',
     });

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import type { Prisma, PrismaClient } from '../services/db';
+import type { PrismaClient } from '../services/db';
+import { BotStateTable, expectedFromETag, type ExpectedVersion } from './botStateTable';
 
 /**
  * Another instance (or a second click) saved this conversation's state after this turn read it.
@@ -39,19 +39,20 @@ type ReadVersion = { eTag: string | null; key: string };
 export class ConversationStateStore implements Storage {
   /** The version each handed-out item was read at; entries go with the turn's objects. */
   private readonly versions = new WeakMap<object, ReadVersion>();
+  private readonly table: BotStateTable;
 
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(prisma: PrismaClient) {
+    this.table = new BotStateTable(prisma);
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
-    if (keys.length === 0) return {};
-    const rows = await this.prisma.botState.findMany({ where: { key: { in: keys } } });
+    const stored = await this.table.read(keys);
     const items: StoreItems = {};
     for (const key of keys) {
-      const row = rows.find((candidate) => candidate.key === key);
-      const document = row && isJsonObject(row.document) ? row.document : {};
+      const row = stored.get(key);
       // An absent key is handed out as an empty item too (BotState would use `{}` anyway), so that
       // its first write can be made conditional on the key still being absent.
-      const item: StoreItem = row ? { ...document, eTag: row.eTag } : {};
+      const item: StoreItem = row ? { ...row.document, eTag: row.eTag } : {};
       this.versions.set(item, { key, eTag: row ? row.eTag : null });
       items[key] = item;
     }
@@ -62,38 +63,17 @@ export class ConversationStateStore implements Storage {
     await Promise.all(Object.entries(changes).map(([key, item]) => this.writeOne(key, item as StoreItem)));
   }
 
-  async delete(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    await this.prisma.botState.deleteMany({ where: { key: { in: keys } } });
+  delete(keys: string[]): Promise<void> {
+    return this.table.delete(keys);
   }
 
   private async writeOne(key: string, item: StoreItem): Promise<void> {
-    const { eTag, ...rest } = item;
-    const document = JSON.stringify(rest);
-    const newETag = randomUUID();
-    const now = new Date();
+    const { eTag, ...document } = item;
     const read = this.versions.get(item);
-    const expected: string | null | undefined = read && read.key === key ? read.eTag : typeof eTag === 'string' && eTag !== '' && eTag !== '*' ? eTag : undefined;
-    let written: number;
-    if (expected === undefined) {
-      written = await this.prisma.$executeRaw`
-        INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (${key}, ${document}::jsonb, ${newETag}, ${now})
-        ON CONFLICT ("key") DO UPDATE SET "document" = EXCLUDED."document", "eTag" = EXCLUDED."eTag", "updatedAt" = EXCLUDED."updatedAt"`;
-    } else if (expected === null) {
-      written = await this.prisma.$executeRaw`
-        INSERT INTO "BotState" ("key", "document", "eTag", "updatedAt") VALUES (${key}, ${document}::jsonb, ${newETag}, ${now})
-        ON CONFLICT ("key") DO NOTHING`;
-    } else {
-      written = await this.prisma.$executeRaw`
-        UPDATE "BotState" SET "document" = ${document}::jsonb, "eTag" = ${newETag}, "updatedAt" = ${now}
-        WHERE "key" = ${key} AND "eTag" = ${expected}`;
-    }
-    if (written === 0) throw new StateConflictError(key);
+    const expected: ExpectedVersion = read && read.key === key ? (read.eTag === null ? { kind: 'absent' } : { kind: 'eTag', eTag: read.eTag }) : expectedFromETag(eTag);
+    const written = await this.table.write(key, document, expected);
+    if (written === null) throw new StateConflictError(key);
     // The same object may be saved again in this turn (a second saveChanges): it now stands at the new version.
-    if (read) this.versions.set(item, { key, eTag: newETag });
+    if (read) this.versions.set(item, { key, eTag: written });
   }
-}
-
-function isJsonObject(value: Prisma.JsonValue): value is Prisma.JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

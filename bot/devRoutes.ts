@@ -1,8 +1,7 @@
 import type { Next, Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { AdjustableClock } from '../services/shared/clock';
-import type { Database } from '../services/db';
-import { findCaller } from '../services/directory/callers';
+import type { Directory } from '../services/directory';
 import { isNotAllowed } from '../services/shared/errors';
 import { REVIEW_OUTCOMES, type ReviewPort } from '../services/ports/review';
 import { LOCAL_DEFAULT_AAD_OBJECT_ID } from './identity';
@@ -20,7 +19,7 @@ export interface DevRouteDeps {
   clock: AdjustableClock;
   scheduler: Pick<Scheduler, 'runOnce'>;
   review: ReviewPort;
-  db: Database;
+  directory: Directory;
   logger: Logger;
 }
 
@@ -79,7 +78,7 @@ export function registerDevRoutes(server: Server, deps: DevRouteDeps): boolean {
     }
     const { claimId, outcome, note, aadObjectId } = body.data;
     try {
-      const by = await findCaller(deps.db.prisma, aadObjectId ?? LOCAL_DEFAULT_AAD_OBJECT_ID);
+      const by = await deps.directory.findCaller(aadObjectId ?? LOCAL_DEFAULT_AAD_OBJECT_ID);
       const claim = await deps.review.record(by, { claimId, outcome, note: note ?? '' });
       res.send(200, { claimId: claim.id, status: claim.status });
     } catch (error) {

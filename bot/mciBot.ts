@@ -8,11 +8,8 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
-import type { Clock } from '../services/shared/clock';
-import type { ConsentSettings } from '../services/consent/consent';
 import type { Database } from '../services/db';
-import type { EligibilityPorts } from '../services';
-import { createDialogDeps } from './composition';
+import type { DialogDeps } from '../dialogs/dialogDeps';
 import { MainDialog } from '../dialogs/mainDialog';
 import { ConversationReferenceStore } from './conversationReferences';
 import { ConversationStateStore, isStateConflict, STATE_CONFLICT_MESSAGE } from './conversationStateStore';
@@ -23,16 +20,13 @@ import { PrismaStorage } from './prismaStorage';
 import type { TeamsRateLimiter } from './teamsRateLimiter';
 
 export interface MciBotOptions {
+  /** The database conversation state and references are kept in. */
   db: Database;
-  clock: Clock;
-  localMode: boolean;
   logger: Logger;
-  /** Where consent links point and the key of their tokens. */
-  consent: ConsentSettings;
+  /** What the dialogs are built with (bot/composition.ts). */
+  dialogs: DialogDeps;
   /** Where conversation and user state live; the database (PrismaStorage) unless given. */
   storage?: Storage;
-  /** The outside-world ports; the local ones unless given. */
-  ports?: EligibilityPorts;
   /** The instance's Teams send limiter, shared with the notifier: replies count against the same limits. */
   sendLimiter?: TeamsRateLimiter;
 }
@@ -56,7 +50,7 @@ export class MciBot extends TeamsActivityHandler {
     super();
     this.logger = options.logger;
     this.sendLimiter = options.sendLimiter;
-    this.provisioning = { db: options.db, clock: options.clock, logger: options.logger };
+    this.provisioning = { directory: options.dialogs.services.directory, logger: options.logger };
     const storage = options.storage ?? new PrismaStorage(options.db.prisma);
     // Dialog state is written only if nobody saved the conversation since this turn read it: two
     // instances answering the same conversation at once must not silently lose a step. A lost
@@ -64,8 +58,7 @@ export class MciBot extends TeamsActivityHandler {
     this.conversationState = new ConversationState(options.storage ?? new ConversationStateStore(options.db.prisma));
     this.userState = new UserState(storage);
     this.references = new ConversationReferenceStore(options.db, options.logger);
-    const deps = createDialogDeps({ db: options.db, clock: options.clock, logger: options.logger, localMode: options.localMode, ports: options.ports, consent: options.consent });
-    this.mainDialog = new MainDialog(deps, this.userState);
+    this.mainDialog = new MainDialog(options.dialogs, this.userState);
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
     this.dialogs.add(this.mainDialog);
 

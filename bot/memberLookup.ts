@@ -1,8 +1,6 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import type { Clock } from '../services/shared/clock';
-import type { Database } from '../services/db';
-import { findCaller, registerPartnerUser } from '../services/directory/callers';
+import type { Directory } from '../services/directory';
 import { isRemoval } from './conversationReferences';
 import { CALLER_KEY, callerTenantId } from './identity';
 import type { Logger } from './logger';
@@ -27,8 +25,7 @@ async function lookupSender(context: TurnContext): Promise<unknown> {
 }
 
 export interface ProvisioningDeps {
-  db: Database;
-  clock: Clock;
+  directory: Directory;
   logger: Logger;
 }
 
@@ -45,7 +42,7 @@ export async function registerOnFirstContact(context: TurnContext, deps: Provisi
   const tenantId = callerTenantId(activity);
   if (!aadObjectId || !tenantId) return;
   try {
-    const caller = await findCaller(deps.db.prisma, aadObjectId, tenantId);
+    const caller = await deps.directory.findCaller(aadObjectId, tenantId);
     if (caller.kind !== 'unknown' || !caller.partner) {
       // The same lookup the dialog makes for this turn (callerObjectId and callerTenantId agree on Teams): reuse it.
       context.turnState.set(CALLER_KEY, caller);
@@ -61,7 +58,7 @@ export async function registerOnFirstContact(context: TurnContext, deps: Provisi
       deps.logger.warn({ aadObjectId, partnerId: caller.partner.id }, 'Teams gave no email or UPN for a newcomer; not registered');
       return;
     }
-    const registration = await registerPartnerUser(deps.db, deps.clock, { aadObjectId, tenantId, email, displayName: member.name?.trim() || activity.from.name || email });
+    const registration = await deps.directory.registerPartnerUser({ aadObjectId, tenantId, email, displayName: member.name?.trim() || activity.from.name || email });
     if (registration.outcome === 'registered') {
       deps.logger.info({ userId: registration.userId, partnerId: registration.partnerId }, 'registered a newcomer of a partner tenant, without a role');
     } else if (registration.outcome !== 'known') {

@@ -2,7 +2,7 @@ import { CardFactory, MessageFactory, type ConversationReference, type TurnConte
 import { z } from 'zod';
 import { notificationCard, type NotificationCardData } from '../cards/notification';
 import type { Database } from '../services/db';
-import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../services/outbox/delivery';
+import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../services/outbox';
 import { ConversationReferenceStore } from './conversationReferences';
 import type { Logger } from './logger';
 import { TeamsRateLimiter } from './teamsRateLimiter';

@@ -1,6 +1,6 @@
 import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import type { Tx } from '../services/db';
-import type { ChannelHandler } from '../services/outbox/delivery';
+import type { ChannelHandler } from '../services/outbox';
 import { GraphEmailSender, LocalEmailSender, type EmailSender } from '../services/ports/email';
 import { CatalogEligibilitySource, type EligibilitySource } from '../services/ports/eligibilitySource';
 import { PartnerCenterReferralSync, localReferralSync } from '../services/ports/partnerCenterReferrals';

@@ -1,7 +1,5 @@
-import type { Clock } from '../services/shared/clock';
-import type { Database } from '../services/db';
-import { sweepDeadlines, type SweepOptions, type SweepResult } from '../services/claims/deadlines';
-import { deliverDueMessages, type ChannelHandlers, type DeliveryCounts, type DeliveryOptions } from '../services/outbox/delivery';
+import type { Claims, SweepOptions, SweepResult } from '../services/claims';
+import type { ChannelHandlers, DeliveryCounts, DeliveryOptions, Outbox } from '../services/outbox';
 import type { Logger } from './logger';
 
 /**
@@ -12,8 +10,8 @@ import type { Logger } from './logger';
  */
 
 export interface SchedulerOptions {
-  db: Database;
-  clock: Clock;
+  claims: Pick<Claims, 'sweepDeadlines'>;
+  outbox: Pick<Outbox, 'deliverDue'>;
   logger: Logger;
   intervalMs: number;
   delivery: ChannelHandlers;
@@ -35,15 +33,15 @@ export interface Scheduler {
 }
 
 export function startScheduler(options: SchedulerOptions): Scheduler {
-  const { db, clock, logger } = options;
+  const { claims, outbox, logger } = options;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<PassResult> = Promise.resolve({ deadlines: null, delivery: null });
 
   const pass = async (): Promise<PassResult> => {
     if (stopped) return { deadlines: null, delivery: null };
-    const deadlines = await step('deadline sweep', () => sweepDeadlines(db, clock, options.sweep));
-    const delivery = await step('outbox delivery', () => deliverDueMessages(db, clock, options.delivery, options.deliveryOptions));
+    const deadlines = await step('deadline sweep', () => claims.sweepDeadlines(options.sweep));
+    const delivery = await step('outbox delivery', () => outbox.deliverDue(options.delivery, options.deliveryOptions));
     if ((deadlines && (deadlines.reminded > 0 || deadlines.expired > 0)) || (delivery && delivery.sent + delivery.retried + delivery.dead > 0)) {
       logger.info({ deadlines, delivery }, 'scheduler pass');
     }

@@ -1,9 +1,8 @@
 import type { ClaimDetails } from '../services/claims/details';
-import { formatDay } from '../services/claims/lifecycle';
-import { formatUsd } from '../services/nomination/payout';
 import template from './claimDetails.json';
 import { expandCard, type AdaptiveCard } from './render';
 import { CANCEL_CLAIM_ACTION } from './actions';
+import { daysLeftText, formatDateTime, formatDay, formatUsd, payTypeText, REFERRAL_DEAL_TYPE_LABELS, referralStatusText } from './format';
 
 export interface ClaimDetailsCardData {
   claim: ClaimDetails;
@@ -15,16 +14,6 @@ interface Fact {
   title: string;
   value: string;
 }
-
-const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  timeZoneName: 'short',
-});
 
 const STATUS_COLORS: Record<ClaimDetails['status'], 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent'> = {
   ADDED: 'Accent',
@@ -40,23 +29,15 @@ const STATUS_COLORS: Record<ClaimDetails['status'], 'Default' | 'Good' | 'Warnin
   DECLINED: 'Attention',
 };
 
-const REFERRAL_DEAL_TYPES = { PARTNER_LED: 'Partner-led', CO_SELL: 'Co-sell' } as const;
-
-function titleCase(value: string): string {
-  return value.charAt(0) + value.slice(1).toLowerCase();
-}
-
 function deadlineValue(deadline: ClaimDetails['deadlines'][number]): string {
   const day = formatDay(deadline.at);
-  if (deadline.daysLeft === null) return day;
-  if (deadline.daysLeft <= 0) return `${day} (passed)`;
-  return `${day} (${deadline.daysLeft === 1 ? '1 day' : `${deadline.daysLeft} days`} left)`;
+  return deadline.daysLeft === null ? day : `${day} (${daysLeftText(deadline.daysLeft)})`;
 }
 
 function claimFacts(claim: ClaimDetails): Fact[] {
   const facts: Fact[] = [
     { title: 'Customer', value: claim.customerName },
-    { title: 'Engagement', value: `${claim.engagementName} (${claim.payType === 'FIXED' ? 'fixed pay' : 'variable pay'})` },
+    { title: 'Engagement', value: `${claim.engagementName} (${payTypeText(claim.payType)})` },
     { title: 'Location', value: `${claim.locationName} (${claim.locationId})` },
     { title: 'Customer id used', value: `${claim.idTypeLabel}: ${claim.idValue}` },
     { title: 'How', value: claim.origin === 'ADDED' ? 'Customer added' : 'Known customer claimed' },
@@ -80,8 +61,8 @@ function referralFacts(claim: ClaimDetails): Fact[] {
   if (!referral) return [];
   const facts: Fact[] = [
     { title: 'Referral', value: referral.id },
-    { title: 'Deal type', value: REFERRAL_DEAL_TYPES[referral.dealType] },
-    { title: 'Status', value: `${titleCase(referral.status)} (${titleCase(referral.substatus)})` },
+    { title: 'Deal type', value: REFERRAL_DEAL_TYPE_LABELS[referral.dealType] },
+    { title: 'Status', value: referralStatusText(referral.status, referral.substatus) },
     { title: 'Deal size', value: formatUsd(referral.dealSizeUsd) },
     { title: 'Created', value: formatDay(referral.createdAt) },
   ];
@@ -108,7 +89,7 @@ export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
     })),
     showReferralSection: claim.referralsVisible,
     referralFacts: referralFacts(claim),
-    history: claim.history.map((entry) => ({ title: TIME_FORMAT.format(entry.at), value: `${entry.what} (${entry.who})` })),
+    history: claim.history.map((entry) => ({ title: formatDateTime(entry.at), value: `${entry.what} (${entry.who})` })),
     buttons: claim.canCancel ? [...data.buttons, { title: 'Cancel claim', data: { action: CANCEL_CLAIM_ACTION, claimId: claim.id } }] : data.buttons,
   });
 }

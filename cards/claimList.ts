@@ -1,6 +1,6 @@
-import { STATUS_FILTER_LABELS, type ClaimListPage, type ClaimListRow, type StatusFilter } from '../services/claims/lists';
-import { formatDay } from '../services/claims/lifecycle';
+import type { ClaimListPage, ClaimListRow, StatusFilter } from '../services/claims/lists';
 import template from './claimList.json';
+import { runningDeadlineText, STATUS_FILTER_LABELS } from './format';
 import { expandCard, type AdaptiveCard } from './render';
 
 /** The card verbs of the claim lists; each takes the filter inputs and a cursor. */
@@ -53,16 +53,8 @@ export function filterData(filter: ListFilter): Record<string, string> {
   return { ...(filter.engagementId ? { engagementId: filter.engagementId } : {}), ...(filter.status ? { status: filter.status } : {}) };
 }
 
-function deadlineText(row: ClaimListRow): string {
-  if (!row.deadline) return '';
-  const what = row.deadline.kind === 'consent' ? 'Consent due by' : 'Submit by';
-  const left = row.deadline.daysLeft;
-  const days = left <= 0 ? 'passed' : left === 1 ? '1 day left' : `${left} days left`;
-  return `${what} ${formatDay(row.deadline.at)} (${days})`;
-}
-
 function detailText(row: ClaimListRow): string {
-  return [deadlineText(row), row.createdBy ? `Created by ${row.createdBy}` : ''].filter((part) => part !== '').join(' · ');
+  return [row.deadline ? runningDeadlineText(row.deadline) : '', row.createdBy ? `Created by ${row.createdBy}` : ''].filter((part) => part !== '').join(' · ');
 }
 
 /** A paged, filterable list of claims (my claims, the partner's claims, expiring soon), each opening its details. */

@@ -1,8 +1,8 @@
 import type { ClaimSummaryPage, EngagementClaimSummary } from '../services/claims/summary';
-import { formatUsd } from '../services/nomination/payout';
 import { filterData, filterInputs, filterLine, type ListFilter } from './claimList';
 import template from './claimSummary.json';
 import { expandCard, type AdaptiveCard } from './render';
+import { formatUsd, payTypeText, plural } from './format';
 
 export interface ClaimSummaryCardData {
   partnerName: string;
@@ -16,10 +16,6 @@ export const MONEY_AT_STAKE_DEFINITION =
   'Money at stake counts open claims only (not completed, expired, canceled, declined or finally rejected): ' +
   'the sum of their estimated deal sizes, given when consent is requested (open claims without one yet are counted apart), ' +
   'and the sum of the proposed payouts of variable-pay claims.';
-
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function money(row: EngagementClaimSummary): { title: string; value: string }[] {
   const facts = [
@@ -45,7 +41,7 @@ export function claimSummaryCard(data: ClaimSummaryCardData): AdaptiveCard {
     filterLine: filterLine(data.filter),
     emptyText: `${data.partnerName} has no claims${filterLine(data.filter) ? ' matching these filters' : ''}.`,
     rows: data.page.rows.map((row) => ({
-      title: `${row.engagementName} (${row.payType === 'FIXED' ? 'fixed pay' : 'variable pay'})`,
+      title: `${row.engagementName} (${payTypeText(row.payType)})`,
       counts: row.counts.map((count) => ({ title: count.label, value: String(count.count) })),
       money: money(row),
       listTitle: `Claims of ${row.engagementName}`,

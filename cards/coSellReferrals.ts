@@ -1,9 +1,9 @@
-import { formatDay } from '../services/claims/lifecycle';
 import type { Page } from '../services/customersPage/page';
 import type { SellerReferralRow } from '../services/referrals/sellerView';
 import template from './coSellReferrals.json';
 import { expandCard, type AdaptiveCard } from './render';
 import { CO_SELL_REFERRALS_ACTION } from './actions';
+import { formatDay } from './format';
 
 
 export interface CoSellReferralsCardData {

@@ -1,16 +1,7 @@
-import { CLAIM_STATUS_LABELS, formatDay, runningDeadline } from '../services/claims/lifecycle';
-import { DAY_MS } from '../services/shared/clock';
-import type {
-  CompleteRow,
-  CustomerAction,
-  EligibleRow,
-  IneligiblePage,
-  IneligibleRow,
-  Page,
-  PageClaim,
-} from '../services/customersPage/page';
+import type { CompleteRow, CustomerAction, EligibleRow, IneligiblePage, IneligibleRow, Page } from '../services/customersPage/page';
 import type { PayType } from '../services/db';
 import template from './customersPage.json';
+import { CLAIM_STATUS_LABELS, formatDay, runningDeadlineText } from './format';
 import { expandCard, type AdaptiveCard } from './render';
 
 export const CUSTOMERS_TABS = ['eligible', 'ineligible', 'complete'] as const;
@@ -30,7 +21,6 @@ export interface CustomersPageCardData {
   canAddCustomer: boolean;
   /** True when this page follows a "Next page". */
   continued: boolean;
-  now: Date;
 }
 
 interface SubmitButton {
@@ -72,19 +62,6 @@ const ACTION_TITLES: Record<CustomerAction, string> = {
   viewClaim: 'View',
 };
 
-function daysLeftText(at: Date, now: Date): string {
-  const left = Math.ceil((at.getTime() - now.getTime()) / DAY_MS);
-  if (left <= 0) return 'passed';
-  return left === 1 ? '1 day left' : `${left} days left`;
-}
-
-function claimDeadlineText(claim: PageClaim, now: Date): string {
-  const running = runningDeadline(claim);
-  if (!running) return '';
-  const what = running.kind === 'consent' ? 'Consent due by' : 'Submit by';
-  return `${what} ${formatDay(running.at)} (${daysLeftText(running.at, now)})`;
-}
-
 function eligibleRow(row: EligibleRow, data: CustomersPageCardData): RowView {
   const engagementId = data.engagement.id;
   const actions = row.actions
@@ -101,7 +78,7 @@ function eligibleRow(row: EligibleRow, data: CustomersPageCardData): RowView {
   return {
     title: row.customerName,
     subtitle: `${row.claim.id} · ${CLAIM_STATUS_LABELS[row.claim.status]} · ${row.claim.friendlyName} (${origin})`,
-    detail: claimDeadlineText(row.claim, data.now),
+    detail: row.claim.deadline ? runningDeadlineText(row.claim.deadline) : '',
     actions,
   };
 }

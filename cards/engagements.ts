@@ -1,8 +1,7 @@
 import type { EngagementSummary } from '../services/directory/engagements';
-import { describeIdTypes } from '../services/directory/engagements';
-import { formatUsd } from '../services/nomination/payout';
 import template from './engagements.json';
 import { expandCard, type AdaptiveCard } from './render';
+import { days, describeIdTypes, formatUsd } from './format';
 
 export interface EngagementsCardData {
   /** "Engagements you can work on", or a question when a name matched several. */
@@ -12,10 +11,6 @@ export interface EngagementsCardData {
 }
 
 const EMPTY_TEXT = 'None of your MCI-enrolled locations is enrolled for an open engagement. Your Incentives admin can enrol a location in Partner Center.';
-
-function days(n: number): string {
-  return n === 1 ? '1 day' : `${n} days`;
-}
 
 function variableRules(engagement: EngagementSummary): string {
   if (engagement.payType !== 'VARIABLE') return '';

@@ -3,6 +3,7 @@ import type { UndeliveredMessage, UndeliveredPage } from '../services/outbox/und
 import template from './undeliveredMessages.json';
 import { expandCard, type AdaptiveCard } from './render';
 import { UNDELIVERED_ACTION } from './actions';
+import { formatDateTime } from './format';
 
 
 export interface UndeliveredMessagesCardData {
@@ -12,8 +13,6 @@ export interface UndeliveredMessagesCardData {
 }
 
 const CHANNEL_WORDS: Record<OutboxChannel, string> = { EMAIL: 'Email', TEAMS: 'Teams', REFERRALS: 'Partner Center' };
-
-const WHEN_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
 function statusText(row: UndeliveredMessage): string {
   if (row.status === 'UNDELIVERABLE') return 'Undeliverable: recipient unreachable';
@@ -33,7 +32,7 @@ export function undeliveredMessagesCard(data: UndeliveredMessagesCardData): Adap
       what: row.what,
       statusText: statusText(row),
       facts: [
-        { title: 'When', value: `${WHEN_FORMAT.format(row.createdAt)} UTC` },
+        { title: 'When', value: formatDateTime(row.createdAt) },
         { title: 'Channel', value: CHANNEL_WORDS[row.channel] },
         { title: 'To', value: row.to },
         ...(row.claimId ? [{ title: 'Claim', value: row.claimId }] : []),

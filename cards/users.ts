@@ -1,9 +1,9 @@
 import type { Role } from '../services/db';
-import { ROLE_LABELS } from '../services/directory/callers';
-import { ROLES, type PartnerUserRow, type PartnerUsersPage } from '../services/directory/roles';
+import type { PartnerUserRow, PartnerUsersPage } from '../services/directory/roles';
 import template from './users.json';
 import { expandCard, type AdaptiveCard } from './render';
 import { CONFIRM_REVOKE_ROLE_ACTION, GRANT_ROLE_ACTION, REVOKE_ROLE_ACTION, USERS_ACTION } from './actions';
+import { ROLE_LABELS, ROLE_ORDER, rolesText } from './format';
 
 
 interface Button {
@@ -18,8 +18,8 @@ export interface UsersCardData {
   continued: boolean;
 }
 
-function rolesText(roles: readonly Role[]): string {
-  return roles.length > 0 ? roles.map((role) => ROLE_LABELS[role]).join(', ') : 'No role: cannot use the bot';
+function userRolesText(roles: readonly Role[]): string {
+  return rolesText(roles, 'No role: cannot use the bot');
 }
 
 function userTitle(user: PartnerUserRow): string {
@@ -40,8 +40,8 @@ export function usersCard(data: UsersCardData): AdaptiveCard {
     emptyText: 'No more users.',
     rows: data.page.rows.map((user) => ({
       title: userTitle(user),
-      subtitle: rolesText(user.roles),
-      buttons: ROLES.map((role): Button =>
+      subtitle: userRolesText(user.roles),
+      buttons: ROLE_ORDER.map((role): Button =>
         user.roles.includes(role)
           ? { title: `Revoke ${ROLE_LABELS[role]}`, data: { action: REVOKE_ROLE_ACTION, email: user.email, role } }
           : { title: `Grant ${ROLE_LABELS[role]}`, data: { action: GRANT_ROLE_ACTION, email: user.email, role } },
@@ -56,9 +56,9 @@ export function revokeConfirmCard(data: { user: PartnerUserRow; role: Role; afte
   const label = ROLE_LABELS[data.role];
   return expandCard(template, {
     title: `Revoke ${label}?`,
-    intro: `${data.user.displayName} will lose the ${label} role. Roles afterwards: ${rolesText(data.after)}.`,
+    intro: `${data.user.displayName} will lose the ${label} role. Roles afterwards: ${userRolesText(data.after)}.`,
     emptyText: '',
-    rows: [{ title: userTitle(data.user), subtitle: rolesText(data.user.roles), buttons: [] }],
+    rows: [{ title: userTitle(data.user), subtitle: userRolesText(data.user.roles), buttons: [] }],
     footer: [
       { title: `Revoke ${label}`, data: { action: CONFIRM_REVOKE_ROLE_ACTION, email: data.user.email, role: data.role } },
       { title: 'Keep it', data: { action: USERS_ACTION } },

@@ -3,11 +3,11 @@ import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, typ
 import { z } from 'zod';
 import { claimActionCard } from '../cards/claimAction';
 import { textEntryCard } from '../cards/textEntry';
-import { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, CancelReasonSchema, canCancelClaims, cancelClaim } from '../services/claims/cancel';
-import { CLAIM_STATUS_LABELS } from '../services/claims/lifecycle';
-import type { Caller } from '../services/directory/callers';
+import { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, CancelReasonSchema, canCancelClaims } from '../services/claims';
+import { CLAIM_STATUS_LABELS } from '../cards/format';
+import type { Caller } from '../services/directory';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
-import { currentCaller, openClaimFor, sendDone, type ClaimFlowOptions } from './claimFlowShared';
+import { sendDone, type ClaimFlowOptions } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
 import { readAnswer, refusedOr, sendCard, STALE_CARD, submittedAction } from './replies';
 import { CANCEL_REASON_ACTION, CONFIRM_CANCEL_CLAIM_ACTION } from '../cards/actions';
@@ -58,7 +58,7 @@ export class CancelClaimDialog extends CancelAndHelpDialog {
       await step.context.sendActivity(CANCEL_ADMINS_ONLY);
       return step.endDialog();
     }
-    const opened = await openClaimFor(this.deps, caller, options.resume?.claimId ?? options.claimId, 'CANCEL', USAGE);
+    const opened = await this.deps.services.claims.openFor(caller, options.resume?.claimId ?? options.claimId, 'CANCEL', USAGE);
     if (!opened.ok) {
       await step.context.sendActivity(opened.message);
       return step.endDialog();
@@ -136,7 +136,7 @@ export class CancelClaimDialog extends CancelAndHelpDialog {
       await step.context.sendActivity('Select **Cancel claim** on the card above to cancel it, or type **cancel** to keep the claim.');
       return step.replaceDialog(WATERFALL, { caller: options.caller, resume: state });
     }
-    await this.cancel(step.context, await currentCaller(this.deps, state.userId), state.claimId, state.reason);
+    await this.cancel(step.context, await this.deps.services.directory.currentCaller(state.userId), state.claimId, state.reason);
     return step.endDialog();
   }
 
@@ -151,7 +151,7 @@ export class CancelClaimDialog extends CancelAndHelpDialog {
   }
 
   private async cancel(context: TurnContext, caller: Caller, claimId: string, reason: string): Promise<void> {
-    const result = await refusedOr(() => cancelClaim(this.deps.db, this.deps.clock, caller, { claimId, reason }));
+    const result = await refusedOr(() => this.deps.services.claims.cancel(caller, { claimId, reason }));
     if (!result.ok) {
       await context.sendActivity(result.message.endsWith('Nothing was changed.') ? result.message : `${result.message} Nothing was changed.`);
       return;

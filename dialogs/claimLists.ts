@@ -1,17 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import { claimListCard, type ClaimListAction, type ListFilter } from '../cards/claimList';
 import { claimSummaryCard } from '../cards/claimSummary';
-import { EXPIRING_WITHIN_DAYS, expiringClaims, myClaims, partnerClaims, STATUS_FILTERS, type ClaimListViewer, type StatusFilter } from '../services/claims/lists';
-import { claimSummary } from '../services/claims/summary';
-import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES } from '../services/claims/lifecycle';
-import type { Caller } from '../services/directory/callers';
-import { matchEngagement, partnerEngagements } from '../services/directory/engagements';
-import { isIncentivesAdmin } from '../services/directory/roles';
+import { EXPIRING_STATUS_FILTERS, EXPIRING_WITHIN_DAYS, seesCreators, STATUS_FILTERS } from '../services/claims';
+import { matchEngagement, type PartnerCaller } from '../services/directory';
 import type { ListFilterAsked } from './commands';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './replies';
-
-type PartnerCaller = Extract<Caller, { kind: 'partnerUser' }>;
 
 /** A claim list as the router asks for it. */
 export interface ClaimListAsk {
@@ -19,9 +13,6 @@ export interface ClaimListAsk {
   cursor: string | null;
   filter: ListFilterAsked;
 }
-
-/** The statuses `expiring` can show: the ones with a running deadline. */
-const EXPIRING_FILTERS: readonly StatusFilter[] = ['OPEN', ...AWAITING_CONSENT_STATUSES, ...AWAITING_SUBMISSION_STATUSES];
 
 const COMMAND_WORDS: Record<ClaimListAction, string> = { myClaims: 'my claims', claims: 'claims', expiring: 'expiring', summary: 'summary' };
 
@@ -31,7 +22,7 @@ const COMMAND_WORDS: Record<ClaimListAction, string> = { myClaims: 'my claims', 
  * caller's partner (taken from the resolved caller, never from the card) and decide what is shown.
  */
 export async function answerClaimList(deps: DialogDeps, context: TurnContext, caller: PartnerCaller, ask: ClaimListAsk, pageSize?: number): Promise<void> {
-  const { db, clock } = deps;
+  const { claims } = deps.services;
   const word = COMMAND_WORDS[ask.kind];
   if (ask.filter.unknownStatus) {
     await context.sendActivity(
@@ -39,7 +30,7 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
     );
     return;
   }
-  const engagements = await partnerEngagements(db, caller.partnerId);
+  const engagements = await deps.services.directory.partnerEngagements(caller);
   let engagementId: string | null = null;
   if (ask.filter.engagement) {
     const match = matchEngagement(engagements, ask.filter.engagement);
@@ -54,19 +45,18 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
     }
     engagementId = match.engagement.id;
   }
-  const viewer: ClaimListViewer = { partnerId: caller.partnerId, userId: caller.userId, roles: caller.roles };
   const filter: ListFilter = {
     engagementId,
     status: ask.filter.status,
     engagements: engagements.map((e) => ({ id: e.id, name: e.name })),
-    statuses: ask.kind === 'expiring' ? EXPIRING_FILTERS : STATUS_FILTERS,
+    statuses: ask.kind === 'expiring' ? EXPIRING_STATUS_FILTERS : STATUS_FILTERS,
   };
   const request = { engagementId, status: ask.filter.status, cursor: ask.cursor, pageSize };
   const continued = ask.cursor ? ' (continued)' : '';
-  const admin = isIncentivesAdmin(caller) ? ' You see who created each claim because you are an Incentives admin.' : '';
+  const admin = seesCreators(caller.roles) ? ' You see who created each claim because you are an Incentives admin.' : '';
   switch (ask.kind) {
     case 'summary':
-      await sendCard(context, claimSummaryCard({ partnerName: caller.partnerName, page: await claimSummary(db, viewer, request), filter, continued: ask.cursor !== null }));
+      await sendCard(context, claimSummaryCard({ partnerName: caller.partnerName, page: await claims.summary(caller, request), filter, continued: ask.cursor !== null }));
       return;
     case 'myClaims':
       await sendCard(
@@ -75,7 +65,7 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
           title: 'My claims',
           intro: `The claims you created, newest first${continued}.`,
           emptyText: filter.engagementId || filter.status ? 'None of the claims you created matches these filters.' : "You have not created any claims yet. Open an engagement's Customers page to add or claim a customer.",
-          page: await myClaims(db, clock, viewer, request),
+          page: await claims.myClaims(caller, request),
           listAction: 'myClaims',
           filter,
         }),
@@ -88,7 +78,7 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
           title: `${caller.partnerName}'s claims`,
           intro: `Every claim of ${caller.partnerName}, newest first${continued}.${admin}`,
           emptyText: `${caller.partnerName} has no claims${filter.engagementId || filter.status ? ' matching these filters' : ' yet'}.`,
-          page: await partnerClaims(db, clock, viewer, request),
+          page: await claims.partnerClaims(caller, request),
           listAction: 'claims',
           filter,
         }),
@@ -101,7 +91,7 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
           title: 'Expiring soon',
           intro: `${caller.partnerName}'s open claims whose consent or submission deadline falls within the next ${EXPIRING_WITHIN_DAYS} days, soonest first${continued}. A claim not acted on by its deadline expires and is lost.${admin}`,
           emptyText: `No open claim of ${caller.partnerName}${filter.engagementId || filter.status ? ' matching these filters' : ''} has a deadline in the next ${EXPIRING_WITHIN_DAYS} days.`,
-          page: await expiringClaims(db, clock, viewer, request),
+          page: await claims.expiringClaims(caller, request),
           listAction: 'expiring',
           filter,
         }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
-import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims/lists';
+import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims';
 import { isRoleCardVerb, routeRoleCard, routeRoleText, type RoleRoute } from './roleCommands';
 import { CONFIRM_ADD_CUSTOMER_ACTION, CONFIRM_CANCEL_CLAIM_ACTION, CONFIRM_CLAIM_CUSTOMER_ACTION, CONFIRM_RESEND_CONSENT_ACTION, CONFIRM_SEND_CONSENT_ACTION, CONFIRM_SUBMIT_CLAIM_ACTION, UNDELIVERED_ACTION } from '../cards/actions';
 

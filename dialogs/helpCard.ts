@@ -1,10 +1,9 @@
 import type { AdaptiveCard } from '../cards/render';
 import { welcomeCard } from '../cards/welcome';
-import type { Database } from '../services/db';
-import { canWorkWithClaims, partnerAdmins, ROLE_LABELS, type Caller } from '../services/directory/callers';
-import { canViewClaims } from '../services/claims/details';
+import { canViewClaims } from '../services/claims';
+import { rolesText } from '../cards/format';
+import { canWorkWithClaims, isIncentivesAdmin, type Caller, type Directory } from '../services/directory';
 import type { FlowVerb } from './commands';
-import { isIncentivesAdmin } from '../services/directory/roles';
 import { ROLE_COMMANDS_HELP } from './roleCommands';
 import { UNDELIVERED_COMMAND_HELP } from './undeliveredView';
 
@@ -55,40 +54,19 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
   return commands;
 }
 
-/** What a caller without access is told, naming who can grant it. */
-export async function noAccessMessage(db: Database, caller: Caller): Promise<string> {
-  if (caller.kind === 'seller') {
-    return 'This is for partner staff with an incentives role. As a Microsoft field seller you will hear from me when a partner’s claim for a customer you cover is upgraded to co-sell.';
-  }
-  if (caller.kind === 'unknown') {
-    const intro = "I don't know you yet, so you cannot work with claims.";
-    if (!caller.partner) return `${intro} Ask an Incentives admin of your organisation to give you the Incentives user or Incentives admin role.`;
-    return `${intro} You are signed in from ${caller.partner.name}'s tenant. ${await whoCanGrant(db, caller.partner.id)}`;
-  }
-  const has = caller.roles.length > 0 ? `Your roles (${caller.roles.map((role) => ROLE_LABELS[role]).join(', ')}) do not include Incentives user or Incentives admin, which this needs.` : 'You have no incentives role yet, so you cannot work with claims.';
-  // Admins grant roles by email, so the user is told which one is theirs.
-  return `${has} ${await whoCanGrant(db, caller.partnerId)} Give them your email: ${caller.email}.`;
-}
-
-async function whoCanGrant(db: Database, partnerId: string): Promise<string> {
-  const admins = await partnerAdmins(db.prisma, partnerId);
-  if (admins.length === 0) return 'Ask an Incentives admin of your organisation to grant you a role.';
-  return `Ask an Incentives admin to grant you a role: ${admins.map((admin) => `${admin.displayName} (${admin.email})`).join(', ')}.`;
-}
-
 /** The welcome card for a caller: who they are, their partner and roles, and the commands that work. */
-export async function welcomeFor(db: Database, caller: Caller, flows: ReadonlySet<FlowVerb>): Promise<AdaptiveCard> {
+export async function welcomeFor(directory: Directory, caller: Caller, flows: ReadonlySet<FlowVerb>): Promise<AdaptiveCard> {
   const buttons = [{ title: 'Help', action: 'help' }];
   if (caller.kind === 'partnerUser') {
     const canWork = canWorkWithClaims(caller);
     const greeting = canWork
       ? `Hello ${caller.displayName}. I bring Partner Center's Customers page for MCI engagements into Teams, and tell you when something happens to your claims.`
-      : `Hello ${caller.displayName}. ${await noAccessMessage(db, caller)}`;
+      : `Hello ${caller.displayName}. ${await directory.accessRefusal(caller)}`;
     return welcomeCard({
       greeting,
       showIdentity: true,
       partnerName: caller.partnerName,
-      roles: caller.roles.length > 0 ? caller.roles.map((role) => ROLE_LABELS[role]).join(', ') : 'none',
+      roles: rolesText(caller.roles),
       commands: canWork
         ? [...availableCommands(flows), ...(isIncentivesAdmin(caller) ? [...ROLE_COMMANDS_HELP, UNDELIVERED_COMMAND_HELP] : [])]
         : availableCommands(new Set()).filter((c) => c.command === 'help' || (canViewClaims(caller.roles) && c.command === 'status <claim id>')),
@@ -98,7 +76,7 @@ export async function welcomeFor(db: Database, caller: Caller, flows: ReadonlySe
     });
   }
   return welcomeCard({
-    greeting: `${caller.kind === 'seller' ? `Hello ${caller.displayName}. ` : ''}${await noAccessMessage(db, caller)}`,
+    greeting: `${caller.kind === 'seller' ? `Hello ${caller.displayName}. ` : ''}${await directory.accessRefusal(caller)}`,
     showIdentity: false,
     partnerName: '',
     roles: '',

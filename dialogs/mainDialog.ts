@@ -4,11 +4,10 @@ import { claimDetailsCard } from '../cards/claimDetails';
 import { customersPageCard, type CustomersTab, type CustomersTabPage } from '../cards/customersPage';
 import { engagementsCard } from '../cards/engagements';
 import type { AdaptiveCard } from '../cards/render';
-import { canViewClaims, claimDetails, normaliseClaimId } from '../services/claims/details';
-import { completeTab, eligibleTab, ineligibleTab, type CustomerAction } from '../services/customersPage/page';
-import { canWorkWithClaims, type Caller } from '../services/directory/callers';
-import { matchEngagement, partnerEngagements, type EngagementSummary } from '../services/directory/engagements';
-import { isNotAllowed } from '../services/shared/errors';
+import { canViewClaims, normaliseClaimId } from '../services/claims';
+import type { CustomerAction } from '../services/customersPage';
+import { canWorkWithClaims, matchEngagement, type Caller, type EngagementSummary, type PartnerCaller } from '../services/directory';
+import { isNotAllowed } from '../services/shared';
 import { AddCustomerDialog, type AddCustomerOptions } from './addCustomerDialog';
 import { CancelClaimDialog } from './cancelClaimDialog';
 import { ClaimCustomerDialog, type ClaimCustomerOptions } from './claimCustomerDialog';
@@ -19,7 +18,7 @@ import { SendConsentDialog } from './sendConsentDialog';
 import { SubmitClaimDialog } from './submitClaimDialog';
 import { routeMessage, type FlowStart, type FlowVerb, type Route } from './commands';
 import type { DialogDeps } from './dialogDeps';
-import { noAccessMessage, welcomeFor } from './helpCard';
+import { welcomeFor } from './helpCard';
 import { answerRoles } from './roleCommands';
 import { answerSeller, sellerReferralsCard } from './sellerReferralsView';
 import { parseShortcut, resolveAddShortcut, resolveClaimShortcut } from './shortcuts';
@@ -27,8 +26,6 @@ import { answerUndelivered } from './undeliveredView';
 
 export const MAIN_DIALOG_ID = 'mainDialog';
 const ROUTER_WATERFALL = 'mainDialog.router';
-
-export type PartnerCaller = Extract<Caller, { kind: 'partnerUser' }>;
 
 /** The options to begin a flow with, or a message saying why it cannot start. */
 export type FlowOptions<T extends object = object> = { ok: true; options: T } | { ok: false; message: string };
@@ -96,14 +93,14 @@ export class MainDialog extends ComponentDialog {
   /** Add customer from a card button (engagement), `add customer`, or the shortcut `add <id> to <engagement>`. */
   private async addCustomerOptions(caller: PartnerCaller, start: FlowStart): Promise<FlowOptions<AddCustomerOptions>> {
     const shortcut = start.line ? parseShortcut(start.line) : null;
-    if (shortcut?.kind === 'add') return resolveAddShortcut(this.deps.db, caller, shortcut);
+    if (shortcut?.kind === 'add') return resolveAddShortcut(this.deps.services.nomination, caller, shortcut);
     return { ok: true, options: start.engagementId ? { caller, engagementId: start.engagementId } : { caller } };
   }
 
   /** Claim customer from the Eligible tab (customer and engagement), `claim customer`, or `claim <customer> for <engagement>`. */
   private async claimCustomerOptions(caller: PartnerCaller, start: FlowStart): Promise<FlowOptions<ClaimCustomerOptions>> {
     const shortcut = start.line ? parseShortcut(start.line) : null;
-    if (shortcut?.kind === 'claim') return resolveClaimShortcut(this.deps.db, caller, shortcut);
+    if (shortcut?.kind === 'claim') return resolveClaimShortcut(this.deps.services.nomination, caller, shortcut);
     const options: ClaimCustomerOptions = { caller };
     if (start.customerId) options.customerId = start.customerId;
     if (start.engagementId) options.engagementId = start.engagementId;
@@ -119,7 +116,7 @@ export class MainDialog extends ComponentDialog {
   async welcomeCard(context: TurnContext): Promise<AdaptiveCard> {
     const caller = await this.callerOf(context);
     if (caller.kind === 'seller') return sellerReferralsCard(this.deps, caller);
-    return welcomeFor(this.deps.db, caller, this.availableFlows);
+    return welcomeFor(this.deps.services.directory, caller, this.availableFlows);
   }
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -147,14 +144,14 @@ export class MainDialog extends ComponentDialog {
     const { context } = step;
     switch (route.kind) {
       case 'help':
-        await this.sendCard(context, await welcomeFor(this.deps.db, caller, this.availableFlows));
+        await this.sendCard(context, await welcomeFor(this.deps.services.directory, caller, this.availableFlows));
         return step.endDialog();
       case 'cancel':
         await context.sendActivity('There is nothing to cancel: you are not in the middle of anything. Type **help** to see what I can do.');
         return step.endDialog();
       case 'unknown':
         await context.sendActivity(`I don't know "${route.text}". Here is what I can do:`);
-        await this.sendCard(context, await welcomeFor(this.deps.db, caller, this.availableFlows));
+        await this.sendCard(context, await welcomeFor(this.deps.services.directory, caller, this.availableFlows));
         return step.endDialog();
       case 'badCard':
         await context.sendActivity(
@@ -175,7 +172,7 @@ export class MainDialog extends ComponentDialog {
         break;
     }
     if (caller.kind !== 'partnerUser' || !canWorkWithClaims(caller)) {
-      await context.sendActivity(await noAccessMessage(this.deps.db, caller));
+      await context.sendActivity(await this.deps.services.directory.accessRefusal(caller));
       return step.endDialog();
     }
     switch (route.kind) {
@@ -214,7 +211,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async showEngagements(context: TurnContext, caller: PartnerCaller): Promise<void> {
-    const engagements = await partnerEngagements(this.deps.db, caller.partnerId);
+    const engagements = await this.deps.services.directory.partnerEngagements(caller);
     await this.sendCard(
       context,
       engagementsCard({
@@ -226,7 +223,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async openCustomersPage(context: TurnContext, caller: PartnerCaller, query: string): Promise<void> {
-    const engagements = await partnerEngagements(this.deps.db, caller.partnerId);
+    const engagements = await this.deps.services.directory.partnerEngagements(caller);
     if (query === '') {
       const last = (await this.preferences.get(context, {})).lastEngagementId;
       const remembered = engagements.find((engagement) => engagement.id === last);
@@ -250,7 +247,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async showTab(context: TurnContext, caller: PartnerCaller, engagementId: string, tab: CustomersTab, cursor: string | null): Promise<void> {
-    const engagements = await partnerEngagements(this.deps.db, caller.partnerId);
+    const engagements = await this.deps.services.directory.partnerEngagements(caller);
     const engagement = engagements.find((candidate) => candidate.id === engagementId);
     if (!engagement) {
       await context.sendActivity('That engagement is not one your organisation can work on (or it has closed), so there is no Customers page to show. Type **engagements** to see yours.');
@@ -261,14 +258,14 @@ export class MainDialog extends ComponentDialog {
 
   /** A tab of an engagement already found among the caller's partner's engagements (so they are loaded once per turn). */
   private async showEngagementTab(context: TurnContext, caller: PartnerCaller, engagement: EngagementSummary, tab: CustomersTab, cursor: string | null): Promise<void> {
-    const request = { partnerId: caller.partnerId, engagementId: engagement.id, cursor, pageSize: this.options.pageSize };
-    const { db, clock } = this.deps;
+    const request = { engagementId: engagement.id, cursor, pageSize: this.options.pageSize };
+    const { customersPage } = this.deps.services;
     const current: CustomersTabPage =
       tab === 'eligible'
-        ? { tab, page: await eligibleTab(db, clock, request) }
+        ? { tab, page: await customersPage.eligible(caller, request) }
         : tab === 'ineligible'
-          ? { tab, page: await ineligibleTab(db, clock, request) }
-          : { tab, page: await completeTab(db, clock, request) };
+          ? { tab, page: await customersPage.ineligible(caller, request) }
+          : { tab, page: await customersPage.complete(caller, request) };
     const availableActions = new Set<CustomerAction>([...PAGE_ACTIONS, ...[...this.flows.keys()].filter(isCustomerAction)]);
     await this.sendCard(
       context,
@@ -278,7 +275,6 @@ export class MainDialog extends ComponentDialog {
         availableActions,
         canAddCustomer: this.flows.has('addCustomer'),
         continued: cursor !== null,
-        now: clock.now(),
       }),
     );
     await this.preferences.set(context, { lastEngagementId: engagement.id });
@@ -286,14 +282,14 @@ export class MainDialog extends ComponentDialog {
 
   private async showClaim(context: TurnContext, caller: Caller, rawClaimId: string): Promise<void> {
     if (caller.kind !== 'partnerUser' || !canViewClaims(caller.roles)) {
-      await context.sendActivity(await noAccessMessage(this.deps.db, caller));
+      await context.sendActivity(await this.deps.services.directory.accessRefusal(caller));
       return;
     }
     if (rawClaimId === '') {
       await context.sendActivity('Which claim? Type **status** and the claim id, for example "status CLM-…". The ids are on the Customers page.');
       return;
     }
-    const claim = await claimDetails(this.deps.db, this.deps.clock, { partnerId: caller.partnerId, roles: caller.roles }, rawClaimId);
+    const claim = await this.deps.services.claims.details(caller, rawClaimId);
     if (!claim) {
       await context.sendActivity(`Claim ${normaliseClaimId(rawClaimId)} was not found among ${caller.partnerName}'s claims. Check the id on the Customers page.`);
       return;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { AdaptiveCard } from '../cards/render';
-import { isNotAllowed } from '../services/shared/errors';
+import { isNotAllowed } from '../services/shared';
 
 /** What the user answered this turn: a card submission for the step asked, typed text, or a card of another step. */
 export type Answer =

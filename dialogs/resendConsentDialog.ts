@@ -2,11 +2,10 @@ import type { TurnContext } from 'botbuilder';
 import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { claimActionCard } from '../cards/claimAction';
-import { formatDay } from '../services/claims/lifecycle';
-import { resendConsent } from '../services/consent/consent';
-import type { Caller } from '../services/directory/callers';
+import { formatDateTime, formatDay } from '../cards/format';
+import type { Caller } from '../services/directory';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
-import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
+import { sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
 import { readAnswer, refusedOr, sendCard } from './replies';
 import { CONFIRM_RESEND_CONSENT_ACTION } from '../cards/actions';
@@ -23,7 +22,6 @@ interface ResendState {
 
 const confirmSubmission = z.object({ claimId: z.string().trim().min(1) });
 
-const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
 
 /**
  * Re-send customer consent email (rule 5): the claim and when the email was last sent → confirm →
@@ -50,7 +48,7 @@ export class ResendConsentDialog extends CancelAndHelpDialog {
     });
     if (!opened) return step.endDialog();
     const { caller, claim } = opened;
-    const consent = await this.deps.db.prisma.consentRequest.findUnique({ where: { claimId: claim.id }, select: { lastSentAt: true, sendCount: true } });
+    const consent = await this.deps.services.consent.sendHistory(caller, claim.id);
     const state: ResendState = { userId: caller.userId, claimId: claim.id };
     (step.values as { state: ResendState }).state = state;
     await sendCard(
@@ -64,7 +62,7 @@ export class ResendConsentDialog extends CancelAndHelpDialog {
           { title: 'Customer', value: claim.customer.name },
           { title: 'Engagement', value: claim.engagement.name },
           { title: 'Sent to', value: `${claim.customerContactName} (${claim.customerContactEmail})` },
-          ...(consent ? [{ title: 'Last sent', value: `${TIME_FORMAT.format(consent.lastSentAt)} (${consent.sendCount} ${consent.sendCount === 1 ? 'time' : 'times'} so far)` }] : []),
+          ...(consent ? [{ title: 'Last sent', value: `${formatDateTime(consent.lastSentAt)} (${consent.sendCount} ${consent.sendCount === 1 ? 'time' : 'times'} so far)` }] : []),
           { title: 'Consent deadline', value: formatDay(claim.consentDeadline) },
         ],
         note: 'The email can be re-sent once every 24 hours.',
@@ -87,7 +85,7 @@ export class ResendConsentDialog extends CancelAndHelpDialog {
       await step.context.sendActivity('Select **Re-send consent email** on the card above, or type **cancel**.');
       return step.replaceDialog(WATERFALL, step.options);
     }
-    await this.resend(step.context, await currentCaller(this.deps, state.userId), state.claimId);
+    await this.resend(step.context, await this.deps.services.directory.currentCaller(state.userId), state.claimId);
     return step.endDialog();
   }
 
@@ -102,8 +100,7 @@ export class ResendConsentDialog extends CancelAndHelpDialog {
   }
 
   private async resend(context: TurnContext, caller: Caller, claimId: string): Promise<void> {
-    const { db, clock, consent } = this.deps;
-    const result = await refusedOr(() => resendConsent(db, clock, consent, caller, { claimId }));
+    const result = await refusedOr(() => this.deps.services.consent.resend(caller, { claimId }));
     if (!result.ok) {
       await context.sendActivity(`${result.message} Nothing was sent.`);
       return;

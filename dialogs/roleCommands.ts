@@ -1,10 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { revokeConfirmCard, usersCard } from '../cards/users';
-import type { Role } from '../services/db';
-import { ROLE_LABELS, type Caller } from '../services/directory/callers';
-import { NotAllowedError } from '../services/shared/errors';
-import { grantRole, listPartnerUsers, parseRole, previewRevoke, requireIncentivesAdmin, revokeRole, roleSchema } from '../services/directory/roles';
+import { ROLE_LABELS, rolesText } from '../cards/format';
+import { parseRole, requireIncentivesAdmin, roleSchema, type Caller, type Role } from '../services/directory';
+import { NotAllowedError } from '../services/shared';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './replies';
 import { CONFIRM_REVOKE_ROLE_ACTION, GRANT_ROLE_ACTION, REVOKE_ROLE_ACTION, USERS_ACTION } from '../cards/actions';
@@ -67,22 +66,18 @@ function roleOf(text: string): Role {
   return role;
 }
 
-function rolesText(roles: readonly Role[]): string {
-  return roles.length > 0 ? roles.map((role) => ROLE_LABELS[role]).join(', ') : 'none';
-}
-
 /** Answers a role route. A refusal is a NotAllowedError, said to the user by the main dialog. */
 export async function answerRoles(deps: DialogDeps, context: TurnContext, caller: Caller, route: RoleRoute): Promise<void> {
   const admin = requireIncentivesAdmin(caller);
   if (route.kind === 'users') {
-    const page = await listPartnerUsers(deps.db, admin, { cursor: route.cursor });
+    const page = await deps.services.directory.listUsers(admin, { cursor: route.cursor });
     await sendCard(context, usersCard({ partnerName: admin.partnerName, page, continued: route.cursor !== null }));
     return;
   }
   const role = roleOf(route.role);
   const label = ROLE_LABELS[role];
   if (route.change === 'revoke') {
-    const preview = await previewRevoke(deps.db, admin, { email: route.email, role });
+    const preview = await deps.services.directory.previewRevoke(admin, { email: route.email, role });
     if (!preview.changed) {
       await context.sendActivity(`${preview.user.displayName} (${preview.user.email}) does not have the ${label} role, so there is nothing to revoke.`);
       return;
@@ -91,8 +86,8 @@ export async function answerRoles(deps: DialogDeps, context: TurnContext, caller
     return;
   }
   const change = route.change === 'grant'
-    ? await grantRole(deps.db, deps.clock, admin, { email: route.email, role })
-    : await revokeRole(deps.db, deps.clock, admin, { email: route.email, role });
+    ? await deps.services.directory.grantRole(admin, { email: route.email, role })
+    : await deps.services.directory.revokeRole(admin, { email: route.email, role });
   const who = `${change.user.displayName} (${change.user.email})`;
   if (!change.changed) {
     await context.sendActivity(route.change === 'grant' ? `${who} already has the ${label} role; nothing changed.` : `${who} no longer has the ${label} role; nothing changed.`);

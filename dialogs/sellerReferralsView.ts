@@ -2,8 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { coSellReferralsCard } from '../cards/coSellReferrals';
 import type { AdaptiveCard } from '../cards/render';
-import type { Caller } from '../services/directory/callers';
-import { sellerCoSellReferrals } from '../services/referrals/sellerView';
+import type { Caller } from '../services/directory';
 import type { Route } from './commands';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './replies';
@@ -32,6 +31,6 @@ export async function answerSeller(context: TurnContext, deps: DialogDeps, calle
 
 /** A page of the seller's co-sell referrals as a card; also what a seller is welcomed with. */
 export async function sellerReferralsCard(deps: DialogDeps, caller: SellerCaller, cursor: string | null = null, note?: string): Promise<AdaptiveCard> {
-  const rows = await sellerCoSellReferrals(deps.db, { sellerId: caller.sellerId, cursor });
+  const rows = await deps.services.referrals.sellerCoSell(caller, { cursor });
   return coSellReferralsCard({ sellerName: caller.displayName, page: rows, continued: cursor !== null, ...(note ? { note } : {}) });
 }

@@ -4,13 +4,12 @@ import { z } from 'zod';
 import { consentContactsCard } from '../cards/consentContacts';
 import { consentReviewCard } from '../cards/consentReview';
 import { textEntryCard } from '../cards/textEntry';
-import { formatDay } from '../services/claims/lifecycle';
-import { RequestConsentInputSchema, requestConsent, type RequestConsentInput } from '../services/consent/consent';
-import type { Caller } from '../services/directory/callers';
-import { formatUsd } from '../services/nomination/payout';
-import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
+import { formatDay, formatUsd } from '../cards/format';
+import { RequestConsentInputSchema, type RequestConsentInput } from '../services/consent';
+import type { Caller } from '../services/directory';
+import { sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
-import { contactText, type Contact } from './nominationShared';
+import { contactText, type Contact } from '../cards/nominationSteps';
 import { STALE_CARD, newReviewId, refusedOr, sendCard } from './replies';
 import { ResumableFlowDialog } from './resumableFlowDialog';
 import { CONFIRM_SEND_CONSENT_ACTION } from '../cards/actions';
@@ -290,7 +289,7 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
     const confirm = confirmSubmission.safeParse(answer.value);
     if (!confirm.success || confirm.data.reviewId !== state.reviewId) return this.reask(step, state, 'That review card is out of date: use the latest one below.');
     if (confirm.data.disclaimerAccepted !== 'true') return this.reask(step, state, 'Accept the disclaimer (switch it on) before you select Send for consent. Your answers are kept.');
-    const caller = await currentCaller(this.deps, state.userId);
+    const caller = await this.deps.services.directory.currentCaller(state.userId);
     await this.send(step.context, caller, { ...this.request(state), disclaimerAccepted: true });
     return step.endDialog();
   }
@@ -301,8 +300,7 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
   }
 
   private async send(context: TurnContext, caller: Caller, input: RequestConsentInput): Promise<void> {
-    const { db, clock, consent } = this.deps;
-    const result = await refusedOr(() => requestConsent(db, clock, consent, caller, input));
+    const result = await refusedOr(() => this.deps.services.consent.request(caller, input));
     if (!result.ok) {
       await context.sendActivity(`${result.message} Nothing was sent.`);
       return;

@@ -3,10 +3,10 @@ import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botb
 import { z } from 'zod';
 import { nominationReviewCard } from '../cards/nominationReview';
 import { submitProofCard } from '../cards/submitProof';
-import { formatDay } from '../services/claims/lifecycle';
-import type { Caller } from '../services/directory/callers';
-import { PROOF_LIMITS, SubmitClaimInputSchema, submitClaim, type SubmitClaimInput } from '../services/claims/submission';
-import { currentCaller, sendDone, startClaimFlow } from './claimFlowShared';
+import { formatDay } from '../cards/format';
+import type { Caller } from '../services/directory';
+import { PROOF_LIMITS, SubmitClaimInputSchema, type SubmitClaimInput } from '../services/claims';
+import { sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
 import { STALE_CARD, newReviewId, refusedOr, sendCard } from './replies';
 import { ResumableFlowDialog } from './resumableFlowDialog';
@@ -194,7 +194,7 @@ export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending>
     if (answer.kind !== 'card') return this.reask(step, state, answer.kind === 'stale' ? STALE_CARD : 'Select **Submit claim** on the review card, or **Change an answer**.');
     const confirm = confirmSubmission.safeParse(answer.value);
     if (!confirm.success || confirm.data.reviewId !== state.reviewId) return this.reask(step, state, 'That review card is out of date: use the latest one below.');
-    const submitted = await this.submit(step.context, await currentCaller(this.deps, state.userId), this.input(state));
+    const submitted = await this.submit(step.context, await this.deps.services.directory.currentCaller(state.userId), this.input(state));
     if (submitted) return step.endDialog();
     await step.context.sendActivity('Change the proof of execution under **Change an answer**, or type **cancel** to stop.');
     return this.again(step, state);
@@ -202,7 +202,7 @@ export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending>
 
   /** Submits through the service; false (and its refusal said) when it refuses. */
   private async submit(context: TurnContext, caller: Caller, input: SubmitClaimInput): Promise<boolean> {
-    const result = await refusedOr(() => submitClaim(this.deps.db, this.deps.clock, caller, input));
+    const result = await refusedOr(() => this.deps.services.claims.submit(caller, input));
     if (!result.ok) {
       await context.sendActivity(`${result.message} Nothing was submitted.`);
       return false;

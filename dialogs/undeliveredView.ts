@@ -1,7 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { undeliveredMessagesCard } from '../cards/undeliveredMessages';
-import type { Caller } from '../services/directory/callers';
-import { undeliveredMessages } from '../services/outbox/undelivered';
+import type { Caller } from '../services/directory';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './replies';
 
@@ -16,6 +15,6 @@ export const UNDELIVERED_COMMAND_HELP = {
  * with a NotAllowedError, said to the user by the main dialog, and scopes the rows to their partner.
  */
 export async function answerUndelivered(deps: DialogDeps, context: TurnContext, caller: Caller, cursor: string | null, pageSize?: number): Promise<void> {
-  const page = await undeliveredMessages(deps.db, caller, { cursor, ...(pageSize ? { pageSize } : {}) });
+  const page = await deps.services.outbox.undelivered(caller, { cursor, ...(pageSize ? { pageSize } : {}) });
   await sendCard(context, undeliveredMessagesCard({ page, continued: cursor !== null }));
 }

@@ -10,7 +10,8 @@ import {
   type ClaimEvent,
 } from '../services/claims/lifecycle';
 import { auditActionFor } from '../services/claims/transitions';
-import { formatUsd, proposePayout } from '../services/nomination/payout';
+import { proposePayout } from '../services/nomination/payout';
+import { formatUsd } from '../services/shared/wording';
 import type { ClaimStatus, CustomerIdType, PayType, Prisma, PrismaClient, Role } from '../services/db';
 
 /**

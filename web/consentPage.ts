@@ -1,4 +1,4 @@
-import { formatDay } from '../services/claims/lifecycle';
+import { formatDay } from '../cards/format';
 import type { ConsentPageView, ConsentProblem } from '../services/consent/consent';
 import type { ConsentResponse } from '../services/db';
 import { escapeHtml } from '../services/consent/html';

@@ -1,5 +1,6 @@
 import { systemActor } from '../outbox/audit';
-import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES, formatDay } from './lifecycle';
+import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES } from './lifecycle';
+import { formatDay } from '../shared/wording';
 import { applyTransitionInTx } from './transitions';
 import { DAY_MS, type Clock } from '../shared/clock';
 import { Prisma, type ClaimStatus, type Database, type Tx } from '../db';

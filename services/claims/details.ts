@@ -1,6 +1,6 @@
-import { seesCreators } from './lists';
+import { CLAIM_STATUS_LABELS, seesCreators } from './lists';
 import { offersCancel } from './cancel';
-import { CLAIM_STATUS_LABELS, runningDeadline } from './lifecycle';
+import { runningDeadline } from './lifecycle';
 import { DAY_MS, type Clock } from '../shared/clock';
 import { CUSTOMER_ID_TYPE_LABELS } from '../customers/customerIds';
 import type {

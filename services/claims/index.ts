@@ -17,9 +17,7 @@ export type { ClaimDeadline, ClaimDetails, ClaimHistoryEntry, ClaimReferral } fr
 export {
   AWAITING_CONSENT_STATUSES,
   AWAITING_SUBMISSION_STATUSES,
-  CLAIM_STATUS_LABELS,
   decideTransition,
-  formatDay,
   isOpen,
   isTerminal,
   OPEN_STATUSES,
@@ -27,10 +25,10 @@ export {
   TERMINAL_STATUSES,
 } from './lifecycle';
 export type { ClaimEvent, ClaimTiming } from './lifecycle';
-export { EXPIRING_WITHIN_DAYS, parseStatusFilter, STATUS_FILTER_LABELS, STATUS_FILTERS } from './lists';
+export { EXPIRING_STATUS_FILTERS, EXPIRING_WITHIN_DAYS, parseStatusFilter, seesCreators, STATUS_FILTERS } from './lists';
 export type { ClaimListPage, ClaimListRow, StatusFilter } from './lists';
 export type { ClaimOpening, FlowClaim } from './opening';
-export { PROOF_LIMITS } from './submission';
+export { PROOF_LIMITS, SubmitClaimInputSchema } from './submission';
 export type { SubmitClaimInput } from './submission';
 export type { ClaimSummaryPage, EngagementClaimSummary, StatusCount } from './summary';
 

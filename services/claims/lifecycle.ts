@@ -1,4 +1,5 @@
 import { addDays } from '../shared/clock';
+import { formatDay } from '../shared/wording';
 import { ClaimStatus, type Engagement } from '../db';
 
 /**
@@ -50,20 +51,6 @@ export function isTerminal(status: ClaimStatus): boolean {
 export function isOpen(status: ClaimStatus): boolean {
   return !isTerminal(status);
 }
-
-export const CLAIM_STATUS_LABELS: Record<ClaimStatus, string> = {
-  ADDED: 'Added',
-  CLAIMED: 'Claimed',
-  CONSENT_REQUESTED: 'Consent requested',
-  CONSENT_GRANTED: 'Consent granted',
-  SUBMITTED: 'Submitted',
-  REJECTED: 'Rejected',
-  COMPLETED: 'Completed',
-  REJECTED_FINAL: 'Final rejected',
-  EXPIRED: 'Expired',
-  CANCELED: 'Canceled',
-  DECLINED: 'Declined',
-};
 
 /** What the state machine needs to know about a claim. */
 export interface ClaimTiming {
@@ -171,13 +158,6 @@ const REFUSED_CONSEQUENCES: Record<ClaimEvent, string> = {
 function refuse(status: ClaimStatus, event: ClaimEvent, hint?: string): TransitionDecision {
   const reason = `This claim is ${STATUS_DESCRIPTIONS[status]}, so ${REFUSED_CONSEQUENCES[event]}.`;
   return { ok: false, reason: hint ? `${reason} ${hint}` : reason };
-}
-
-const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** A deadline as people read it, e.g. "3 March 2026" (UTC, the time zone deadlines are kept in). */
-export function formatDay(instant: Date): string {
-  return DAY_FORMAT.format(instant);
 }
 
 /** The consent deadline of a claim created at `createdAt`: the engagement's consent window, never a constant. */

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   AWAITING_CONSENT_STATUSES,
   AWAITING_SUBMISSION_STATUSES,
-  CLAIM_STATUS_LABELS,
   OPEN_STATUSES,
   runningDeadline,
   TERMINAL_STATUSES,
@@ -47,7 +46,29 @@ export function assertCanList(viewer: ClaimListViewer): void {
 export const STATUS_FILTERS = ['OPEN', 'CLOSED', ...Object.values(ClaimStatus)] as const;
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
-export const STATUS_FILTER_LABELS: Record<StatusFilter, string> = { OPEN: 'Open', CLOSED: 'Closed', ...CLAIM_STATUS_LABELS };
+/** The statuses `expiring` can show: the ones with a running deadline. */
+export const EXPIRING_STATUS_FILTERS: readonly StatusFilter[] = ['OPEN', ...AWAITING_CONSENT_STATUSES, ...AWAITING_SUBMISSION_STATUSES];
+
+/**
+ * The names of the statuses in the rows the claim services return and in the words a user may type
+ * for a status filter. Cards and dialogs name statuses with cards/format.ts, which test/cards/format.test.ts
+ * keeps identical to this.
+ */
+export const CLAIM_STATUS_LABELS: Record<ClaimStatus, string> = {
+  ADDED: 'Added',
+  CLAIMED: 'Claimed',
+  CONSENT_REQUESTED: 'Consent requested',
+  CONSENT_GRANTED: 'Consent granted',
+  SUBMITTED: 'Submitted',
+  REJECTED: 'Rejected',
+  COMPLETED: 'Completed',
+  REJECTED_FINAL: 'Final rejected',
+  EXPIRED: 'Expired',
+  CANCELED: 'Canceled',
+  DECLINED: 'Declined',
+};
+
+const STATUS_FILTER_LABELS: Record<StatusFilter, string> = { OPEN: 'Open', CLOSED: 'Closed', ...CLAIM_STATUS_LABELS };
 
 export function statusesFor(filter: StatusFilter): readonly ClaimStatus[] {
   if (filter === 'OPEN') return OPEN_STATUSES;

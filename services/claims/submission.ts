@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatDay } from './lifecycle';
+import { formatDay } from '../shared/wording';
 import { applyTransitionInTx } from './transitions';
 import type { Clock } from '../shared/clock';
 import type { Claim, Database, Tx } from '../db';

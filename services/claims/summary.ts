@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { assertCanList, claimScope, pageLimit, type ClaimFilters, type ClaimListViewer } from './lists';
-import { CLAIM_STATUS_LABELS, isOpen } from './lifecycle';
+import { assertCanList, CLAIM_STATUS_LABELS, claimScope, pageLimit, type ClaimFilters, type ClaimListViewer } from './lists';
+import { isOpen } from './lifecycle';
 import { ClaimStatus, type Database, type PayType } from '../db';
 import { decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 

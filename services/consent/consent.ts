@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { decideTransition, formatDay } from '../claims/lifecycle';
+import { decideTransition } from '../claims/lifecycle';
+import { formatDateTime, formatDay } from '../shared/wording';
 import { applyTransitionInTx } from '../claims/transitions';
 import type { Clock } from '../shared/clock';
 import type { Claim, ConsentResponse, Database, Tx } from '../db';
@@ -101,7 +102,7 @@ export type ResendConsentInput = z.input<typeof ResendConsentInputSchema>;
 /** A re-send inside the 24-hour limit; `nextAllowedAt` is when the partner may re-send again. */
 export class ResendTooSoonError extends NotAllowedError {
   constructor(readonly nextAllowedAt: Date) {
-    super(`The consent email can be re-sent once every 24 hours. You can re-send it again from ${formatInstant(nextAllowedAt)}.`);
+    super(`The consent email can be re-sent once every 24 hours. You can re-send it again from ${formatDateTime(nextAllowedAt)}.`);
     this.name = 'ResendTooSoonError';
   }
 }
@@ -497,19 +498,6 @@ export function renderConsentEmail(c: ConsentEmailContent): { subject: string; t
   return { subject, text, html, actionUrl: c.link };
 }
 
-const INSTANT_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  timeZoneName: 'short',
-});
-
-function formatInstant(instant: Date): string {
-  return INSTANT_FORMAT.format(instant);
-}
 
 /** When the claim's consent email was last sent and how often, for the re-send card; null before the first send. */
 export async function consentSendHistory(db: Database, partnerId: string, claimId: string): Promise<{ lastSentAt: Date; sendCount: number } | null> {

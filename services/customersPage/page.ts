@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Clock } from '../shared/clock';
+import { DAY_MS, type Clock } from '../shared/clock';
 import type { ClaimOrigin, ClaimStatus, CustomerIdType, Database } from '../db';
-import { OPEN_STATUSES, decideTransition, type ClaimEvent } from '../claims/lifecycle';
+import { OPEN_STATUSES, decideTransition, runningDeadline, type ClaimEvent } from '../claims/lifecycle';
 import { NotAllowedError } from '../shared/errors';
 import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
@@ -36,6 +36,8 @@ export interface PageClaim {
   friendlyName: string;
   consentDeadline: Date;
   submissionDeadline: Date | null;
+  /** The deadline running now (consent or submission) with whole days left, rounded up; null when none runs. */
+  deadline: { kind: 'consent' | 'submission'; at: Date; daysLeft: number } | null;
 }
 
 export interface EligibleRow {
@@ -140,7 +142,7 @@ async function loadEngagement(db: Database, engagementId: string): Promise<Engag
 /**
  * SQL true when some id of customer `<alias>."customerId"` of a usable type ($3) is eligible in the
  * catalog for engagement $2. A domain also counts through the tenant the directory derives from
- * it, as in services/nomination/eligibility.ts. Each id is matched only as itself, so nothing cascades.
+ * it, as in services/nomination/rule.ts. Each id is matched only as itself, so nothing cascades.
  */
 function eligibleSql(alias: string): string {
   return `(EXISTS (
@@ -219,9 +221,9 @@ export async function eligibleTab(db: Database, clock: Clock, request: PageReque
     }),
     db.prisma.knownCustomer.findMany({ where: { partnerId: request.partnerId, customerId: { in: customerIds } }, select: { customerId: true } }),
   ]);
-  const claimOf = new Map(claims.map(({ customerId, ...claim }) => [customerId, claim]));
-  const knownIds = new Set(known.map((k) => k.customerId));
   const now = clock.now();
+  const claimOf = new Map(claims.map(({ customerId, ...claim }): [string, PageClaim] => [customerId, { ...claim, deadline: deadlineOf(claim, now) }]));
+  const knownIds = new Set(known.map((k) => k.customerId));
   const rows = pageKeys.map((key): EligibleRow => {
     const claim = claimOf.get(key.customer_id) ?? null;
     const isKnown = knownIds.has(key.customer_id);
@@ -229,6 +231,11 @@ export async function eligibleTab(db: Database, clock: Clock, request: PageReque
   });
   const last = pageKeys[pageKeys.length - 1];
   return { rows, nextCursor: keys.length > limit && last ? encodeCursor('E', [last.sort_name, last.customer_id]) : null };
+}
+
+function deadlineOf(claim: Omit<PageClaim, 'deadline'>, now: Date): PageClaim['deadline'] {
+  const running = runningDeadline(claim);
+  return running ? { ...running, daysLeft: Math.ceil((running.at.getTime() - now.getTime()) / DAY_MS) } : null;
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { PrismaClient } from '../db';
+import type { Tx } from '../db';
 import { partnerAdmins, ROLE_LABELS, type Caller } from './callers';
 
 /**
  * What a caller without a claim role is told, naming who can grant it: the one wording of the
  * refusal, for the help card, the router and every flow.
  */
-export async function accessRefusal(prisma: PrismaClient, caller: Caller): Promise<string> {
+export async function accessRefusal(prisma: Tx, caller: Caller): Promise<string> {
   if (caller.kind === 'seller') {
     return 'This is for partner staff with an incentives role. As a Microsoft field seller you will hear from me when a partner’s claim for a customer you cover is upgraded to co-sell.';
   }
@@ -22,7 +22,7 @@ export async function accessRefusal(prisma: PrismaClient, caller: Caller): Promi
   return `${has} ${await whoCanGrant(prisma, caller.partnerId)} Give them your email: ${caller.email}.`;
 }
 
-async function whoCanGrant(prisma: PrismaClient, partnerId: string): Promise<string> {
+async function whoCanGrant(prisma: Tx, partnerId: string): Promise<string> {
   const admins = await partnerAdmins(prisma, partnerId);
   if (admins.length === 0) return 'Ask an Incentives admin of your organisation to grant you a role.';
   return `Ask an Incentives admin to grant you a role: ${admins.map((admin) => `${admin.displayName} (${admin.email})`).join(', ')}.`;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { systemActor, writeAudit } from '../outbox/audit';
 import type { Clock } from '../shared/clock';
-import { Prisma, type Database, type PrismaClient, type Role } from '../db';
+import { Prisma, type Database, type PrismaClient, type Role, type Tx } from '../db';
 
 /** Who is talking to the bot, resolved from their Teams (Entra) identity. */
 export type Caller =
@@ -78,7 +78,7 @@ export function canWorkWithClaims(caller: Caller): boolean {
 }
 
 /** The Incentives admins of a partner: who a user without a role can ask for access. */
-export async function partnerAdmins(prisma: PrismaClient, partnerId: string): Promise<{ displayName: string; email: string }[]> {
+export async function partnerAdmins(prisma: Tx, partnerId: string): Promise<{ displayName: string; email: string }[]> {
   return prisma.partnerUser.findMany({
     where: { partnerId, roles: { some: { role: 'INCENTIVES_ADMIN' } } },
     select: { displayName: true, email: true },

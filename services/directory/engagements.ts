@@ -1,4 +1,3 @@
-import { CUSTOMER_ID_TYPE_LABELS } from '../customers/customerIds';
 import type { CustomerIdType, Database, PayType } from '../db';
 
 /** An engagement as a partner sees it: the rules Partner Center publishes for it. */
@@ -42,11 +41,6 @@ export async function partnerEngagements(db: Database, partnerId: string): Promi
     maxHours: row.maxHours,
     payoutCapUsd: row.payoutCapUsd,
   }));
-}
-
-/** The accepted id types of an engagement as people read them, e.g. "Domain name, Tenant ID". */
-export function describeIdTypes(types: readonly CustomerIdType[]): string {
-  return types.map((type) => CUSTOMER_ID_TYPE_LABELS[type]).join(', ');
 }
 
 export type EngagementMatch<T> = { kind: 'one'; engagement: T } | { kind: 'ambiguous'; candidates: T[] } | { kind: 'none' };

@@ -1,13 +1,15 @@
 import type { Role } from '../db';
+
+export type { Role } from '../db';
 import type { ServiceContext } from '../shared/context';
 import { accessRefusal } from './access';
 import { findCaller, registerPartnerUser, type Caller, type Newcomer } from './callers';
 import { partnerEngagements } from './engagements';
 import { grantRole, listPartnerUsers, previewRevoke, revokeRole } from './roles';
 
-export { canWorkWithClaims, hasClaimRole, hasIncentivesAdminRole, ROLE_LABELS, emailSchema } from './callers';
+export { canWorkWithClaims, hasClaimRole, hasIncentivesAdminRole, emailSchema } from './callers';
 export type { Caller, PartnerCaller, Newcomer, Registration } from './callers';
-export { describeIdTypes, matchEngagement } from './engagements';
+export { matchEngagement } from './engagements';
 export type { EngagementMatch, EngagementSummary } from './engagements';
 export { isIncentivesAdmin, parseRole, requireIncentivesAdmin, roleSchema, ROLES, USERS_PAGE_SIZE } from './roles';
 export type { PartnerUserRow, PartnerUsersPage, RoleChange } from './roles';

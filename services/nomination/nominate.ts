@@ -3,12 +3,14 @@ import { z } from 'zod';
 import { writeAudit } from '../outbox/audit';
 import { consentDeadlineFor, openClaimKey } from '../claims/lifecycle';
 import type { Clock } from '../shared/clock';
+import { contactSchema, type Contact } from '../shared/contact';
 import { customerIdSchema, type CustomerId } from '../customers/customerIds';
 import { Prisma, type ClaimOrigin, type ClaimStatus, type CustomerIdType, type Database, type Engagement, type Tx } from '../db';
+import { accessRefusal } from '../directory/access';
+import { hasClaimRole, type PartnerCaller } from '../directory/callers';
+import type { EligibilityPorts } from '../shared/context';
+import { checkContactTenant } from './checks';
 import {
-  checkNomination,
-  checkTenantEmailMatch,
-  describeId,
   engagementRules,
   findNominatedCustomer,
   gatherAddFacts,
@@ -17,10 +19,9 @@ import {
   loadEnrolledEngagements,
   loadPartnerCustomerFacts,
   localEligibilityPorts,
-  type EligibilityPorts,
-  type EngagementVerdict,
   type ExternalFacts,
-} from './eligibility';
+} from './facts';
+import { checkNomination, describeId, type EngagementVerdict } from './rule';
 import { NotAllowedError } from '../shared/errors';
 import { assertVariableNomination, proposePayout, validateHours } from './payout';
 import type { MsxOpportunityInfo } from '../ports/eligibilitySource';
@@ -41,12 +42,6 @@ export function newClaimId(): string {
   return id;
 }
 
-const contactSchema = z.object({
-  name: z.string().trim().min(1, 'a name is required').max(200),
-  email: z.string().trim().toLowerCase().pipe(z.email({ error: 'a valid email address is required' })),
-  phone: z.string().trim().max(50).optional().transform((phone) => (phone ? phone : null)),
-});
-
 const baseSchema = z.object({
   friendlyName: z.string().trim().min(1, 'a friendly name is required').max(200),
   locationId: z.string().trim().min(1, 'a location is required'),
@@ -56,8 +51,8 @@ const baseSchema = z.object({
     .transform((ids) => [...new Set(ids)]),
   /** VARIABLE only; checked against the engagement's maximum inside the transaction. */
   hours: z.union([z.number(), z.string()]).optional(),
-  customerContact: contactSchema,
-  partnerContact: contactSchema,
+  customerContact: contactSchema(),
+  partnerContact: contactSchema(),
 });
 
 const addCustomerSchema = baseSchema.extend({
@@ -107,23 +102,18 @@ interface ParsedCommon {
   locationId: string;
   engagementIds: string[];
   hours?: number | string | undefined;
-  customerContact: { name: string; email: string; phone: string | null };
-  partnerContact: { name: string; email: string; phone: string | null };
+  customerContact: Contact;
+  partnerContact: Contact;
 }
 
-/** Refuses anyone but an Incentives user or admin, naming who can grant the role. */
+/** Refuses anyone but an Incentives user or admin, with the one refusal that names who can grant the role. */
 async function requireNominatingUser(tx: Tx, actor: NominationActor): Promise<{ id: string; partnerId: string }> {
-  const user = await tx.partnerUser.findUnique({ where: { id: actor.userId }, include: { roles: { select: { role: true } } } });
+  const user = await tx.partnerUser.findUnique({ where: { id: actor.userId }, include: { roles: { select: { role: true } }, partner: { select: { name: true } } } });
   if (!user) throw new NotAllowedError('You are not registered as a user of any partner organisation.');
-  if (!user.roles.some((r) => r.role === 'INCENTIVES_USER' || r.role === 'INCENTIVES_ADMIN')) {
-    const admins = await tx.partnerUser.findMany({
-      where: { partnerId: user.partnerId, roles: { some: { role: 'INCENTIVES_ADMIN' } } },
-      select: { displayName: true, email: true },
-      orderBy: { displayName: 'asc' },
-      take: 5,
-    });
-    const who = admins.length > 0 ? admins.map((a) => `${a.displayName} (${a.email})`).join(', ') : 'an Incentives admin of your organisation';
-    throw new NotAllowedError(`Adding or claiming customers needs the Incentives user or Incentives admin role. Ask ${who} to grant it.`);
+  const roles = user.roles.map((r) => r.role);
+  if (!hasClaimRole(roles)) {
+    const caller: PartnerCaller = { kind: 'partnerUser', userId: user.id, partnerId: user.partnerId, partnerName: user.partner.name, displayName: user.displayName, email: user.email, roles };
+    throw new NotAllowedError(await accessRefusal(tx, caller));
   }
   return { id: user.id, partnerId: user.partnerId };
 }
@@ -289,19 +279,9 @@ export async function addCustomer(
   await requireNominatingUser(db.prisma, actor);
   const id = parsed.customerId;
   const external = await gatherAddFacts(ports, id, parsed.engagementIds);
-  let tenantMismatchReason: string | null = null;
-  if (id.type === 'TENANT_ID') {
-    const match = await checkTenantEmailMatch(ports.tenants, id.value, parsed.customerContact.email);
-    if (!match.matches) {
-      if (!parsed.tenantMismatchReason) {
-        const emailTenant = match.emailTenantId ? `belongs to tenant ${match.emailTenantId}` : 'has no known tenant';
-        throw new NotAllowedError(
-          `The tenant ID ${id.value} does not match the customer contact's email domain ${match.emailDomain}, which ${emailTenant}. Give a reason for the mismatch.`,
-        );
-      }
-      tenantMismatchReason = parsed.tenantMismatchReason;
-    }
-  }
+  const mismatch = await checkContactTenant(ports.tenants, id, parsed.customerContact.email);
+  if (mismatch && !parsed.tenantMismatchReason) throw new NotAllowedError(`${mismatch} Give a reason for the mismatch.`);
+  const tenantMismatchReason = mismatch ? parsed.tenantMismatchReason : null;
   const opportunities = new Map(external.opportunity ? [[external.opportunity.id, external.opportunity]] : []);
   const now = clock.now();
 

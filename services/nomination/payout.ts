@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CustomerIdType, PayType, type Engagement } from '../db';
 import { NotAllowedError } from '../shared/errors';
+import { formatUsd } from '../shared/wording';
 
 /** An engagement's payout settings are missing or malformed: an operator has to fix the data, not the user. */
 export class PayoutConfigurationError extends Error {
@@ -111,12 +112,6 @@ export function proposePayout(engagement: VariablePayoutRules, opportunityValueU
     capped: uncappedUsd > cap,
     tier,
   };
-}
-
-const USD_FORMAT = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
-
-export function formatUsd(amount: number): string {
-  return USD_FORMAT.format(amount);
 }
 
 /**

@@ -4,7 +4,7 @@ import { deliverDueMessages, type ChannelHandlers, type DeliveryOptions, type De
 import { undeliveredMessages } from './undelivered';
 
 export { DELIVERY_DEFAULTS, retryDelayMs } from './delivery';
-export type { ChannelHandler, ChannelHandlers, DeliveryCounts, DeliveryResult, OutboundMessage } from './delivery';
+export type { ChannelHandler, ChannelHandlers, DeliveryCounts, DeliveryOptions, DeliveryResult, OutboundMessage } from './delivery';
 export { eventInWords } from './undelivered';
 export type { UndeliveredMessage, UndeliveredPage } from './undelivered';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLAIM_STATUS_LABELS } from '../claims/lifecycle';
+import { CLAIM_STATUS_LABELS } from '../claims/lists';
 import type { Page } from '../customersPage/page';
 import type { ClaimStatus, Database, ReferralStatus, ReferralSubstatus } from '../db';
 import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import { buildServices } from '../../bot/composition';
 import { startScheduler } from '../../bot/scheduler';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
@@ -22,6 +23,12 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.prisma.outboxMessage.deleteMany();
 });
+
+/** The scheduler's two facades over a database. */
+function facades(database: Database) {
+  const services = buildServices({ db: database, clock, consent: { tokenSecret: 't'.repeat(40), publicBaseUrl: 'https://bot.test' } });
+  return { claims: services.claims, outbox: services.outbox };
+}
 
 function capturingLogger() {
   const lines: { level: number; msg: string }[] = [];
@@ -68,7 +75,7 @@ describe('startScheduler', () => {
   it('runs the deadline sweep then delivery, and never overlaps its passes', async () => {
     const { logger } = capturingLogger();
     const g = gate();
-    const scheduler = startScheduler({ db, clock, logger, intervalMs: 3_600_000, delivery: { EMAIL: g.handler } });
+    const scheduler = startScheduler({ ...facades(db), logger, intervalMs: 3_600_000, delivery: { EMAIL: g.handler } });
     await queueEmail();
     const first = scheduler.runOnce();
     await settle();
@@ -89,8 +96,7 @@ describe('startScheduler', () => {
     const { logger } = capturingLogger();
     let sends = 0;
     const scheduler = startScheduler({
-      db,
-      clock,
+      ...facades(db),
       logger,
       intervalMs: 20,
       delivery: {
@@ -111,7 +117,7 @@ describe('startScheduler', () => {
   it('stop() waits for the pass in flight, and nothing runs afterwards', async () => {
     const { logger } = capturingLogger();
     const g = gate();
-    const scheduler = startScheduler({ db, clock, logger, intervalMs: 3_600_000, delivery: { EMAIL: g.handler } });
+    const scheduler = startScheduler({ ...facades(db), logger, intervalMs: 3_600_000, delivery: { EMAIL: g.handler } });
     await queueEmail();
     const pass = scheduler.runOnce();
     await settle();
@@ -133,7 +139,7 @@ describe('startScheduler', () => {
     const { logger, lines } = capturingLogger();
     const broken = await createTestDatabase();
     await broken.close();
-    const scheduler = startScheduler({ db: broken, clock, logger, intervalMs: 3_600_000, delivery: {} });
+    const scheduler = startScheduler({ ...facades(broken), logger, intervalMs: 3_600_000, delivery: {} });
     expect(await scheduler.runOnce()).toEqual({ deadlines: null, delivery: null });
     expect(await scheduler.runOnce()).toEqual({ deadlines: null, delivery: null });
     expect(lines.filter((line) => line.level >= 50).map((line) => line.msg)).toEqual([

@@ -3,7 +3,6 @@ import type { CustomerAction } from '../../services/customersPage/page';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
 
-const NOW = new Date('2026-03-02T09:00:00.000Z');
 const ALL_ACTIONS = new Set<CustomerAction>(['claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim', 'viewClaim']);
 const ENGAGEMENT = { id: 'eng-azure-migrate-modernize', name: 'Azure Migrate and Modernize', payType: 'FIXED' as const };
 
@@ -15,6 +14,11 @@ function claim(id: string, status: 'CLAIMED' | 'CONSENT_REQUESTED' | 'CONSENT_GR
     friendlyName: `Contoso migration wave 1 (${id})`,
     consentDeadline: new Date('2026-03-20T09:00:00.000Z'),
     submissionDeadline: status === 'CONSENT_GRANTED' ? new Date('2026-05-30T09:00:00.000Z') : null,
+    // As services/customersPage computes it on 2 March 2026: 18 days left to consent, 89 to submit.
+    deadline:
+      status === 'CONSENT_GRANTED'
+        ? { kind: 'submission' as const, at: new Date('2026-05-30T09:00:00.000Z'), daysLeft: 89 }
+        : { kind: 'consent' as const, at: new Date('2026-03-20T09:00:00.000Z'), daysLeft: 18 },
   };
 }
 
@@ -36,7 +40,6 @@ function eligibleData(overrides: Partial<CustomersPageCardData> = {}): Customers
     availableActions: ALL_ACTIONS,
     canAddCustomer: true,
     continued: false,
-    now: NOW,
     ...overrides,
   };
 }

@@ -166,8 +166,8 @@ const CARDS: [string, AdaptiveCard][] = [
       title: 'Customer added',
       text: 'Bellows College now appears on the Customers page of Azure Migrate and Modernize.',
       claims: [
-        { id: 'CLM-8K2M4P6R', summary: 'Azure Migrate and Modernize: added by domain bellowscollege.com; ask for consent by 24 Dec 2026', engagementId: 'eng-azure-migrate-modernize' },
-        { id: 'CLM-3N7Q9T2W', summary: 'Microsoft 365 Copilot Accelerate: added by domain bellowscollege.com; ask for consent by 24 Dec 2026', engagementId: 'eng-m365-copilot' },
+        { id: 'CLM-8K2M4P6R', summary: 'Azure Migrate and Modernize: added by domain bellowscollege.com; ask for consent by 24 December 2026', engagementId: 'eng-azure-migrate-modernize' },
+        { id: 'CLM-3N7Q9T2W', summary: 'Microsoft 365 Copilot Accelerate: added by domain bellowscollege.com; ask for consent by 24 December 2026', engagementId: 'eng-m365-copilot' },
       ],
     }),
   ],

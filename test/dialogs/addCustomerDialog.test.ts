@@ -248,7 +248,7 @@ describe('Add customer dialog', () => {
 
   it.each([
     ['a customer already known to the partner must be claimed', DEMO.users.adminA, 'contoso.com', 'must be claimed (Claim customer on the Eligible tab), not added'],
-    ['a user without a role is told who can grant it', DEMO.users.noRoleA, 'bellowscollege.com', 'Ask Adele Vance (adele.vance@fabrikamconsulting.com) to grant it'],
+    ['a user without a role is told who can grant it', DEMO.users.noRoleA, 'bellowscollege.com', 'Ask an Incentives admin to grant you a role: Adele Vance (adele.vance@fabrikamconsulting.com)'],
   ])('refuses: %s, and creates nothing', async (_name, aad, idText, message) => {
     const before = await db.prisma.claim.count();
     const { driver } = await run(aad, { idText, engagementId: DEMO.engagements.azureMigrate }, [{ send: `add ${idText} to azure migrate`, expect: [message] }]);

@@ -3,6 +3,7 @@ import { ClaimCustomerDialog, type ClaimCustomerOptions } from '../../dialogs/cl
 import { parseShortcut, resolveAddShortcut, resolveClaimShortcut, type Shortcut } from '../../dialogs/shortcuts';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
+import type { PartnerCaller } from '../../services/directory';
 import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
 import { CONFIRM_CLAIM_CUSTOMER_ACTION } from '../../cards/actions';
@@ -136,7 +137,7 @@ describe('Claim customer dialog', () => {
 
   it.each([
     ['a customer who is not known to the partner', DEMO.users.adminA, DEMO.customers.bellows, DEMO.engagements.security, 'is not one of your known customers'],
-    ['a user without a role', DEMO.users.noRoleA, DEMO.customers.contoso, DEMO.engagements.security, 'needs the Incentives user or Incentives admin role'],
+    ['a user without a role', DEMO.users.noRoleA, DEMO.customers.contoso, DEMO.engagements.security, 'no incentives role yet'],
     ['a customer of another partner', DEMO.users.adminB, DEMO.customers.contoso, DEMO.engagements.security, 'is not one of your known customers'],
   ])('refuses %s and creates nothing', async (_name, aad, customerId, engagementId, message) => {
     const before = await db.prisma.claim.count();
@@ -171,15 +172,21 @@ describe('Claim customer dialog', () => {
       if (!parsed) throw new Error(`not a shortcut: ${line}`);
       return parsed;
     };
+    const nomination = () => dialogDeps(db, clock).services.nomination;
+    const partnerCaller = async (aad: string): Promise<PartnerCaller> => {
+      const caller = await callerFor(db, aad);
+      if (caller.kind !== 'partnerUser') throw new Error('expected a partner user');
+      return caller;
+    };
 
     it('resolves `add <id> to <engagement>` with the engagement matched loosely', async () => {
-      const caller = await callerFor(db, DEMO.users.adminA);
+      const caller = await partnerCaller(DEMO.users.adminA);
       const parsed = shortcut('add contoso.com to Azure Migrate');
       if (parsed.kind !== 'add') throw new Error('expected add');
-      expect(await resolveAddShortcut(db, caller, parsed)).toEqual({ ok: true, options: { caller, idText: 'contoso.com', engagementId: DEMO.engagements.azureMigrate } });
+      expect(await resolveAddShortcut(nomination(), caller, parsed)).toEqual({ ok: true, options: { caller, idText: 'contoso.com', engagementId: DEMO.engagements.azureMigrate } });
       const vague = shortcut('add contoso.com to azure');
       if (vague.kind !== 'add') throw new Error('expected add');
-      expect(await resolveAddShortcut(db, caller, vague)).toMatchObject({ ok: false, message: expect.stringContaining('matches several engagements') as unknown });
+      expect(await resolveAddShortcut(nomination(), caller, vague)).toMatchObject({ ok: false, message: expect.stringContaining('matches several engagements') as unknown });
     });
 
     it.each([
@@ -188,10 +195,10 @@ describe('Claim customer dialog', () => {
       ['claim bellows for security', { ok: false, message: expect.stringContaining('is not one of your known customers') as unknown }],
       ['claim contoso for nothing at all', { ok: false, message: expect.stringContaining('no open engagement called "nothing at all"') as unknown }],
     ])('%s', async (line, expected) => {
-      const caller = await callerFor(db, DEMO.users.adminA);
+      const caller = await partnerCaller(DEMO.users.adminA);
       const parsed = shortcut(line);
       if (parsed.kind !== 'claim') throw new Error('expected claim');
-      expect(await resolveClaimShortcut(db, caller, parsed)).toMatchObject(expected);
+      expect(await resolveClaimShortcut(nomination(), caller, parsed)).toMatchObject(expected);
     });
   });
 });

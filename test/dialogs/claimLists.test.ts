@@ -6,7 +6,7 @@ import type { DialogDeps } from '../../dialogs/dialogDeps';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { DEMO } from '../../prisma/demoData';
 import { statusesFor } from '../../services/claims/lists';
-import { CLAIM_STATUS_LABELS } from '../../services/claims/lifecycle';
+import { CLAIM_STATUS_LABELS } from '../../cards/format';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { submitActions } from '../support/cardActions';

@@ -178,6 +178,23 @@ describe('the Customers page of an engagement', () => {
       expect(page.rows.map((r) => [r.customerName, r.actions])).toEqual(statuses.map(([name, , , actions]) => [name, actions]));
     });
 
+    it('gives each open claim the deadline running now, with whole days left rounded up (the card only words it)', async () => {
+      const engagement = await f.engagement({ idTypes: ['TPID'] });
+      const almostFiveDays = new Date(addDays(T0, 5).getTime() - 60 * 60 * 1000);
+      const cases: [string, ClaimStatus, { consentDeadline?: Date; submissionDeadline?: Date }, { kind: 'consent' | 'submission'; at: Date; daysLeft: number } | null][] = [
+        ['1 claimed', 'CLAIMED', { consentDeadline: addDays(T0, 3) }, { kind: 'consent', at: addDays(T0, 3), daysLeft: 3 }],
+        ['2 requested, window closed', 'CONSENT_REQUESTED', { consentDeadline: addDays(T0, -1) }, { kind: 'consent', at: addDays(T0, -1), daysLeft: -1 }],
+        ['3 granted', 'CONSENT_GRANTED', { submissionDeadline: almostFiveDays }, { kind: 'submission', at: almostFiveDays, daysLeft: 5 }],
+        ['4 submitted', 'SUBMITTED', { submissionDeadline: addDays(T0, 5) }, null],
+      ];
+      for (const [name, status, deadlines] of cases) {
+        const id = await customer({ name, knownTo: w.partnerA, eligibleFor: [engagement] });
+        await claimOf(engagement, id, status, deadlines);
+      }
+      const page = await eligibleTab(db, clock, request(engagement));
+      expect(page.rows.map((r) => [r.customerName, r.claim?.deadline])).toEqual(cases.map(([name, , , deadline]) => [name, deadline]));
+    });
+
     it('shows no Ineligible detail for an engagement that accepts only MSX opportunity ids', async () => {
       const page = await ineligibleTab(db, clock, request(w.variable));
       expect(page).toEqual({ rows: [], nextCursor: null, detailHidden: true });

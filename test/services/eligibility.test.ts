@@ -1,16 +1,17 @@
 import type { Database } from '../../services/db';
+import { checkAddCustomer, checkClaimCustomer } from '../../services/nomination/checks';
+import { checkTenantEmailMatch, localEligibilityPorts, nominationLocations } from '../../services/nomination/facts';
 import {
-  checkAddCustomer,
-  checkClaimCustomer,
   checkNomination,
-  checkTenantEmailMatch,
-  localEligibilityPorts,
-  nominationLocations,
-  type EligibilityPorts,
+  engagementNeedingHours,
+  knownCustomerRefusal,
+  payoutOpportunityId,
+  tenantMismatch,
   type EngagementRules,
   type EngagementVerdict,
   type NominationFacts,
-} from '../../services/nomination/eligibility';
+} from '../../services/nomination/rule';
+import type { EligibilityPorts } from '../../services/shared/context';
 import { NotAllowedError } from '../../services/shared/errors';
 import { CatalogEligibilitySource } from '../../services/ports/eligibilitySource';
 import { DirectoryTenantResolver } from '../../services/ports/tenantResolver';
@@ -88,6 +89,37 @@ describe('checkNomination (pure rules)', () => {
       eligibility: [{ engagementId: 'E2', type: 'TPID', value: '42', eligible: true, reason: null }],
     });
     expect(verdict && codeOf(verdict)).toBe('NOT_IN_CATALOG');
+  });
+});
+
+describe('the rules the nomination flows used to decide themselves (pure)', () => {
+  const verdict = (engagementId: string, change: Partial<EngagementVerdict>): EngagementVerdict =>
+    ({ engagementId, engagementName: `Engagement ${engagementId}`, payType: 'FIXED', eligible: true, via: { type: 'TPID', value: '1' }, ...change }) as EngagementVerdict;
+
+  it('rule 2: a known customer is claimed, not added; the refusal is the first "must claim" verdict and says how to claim', () => {
+    const mustClaim = verdict('E2', { eligible: false, code: 'KNOWN_MUST_CLAIM', reason: 'For E2 it must be claimed.' });
+    const closed = verdict('E1', { eligible: false, code: 'ENGAGEMENT_CLOSED', reason: 'E1 is closed.' });
+    expect(knownCustomerRefusal([closed, mustClaim], 'Contoso')).toBe('For E2 it must be claimed. Nothing was created. Try: claim Contoso for <engagement>.');
+    expect(knownCustomerRefusal([closed], 'Contoso')).toMatch(/^The customer is already known to you, so it must be claimed, not added\./);
+  });
+
+  it('rule 3: a tenant id that does not match the contact email domain needs a reason, saying what the email belongs to', () => {
+    expect(tenantMismatch('t-1', { matches: true, emailDomain: 'contoso.com', emailTenantId: 't-1' })).toBeNull();
+    expect(tenantMismatch('t-1', { matches: false, emailDomain: 'fabrikam.com', emailTenantId: 't-2' })).toBe(
+      "The tenant ID t-1 does not match the customer contact's email domain fabrikam.com, which belongs to tenant t-2.",
+    );
+    expect(tenantMismatch('t-1', { matches: false, emailDomain: 'nowhere.example', emailTenantId: null })).toMatch(/which has no known tenant\.$/);
+  });
+
+  it('a VARIABLE engagement needs hours and is paid on the MSX opportunity its verdict records; FIXED ones need neither', () => {
+    const fixed = { id: 'F', payType: 'FIXED' as const };
+    const variable = { id: 'V', payType: 'VARIABLE' as const };
+    expect(engagementNeedingHours([fixed])).toBeUndefined();
+    expect(engagementNeedingHours([fixed, variable])).toBe(variable);
+    expect(payoutOpportunityId(verdict('V', { payType: 'VARIABLE', via: { type: 'MSX_OPPORTUNITY_ID', value: '7-AAAAAAAAAA' } }))).toBe('7-AAAAAAAAAA');
+    expect(payoutOpportunityId(verdict('F', {}))).toBeNull();
+    expect(payoutOpportunityId(verdict('V', { eligible: false, code: 'VARIABLE_NEEDS_MSX', reason: 'x' }))).toBeNull();
+    expect(payoutOpportunityId(undefined)).toBeNull();
   });
 });
 
@@ -185,14 +217,14 @@ describe('eligibility against the database', () => {
   it('keeps add and claim apart: a known customer is claimed, an unknown one added', async () => {
     const customer = await f.customer({ ids: [{ type: 'TPID', value: '3001' }] });
     await f.eligible(w.fixed, { type: 'TPID', value: '3001' });
-    const unknownClaim = await checkClaimCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: customer, engagementIds: [w.fixed] });
+    const { verdicts: unknownClaim } = await checkClaimCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: customer, engagementIds: [w.fixed] });
     expect(codeOf(verdictFor(unknownClaim, w.fixed))).toBe('UNKNOWN_MUST_ADD');
 
     await f.known(w.partnerA, customer);
     const knownAdd = await checkAddCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: { type: 'TPID', value: '3001' }, engagementIds: [w.fixed] });
     expect(knownAdd.knownToPartner).toBe(true);
     expect(codeOf(verdictFor(knownAdd.verdicts, w.fixed))).toBe('KNOWN_MUST_CLAIM');
-    const knownClaim = await checkClaimCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: customer, engagementIds: [w.fixed] });
+    const { verdicts: knownClaim } = await checkClaimCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: customer, engagementIds: [w.fixed] });
     expect(verdictFor(knownClaim, w.fixed)).toMatchObject({ eligible: true, via: { type: 'TPID', value: '3001' } });
 
     const forB = await checkAddCustomer(db.prisma, ports, { partnerId: w.partnerB, customerId: { type: 'TPID', value: '3001' }, engagementIds: [w.fixed] });
@@ -203,7 +235,7 @@ describe('eligibility against the database', () => {
     const customer = await f.customer({ ids: [{ type: 'TENANT_ID', value: guid(4001) }, { type: 'TPID', value: '4001' }] });
     await f.known(w.partnerA, customer);
     await f.eligible(w.tpidOnly, { type: 'TENANT_ID', value: guid(4001) });
-    const verdicts = await checkClaimCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: customer, engagementIds: [w.tpidOnly] });
+    const { verdicts } = await checkClaimCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: customer, engagementIds: [w.tpidOnly] });
     expect(codeOf(verdictFor(verdicts, w.tpidOnly))).toBe('NOT_IN_CATALOG');
   });
 

@@ -3,6 +3,10 @@ import { FixedClock, addDays } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { NotAllowedError } from '../../services/shared/errors';
 import { addCustomer, claimCustomer, newClaimId, type AddCustomerInput, type ClaimCustomerInput } from '../../services/nomination/nominate';
+import { createDirectory } from '../../services/directory';
+import { findCaller, type PartnerCaller } from '../../services/directory/callers';
+import { createNomination, localEligibilityPorts, type NominationOffer } from '../../services/nomination';
+import type { EligibilityPorts } from '../../services/shared/context';
 import { Fixtures, T0, buildWorld, guid, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 
@@ -303,8 +307,8 @@ describe('nomination: add customer and claim customer', () => {
 
   it('refuses users without the Incentives user or admin role, naming who can grant it', async () => {
     const tpid = await eligibleTpid(w.fixed);
-    await expect(addCustomer(db, clock, { userId: w.noRole }, addInput(tpid))).rejects.toThrow(/Incentives user or Incentives admin role.*Alex Admin/);
-    await expect(addCustomer(db, clock, { userId: w.referralsOnly }, addInput(tpid))).rejects.toThrow(/Incentives user or Incentives admin role/);
+    await expect(addCustomer(db, clock, { userId: w.noRole }, addInput(tpid))).rejects.toThrow(/no incentives role yet.*Alex Admin/);
+    await expect(addCustomer(db, clock, { userId: w.referralsOnly }, addInput(tpid))).rejects.toThrow(/do not include Incentives user or Incentives admin/);
     await expect(addCustomer(db, clock, { userId: 'U-NOBODY' }, addInput(tpid))).rejects.toThrow(NotAllowedError);
     const result = await addCustomer(db, clock, { userId: w.admin }, addInput(tpid));
     expect(result.claims).toHaveLength(1);
@@ -347,5 +351,148 @@ describe('nomination: add customer and claim customer', () => {
     ).rejects.toThrow(/is not an id of this customer/);
     const result = await claimCustomer(db, clock, { userId: w.user }, claimInput(customer, { nominatedId: { type: 'AZURE_SUBSCRIPTION_ID', value: guid(8801) } }));
     expect(result.claims[0]).toMatchObject({ idType: 'AZURE_SUBSCRIPTION_ID', idValue: guid(8801) });
+  });
+  describe('what the Add and Claim customer flows ask (the facade)', () => {
+    const calls = { tenantForDomain: 0, opportunity: 0 };
+    let nomination: ReturnType<typeof createNomination>;
+
+    /** The local ports, counting the calls that are remote in production. */
+    function countingPorts(): EligibilityPorts {
+      const local = localEligibilityPorts(db.prisma);
+      return {
+        tenants: {
+          tenantForDomain: (domain) => {
+            calls.tenantForDomain += 1;
+            return local.tenants.tenantForDomain(domain);
+          },
+        },
+        eligibility: {
+          eligibility: (engagementIds, ids) => local.eligibility.eligibility(engagementIds, ids),
+          opportunity: (id) => {
+            calls.opportunity += 1;
+            return local.eligibility.opportunity(id);
+          },
+        },
+      };
+    }
+
+    const context = () => ({ db, clock, ports: countingPorts(), consent: { tokenSecret: 't'.repeat(40), publicBaseUrl: 'https://bot.test' } });
+
+    async function partnerCaller(userId: string): Promise<PartnerCaller> {
+      const caller = await findCaller(db.prisma, `aad-${userId}`);
+      if (caller.kind !== 'partnerUser') throw new Error(`${userId} is not a partner user`);
+      return caller;
+    }
+
+    beforeAll(() => {
+      nomination = createNomination(context());
+    });
+
+    it('lets only Incentives users and admins begin, refusing the others with the directory’s one refusal', async () => {
+      const directory = createDirectory(context());
+      for (const userId of [w.noRole, w.referralsOnly]) {
+        const caller = await partnerCaller(userId);
+        await expect(nomination.begin(caller)).resolves.toEqual({ ok: false, message: await directory.accessRefusal(caller) });
+      }
+      await expect(nomination.begin(await partnerCaller(w.noRole))).resolves.toMatchObject({ message: expect.stringMatching(/no incentives role yet.*Alex Admin/) as unknown });
+      await expect(nomination.begin(await partnerCaller(w.user))).resolves.toMatchObject({ ok: true, profile: { name: 'User UA-USER', email: 'ua-user@partner.example', phone: null } });
+    });
+
+    it('rule 2: a customer the partner already knows is not added, whatever the engagement: the flow ends, pointing to claim', async () => {
+      const tpid = await eligibleTpid(w.fixed);
+      await knownCustomer(tpid);
+      const known = await nomination.offerAdd(await partnerCaller(w.user), { customerId: { type: 'TPID', value: tpid }, locationId: null });
+      expect(known).toEqual({ ok: false, canRetry: false, message: expect.stringMatching(/already known to you.*must be claimed.*Nothing was created\. Try: claim .+ for <engagement>\.$/) as unknown });
+      const forB = await nomination.offerAdd(await partnerCaller(w.userB), { customerId: { type: 'TPID', value: tpid }, locationId: null });
+      expect(forB.ok).toBe(true);
+      const unknownDomain = await nomination.offerAdd(await partnerCaller(w.user), { customerId: { type: 'DOMAIN', value: 'nowhere.example' }, locationId: null });
+      expect(unknownDomain).toMatchObject({ ok: false, canRetry: true, message: expect.stringContaining('No Microsoft tenant could be found') as unknown });
+    });
+
+    it('rule 2: only a customer known to the partner is claimed, with the contact of the partner’s latest claim proposed', async () => {
+      const caller = await partnerCaller(w.user);
+      const stranger = await f.customer({ ids: [{ type: 'TPID', value: await eligibleTpid(w.fixed) }] });
+      await expect(nomination.claimableCustomer(caller, stranger)).resolves.toEqual({ ok: false, message: expect.stringContaining('is not one of your known customers') as unknown });
+      const known = await knownCustomer(await eligibleTpid(w.fixed));
+      await f.claim({ partnerId: w.partnerA, engagementId: w.fixed, customerId: known, locationId: w.location, userId: w.user, status: 'EXPIRED' });
+      await expect(nomination.claimableCustomer(caller, known)).resolves.toEqual({
+        ok: true,
+        customer: { id: known, name: `Customer ${known}`, lastContact: { name: 'Casey Customer', email: 'casey@customer.example', phone: null } },
+      });
+      await expect(nomination.claimableCustomer(await partnerCaller(w.userB), known)).resolves.toMatchObject({ ok: false });
+    });
+
+    it('a VARIABLE claim is made by the customer’s eligible MSX opportunity and paid on it, looked up once when the engagement is chosen', async () => {
+      const customer = await f.customer({ ids: [{ type: 'TPID', value: await eligibleTpid(w.fixed) }, { type: 'MSX_OPPORTUNITY_ID', value: '7-CLAIMVAR01' }] });
+      await f.opportunity('7-CLAIMVAR01', customer, 300000);
+      await f.eligible(w.variable, { type: 'MSX_OPPORTUNITY_ID', value: '7-CLAIMVAR01' });
+      await f.known(w.partnerA, customer);
+      const offer: NominationOffer = await nomination.offerClaim(await partnerCaller(w.user), { customerId: customer, locationId: w.location });
+      calls.opportunity = 0;
+
+      const variable = await nomination.chooseEngagements({ mode: 'claim', offer, engagementIds: [w.variable] });
+      expect(variable).toMatchObject({
+        ok: true,
+        chosen: { engagementIds: [w.variable], hoursFor: { id: w.variable, maxHours: 40 }, opportunity: { id: '7-CLAIMVAR01', valueUsd: 300000 } },
+      });
+      expect(calls.opportunity).toBe(1);
+
+      const fixed = await nomination.chooseEngagements({ mode: 'claim', offer, engagementIds: [w.fixed] });
+      expect(fixed).toMatchObject({ ok: true, chosen: { hoursFor: null, opportunity: null } });
+      expect(calls.opportunity).toBe(1);
+      await expect(nomination.chooseEngagements({ mode: 'claim', offer, engagementIds: [w.variable, w.fixed] })).resolves.toEqual({
+        ok: false,
+        message: expect.stringContaining('on its own') as unknown,
+      });
+    });
+
+    it('VARIABLE needs hours and an MSX opportunity id: an add by any other id is refused, one by MSX id names the engagement the hours are for', async () => {
+      await f.customer({ id: 'CUS-ADDVAR' });
+      await f.opportunity('7-ADDVAR0001', 'CUS-ADDVAR', 120000);
+      await f.eligible(w.variable, { type: 'MSX_OPPORTUNITY_ID', value: '7-ADDVAR0001' });
+      const check = await nomination.offerAdd(await partnerCaller(w.user), { customerId: { type: 'MSX_OPPORTUNITY_ID', value: '7-ADDVAR0001' }, locationId: w.location });
+      if (!check.ok) throw new Error(check.message);
+      expect(check.offer.verdicts.find((v) => v.engagementId === w.variable)).toMatchObject({ eligible: true });
+      const opportunity = check.opportunity;
+      expect(opportunity).toMatchObject({ id: '7-ADDVAR0001', valueUsd: 120000 });
+      await expect(nomination.chooseEngagements({ mode: 'add', idType: 'TPID', opportunity: null, offer: check.offer, engagementIds: [w.variable] })).resolves.toEqual({
+        ok: false,
+        message: expect.stringContaining('nominate the customer by its MSX opportunity ID') as unknown,
+      });
+      await expect(nomination.chooseEngagements({ mode: 'add', idType: 'MSX_OPPORTUNITY_ID', opportunity, offer: check.offer, engagementIds: [w.variable] })).resolves.toMatchObject({
+        ok: true,
+        chosen: { hoursFor: { id: w.variable }, opportunity },
+      });
+    });
+
+    it('a tenant id must match the customer contact’s email domain, or a reason is asked; any other id asks nothing', async () => {
+      await expect(nomination.contactMismatch({ type: 'TENANT_ID', value: contosoTenant }, 'ann@mail.contoso.com')).resolves.toBeNull();
+      await expect(nomination.contactMismatch({ type: 'TENANT_ID', value: contosoTenant }, 'ann@fabrikam.com')).resolves.toBe(
+        `The tenant ID ${contosoTenant} does not match the customer contact's email domain fabrikam.com, which belongs to tenant ${guid(2)}.`,
+      );
+      await expect(nomination.contactMismatch({ type: 'TENANT_ID', value: contosoTenant }, 'ann@unknown.example')).resolves.toMatch(/has no known tenant/);
+      calls.tenantForDomain = 0;
+      await expect(nomination.contactMismatch({ type: 'TPID', value: '42' }, 'ann@fabrikam.com')).resolves.toBeNull();
+      expect(calls.tenantForDomain).toBe(0);
+    });
+
+    it('a shortcut’s engagement is found among the engagements of the caller’s partner only', async () => {
+      const onlyB = await f.engagement({ name: 'Partner B Only Workshop' });
+      await f.enrol(w.locationB, onlyB);
+      const forA = await nomination.findEngagement(await partnerCaller(w.user), 'partner b only');
+      expect(forA.kind).toBe('none');
+      expect(forA.kind === 'none' && forA.engagements.map((e) => e.id)).not.toContain(onlyB);
+      await expect(nomination.findEngagement(await partnerCaller(w.userB), 'partner b only')).resolves.toMatchObject({ kind: 'one', engagement: { id: onlyB } });
+    });
+
+    it('chooses the location: the only one possible, else the last one used unless asked to choose, else asks', async () => {
+      const caller = await partnerCaller(w.user);
+      await expect(nomination.decideLocation(caller, { engagementId: w.tpidOnly, lastLocationId: null, useLast: true })).resolves.toMatchObject({ kind: 'chosen', because: 'only', location: { id: w.location } });
+      await expect(nomination.decideLocation(caller, { lastLocationId: w.fixedOnlyLocation, useLast: true })).resolves.toMatchObject({ kind: 'chosen', because: 'last', location: { id: w.fixedOnlyLocation } });
+      await expect(nomination.decideLocation(caller, { lastLocationId: w.fixedOnlyLocation, useLast: false })).resolves.toMatchObject({ kind: 'ask', locations: [{ id: w.location }, { id: w.fixedOnlyLocation }] });
+      const lonely = await f.partner();
+      await f.user({ partnerId: lonely, id: 'U-LONELY' });
+      await expect(nomination.decideLocation(await partnerCaller('U-LONELY'), { lastLocationId: null, useLast: true })).resolves.toEqual({ kind: 'none' });
+    });
   });
 });

@@ -12,6 +12,17 @@ import { engagementsCard } from '../../cards/engagements';
 import { nominationConfirmationCard } from '../../cards/nominationConfirmation';
 import { nominationDetailsCard } from '../../cards/nominationDetails';
 import { nominationReviewCard } from '../../cards/nominationReview';
+import {
+  confirmationCard,
+  customerIdCard,
+  detailsCard,
+  engagementCard,
+  guidTypeCard,
+  hoursCard,
+  knownCustomerCard,
+  locationCard,
+  mismatchReasonCard,
+} from '../../cards/nominationSteps';
 import { notificationCard } from '../../cards/notification';
 import type { AdaptiveCard } from '../../cards/render';
 import { submitProofCard } from '../../cards/submitProof';
@@ -40,7 +51,6 @@ export interface CardSample {
   card: AdaptiveCard;
 }
 
-const NOW = new Date('2026-03-02T09:00:00.000Z');
 const MIGRATE = { id: 'eng-azure-migrate-modernize', name: 'Azure Migrate and Modernize', payType: 'FIXED' as const };
 const ALL_ROW_ACTIONS = new Set<CustomerAction>(['claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim', 'viewClaim']);
 const ENGAGEMENT_OPTIONS = [
@@ -57,6 +67,11 @@ function openClaim(id: string, status: 'CLAIMED' | 'CONSENT_REQUESTED' | 'CONSEN
     friendlyName: `Contoso migration wave 1 (${id})`,
     consentDeadline: new Date('2026-03-20T09:00:00.000Z'),
     submissionDeadline: status === 'CONSENT_GRANTED' ? new Date('2026-05-30T09:00:00.000Z') : null,
+    // As services/customersPage computes it on 2 March 2026: 18 days left to consent, 89 to submit.
+    deadline:
+      status === 'CONSENT_GRANTED'
+        ? { kind: 'submission' as const, at: new Date('2026-05-30T09:00:00.000Z'), daysLeft: 89 }
+        : { kind: 'consent' as const, at: new Date('2026-03-20T09:00:00.000Z'), daysLeft: 18 },
   };
 }
 
@@ -77,7 +92,6 @@ const customersPage: CustomersPageCardData = {
   availableActions: ALL_ROW_ACTIONS,
   canAddCustomer: true,
   continued: false,
-  now: NOW,
 };
 
 const claim: ClaimDetails = {
@@ -587,8 +601,82 @@ export function cardSamples(): CardSample[] {
       nominationConfirmationCard({
         title: 'Customer added',
         text: 'Bellows College now appears on the Customers page of Azure Migrate and Modernize.',
-        claims: [{ id: 'CLM-8K2M4P6R', summary: 'Azure Migrate and Modernize: added by domain bellowscollege.com; ask for consent by 24 Dec 2026', engagementId: MIGRATE.id }],
+        claims: [{ id: 'CLM-8K2M4P6R', summary: 'Azure Migrate and Modernize: added by domain bellowscollege.com; ask for consent by 24 December 2026', engagementId: MIGRATE.id }],
       }),
+    ),
+    // The step cards of Add / Claim customer (cards/nominationSteps.ts), drawn from the nomination facade's data.
+    sample(
+      'step-location',
+      'locationCard',
+      locationCard(
+        [
+          { id: '4105567', name: 'Fabrikam Consulting — Seattle', country: 'US' },
+          { id: '4329981', name: 'Fabrikam Consulting — Toronto', country: 'CA' },
+        ],
+        '4105567',
+      ),
+    ),
+    sample(
+      'step-known-customer',
+      'knownCustomerCard',
+      knownCustomerCard([
+        { id: 'cust-contoso', name: 'Contoso Ltd' },
+        { id: 'cust-tailspin', name: 'Tailspin Toys' },
+      ]),
+    ),
+    sample('step-customer-id', 'customerIdCard', customerIdCard()),
+    sample('step-guid-type', 'guidTypeCard', guidTypeCard('b1880d96-75e1-4561-bcc4-9e37eec85179')),
+    sample(
+      'step-engagements',
+      'engagementCard',
+      engagementCard(
+        [
+          { engagementId: 'eng-security-threat-protection', engagementName: 'Security Workshop: Threat Protection', payType: 'FIXED', eligible: true, via: { type: 'TPID', value: '11520025' } },
+          { engagementId: 'eng-m365-copilot', engagementName: 'Microsoft 365 Copilot Accelerate', payType: 'FIXED', eligible: false, code: 'ID_TYPE_NOT_ACCEPTED', reason: 'Microsoft 365 Copilot Accelerate does not accept TPIDs; it accepts domain names and tenant IDs.' },
+        ],
+        { customer: 'Woodgrove Bank (TPID (Top Parent ID) 11520025)', selected: ['eng-security-threat-protection'], otherIdAction: NOMINATION_ACTIONS.otherCustomerId, note: '' },
+      ),
+    ),
+    sample('step-hours', 'hoursCard', hoursCard({ name: 'Azure Innovate Variable Pay', maxHours: 120 })),
+    sample(
+      'step-details',
+      'detailsCard',
+      detailsCard({
+        friendlyName: 'Bellows College – Azure Migrate and Modernize',
+        customerContact: null,
+        partnerContact: { name: 'Adele Vance', email: 'adele.vance@fabrikamconsulting.com', phone: '+1 425 555 0101' },
+        note: '',
+      }),
+    ),
+    sample(
+      'step-mismatch-reason',
+      'mismatchReasonCard',
+      mismatchReasonCard("The tenant ID b1880d96-75e1-4561-bcc4-9e37eec85179 does not match the customer contact's email domain lamnahealthcare.com."),
+    ),
+    sample(
+      'step-confirmation',
+      'confirmationCard',
+      confirmationCard(
+        {
+          customerId: 'cust-bellows',
+          customerName: 'Bellows College',
+          claims: [
+            {
+              id: 'CLM-8K2M4P6R',
+              engagementId: MIGRATE.id,
+              engagementName: MIGRATE.name,
+              status: 'ADDED',
+              origin: 'ADDED',
+              idType: 'DOMAIN',
+              idValue: 'bellowscollege.com',
+              consentDeadline: new Date('2026-12-24T09:00:00.000Z'),
+              hours: null,
+              proposedPayoutUsd: null,
+            },
+          ],
+        },
+        'added',
+      ),
     ),
     sample(
       'consent-contacts',
@@ -656,7 +744,7 @@ export function cardSamples(): CardSample[] {
         facts: [
           { title: 'Claim', value: 'CLM-N2HQC766' },
           { title: 'Customer', value: 'Tailspin Toys' },
-          { title: 'Last sent', value: '18 Feb 2026, 10:20 UTC (1 time so far)' },
+          { title: 'Last sent', value: '18 February 2026 at 10:20 UTC (1 time so far)' },
           { title: 'Consent deadline', value: '20 March 2026' },
         ],
         note: 'The email can be re-sent once every 24 hours.',

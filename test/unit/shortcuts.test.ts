@@ -1,4 +1,5 @@
-import { matchCustomer, matchEngagement, parseShortcut } from '../../dialogs/shortcuts';
+import { matchEngagement, parseShortcut } from '../../dialogs/shortcuts';
+import { matchCustomer } from '../../services/customers';
 
 const ENGAGEMENTS = [
   { id: 'eng-azure-migrate-modernize', name: 'Azure Migrate and Modernize' },

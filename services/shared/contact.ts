@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * A person to contact about a claim (the customer's contact, the partner's own): the one definition
+ * of what a contact is, for every service input and every card that asks for one, so that a
+ * contact accepted on a card is never refused by the service behind it.
+ */
+export interface Contact {
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+/** The longest values a contact may hold (as the Claim columns and Partner Center take them). */
+export const CONTACT_LIMITS = { name: 200, email: 320, phone: 50 } as const;
+
+/** How a contact's problems are worded: services name the field by its path, cards by who the contact is. */
+export interface ContactMessages {
+  nameRequired: string;
+  nameTooLong: string;
+  email: string;
+  phoneTooLong: string;
+}
+
+const SERVICE_MESSAGES: ContactMessages = {
+  nameRequired: 'a name is required',
+  nameTooLong: `a name has at most ${CONTACT_LIMITS.name} characters`,
+  email: 'a valid email address is required',
+  phoneTooLong: `a phone number has at most ${CONTACT_LIMITS.phone} characters`,
+};
+
+/** The messages of a card's contact fields, each starting with who the contact is ("Customer contact: …"). */
+export function contactMessagesFor(who: string): ContactMessages {
+  return {
+    nameRequired: `${who}: a name is required`,
+    nameTooLong: `${who}: the name is too long`,
+    email: `${who}: enter a valid email address, such as name@example.com`,
+    phoneTooLong: `${who}: a phone number has at most ${CONTACT_LIMITS.phone} characters`,
+  };
+}
+
+/**
+ * A contact as given: name and email required (trimmed, the email lower-cased), the phone optional
+ * (an empty one is none).
+ */
+export function contactSchema(messages: ContactMessages = SERVICE_MESSAGES) {
+  return z.object({
+    name: z.string().trim().min(1, messages.nameRequired).max(CONTACT_LIMITS.name, messages.nameTooLong),
+    email: z.string().trim().toLowerCase().max(CONTACT_LIMITS.email, messages.email).pipe(z.email({ error: messages.email })),
+    phone: z
+      .string()
+      .trim()
+      .max(CONTACT_LIMITS.phone, messages.phoneTooLong)
+      .nullish()
+      .transform((phone): string | null => (phone ? phone : null)),
+  });
+}
