@@ -1,5 +1,5 @@
 import { formatDay } from '../cards/format';
-import type { ConsentPageView, ConsentProblem } from '../services/consent/consent';
+import type { ConsentPageView, ConsentProblem } from '../services/consent';
 import type { ConsentResponse } from '../services/db';
 import { escapeHtml } from '../services/consent/html';
 

@@ -1,14 +1,13 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { decideTransition } from '../claims/lifecycle';
 import { formatDateTime, formatDay } from '../shared/wording';
+import { CONSENT_EVENTS, consentEmailDraft, sentToken } from './email';
+import { hashConsentToken, isWellFormedToken, newConsentToken } from './token';
 import { applyTransitionInTx } from '../claims/transitions';
 import type { Clock } from '../shared/clock';
 import type { Claim, ConsentResponse, Database, Tx } from '../db';
 import { canWorkWithClaims, type Caller } from '../directory/callers';
 import { NotAllowedError, isNotAllowed } from '../shared/errors';
-import { escapeHtml } from './html';
-import type { OutboxDraft } from '../outbox/outbox';
 import { createReferralInTx, upgradeReferralInTx } from '../referrals/referrals';
 import { parseOrRefuse, toCreator } from '../claims/submission';
 
@@ -16,47 +15,16 @@ import { parseOrRefuse, toCreator } from '../claims/submission';
  * The customer's consent (rule 5): the partner sends the consent email, may re-send it as a
  * reminder, and the customer accepts or declines on the consent page. Every step goes through the
  * claim state machine, so it is audited and its messages are queued in the same transaction.
- *
- * The consent token is 256 random bits, base64url. The database keeps only its HMAC-SHA256 under
- * CONSENT_TOKEN_SECRET, so a database leak alone does not reveal a working link.
  */
 
 export type { ConsentSettings } from '../shared/context';
 import type { ConsentSettings } from '../shared/context';
-
-export const CONSENT_EVENTS = {
-  requested: 'consent.requested',
-  reminder: 'consent.reminder',
-  accepted: 'consent.accepted',
-  declined: 'consent.declined',
-} as const;
 
 /** How long a partner waits between two re-sends of the consent email. */
 export const RESEND_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /** The largest deal size the database column holds (a 32-bit integer). */
 export const MAX_DEAL_SIZE_USD = 2_000_000_000;
-
-const TOKEN_BYTES = 32;
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-export function newConsentToken(): string {
-  return randomBytes(TOKEN_BYTES).toString('base64url');
-}
-
-/** Whether a string can be a consent token at all; anything else is refused before any lookup. */
-export function isWellFormedToken(token: string): boolean {
-  return TOKEN_SHAPE.test(token);
-}
-
-/** What ConsentRequest.tokenHash holds for a token. */
-export function hashConsentToken(secret: string, token: string): string {
-  return createHmac('sha256', secret).update(`consent-token:${token}`).digest('hex');
-}
-
-export function consentLink(settings: ConsentSettings, token: string): string {
-  return `${settings.publicBaseUrl}/consent/${token}`;
-}
 
 const contactSchema = z.object({
   name: z.string().trim().min(1, 'a contact name is required').max(200, 'keep a contact name to 200 characters'),
@@ -359,143 +327,6 @@ function contactChanges(request: { customerContact?: Contact; partnerContact?: C
         }
       : {}),
   };
-}
-
-/** The payload of a consent email in the outbox: the rendered message, ready for the email port. */
-export const ConsentEmailPayloadSchema = z.object({
-  kind: z.enum([CONSENT_EVENTS.requested, CONSENT_EVENTS.reminder]),
-  claimId: z.string(),
-  to: z.string(),
-  toName: z.string(),
-  replyTo: z.string(),
-  replyToName: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  html: z.string(),
-  actionUrl: z.string(),
-});
-
-export type ConsentEmailPayload = z.infer<typeof ConsentEmailPayloadSchema>;
-
-/**
- * The consent email as an outbox row. The payload carries the link with the token in clear: the
- * delivery (possibly a later retry, on another instance) must be able to send it, and the database
- * keeps only the token's hash. Outbox rows are read by the delivery and by re-send only; the token
- * is never logged except by the local email sender, which exists to show it.
- */
-async function consentEmailDraft(tx: Tx, settings: ConsentSettings, claim: Claim, token: string, sendNumber: number): Promise<OutboxDraft> {
-  const details = await tx.claim.findUniqueOrThrow({
-    where: { id: claim.id },
-    select: { partner: { select: { name: true } }, engagement: { select: { name: true, consentTerms: true } }, customer: { select: { name: true } } },
-  });
-  const reminder = sendNumber > 1;
-  const event = reminder ? CONSENT_EVENTS.reminder : CONSENT_EVENTS.requested;
-  const message = renderConsentEmail({
-    reminder,
-    partnerName: details.partner.name,
-    engagementName: details.engagement.name,
-    consentTerms: details.engagement.consentTerms,
-    customerName: details.customer.name,
-    customerContactName: claim.customerContactName,
-    partnerContactName: claim.partnerContactName,
-    partnerContactEmail: claim.partnerContactEmail,
-    deadline: claim.consentDeadline,
-    link: consentLink(settings, token),
-  });
-  const payload: ConsentEmailPayload = {
-    kind: event,
-    claimId: claim.id,
-    to: claim.customerContactEmail,
-    toName: claim.customerContactName,
-    replyTo: claim.partnerContactEmail,
-    replyToName: claim.partnerContactName,
-    ...message,
-  };
-  return {
-    channel: 'EMAIL',
-    event,
-    dedupeKey: `claim:${claim.id}:${event}:send${sendNumber}`,
-    recipient: claim.customerContactEmail,
-    claimId: claim.id,
-    partnerId: claim.partnerId,
-    payload,
-  };
-}
-
-/** The token in the claim's latest consent email, if it still matches the stored hash. */
-async function sentToken(tx: Tx, settings: ConsentSettings, claimId: string, tokenHash: string): Promise<string | null> {
-  const rows = await tx.outboxMessage.findMany({
-    where: { claimId, channel: 'EMAIL', event: { in: [CONSENT_EVENTS.requested, CONSENT_EVENTS.reminder] } },
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    select: { payload: true },
-  });
-  for (const row of rows) {
-    const payload = ConsentEmailPayloadSchema.safeParse(row.payload);
-    if (!payload.success) continue;
-    const token = payload.data.actionUrl.split('/consent/')[1] ?? '';
-    if (isWellFormedToken(token) && sameHash(hashConsentToken(settings.tokenSecret, token), tokenHash)) return token;
-  }
-  return null;
-}
-
-function sameHash(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'utf8');
-  const right = Buffer.from(b, 'utf8');
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-export interface ConsentEmailContent {
-  reminder: boolean;
-  partnerName: string;
-  engagementName: string;
-  consentTerms: string;
-  customerName: string;
-  customerContactName: string;
-  partnerContactName: string;
-  partnerContactEmail: string;
-  deadline: Date;
-  link: string;
-}
-
-/** The consent email: who asks, for which engagement, what the customer agrees to, and the link to answer. */
-export function renderConsentEmail(c: ConsentEmailContent): { subject: string; text: string; html: string; actionUrl: string } {
-  const subject = `${c.reminder ? 'Reminder: ' : ''}${c.partnerName} asks for your consent: ${c.engagementName}`;
-  const intro = `${c.partnerName} would like to deliver the Microsoft Commerce Incentives engagement "${c.engagementName}" for ${c.customerName} and asks for your consent.`;
-  const deadline = `Please answer by ${formatDay(c.deadline)}. After that date the request expires.`;
-  const contact = `Questions? Contact ${c.partnerContactName} at ${c.partnerContactEmail}.`;
-  const text = [
-    `Dear ${c.customerContactName},`,
-    '',
-    ...(c.reminder ? ['This is a reminder: we have not received your answer yet.', ''] : []),
-    intro,
-    '',
-    'What you agree to:',
-    c.consentTerms,
-    '',
-    `Accept or decline here: ${c.link}`,
-    '',
-    deadline,
-    contact,
-    '',
-    'If you did not expect this email, you can ignore it; nothing happens without your answer.',
-  ].join('\n');
-  const html = [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8"><title>' + escapeHtml(subject) + '</title></head>',
-    '<body style="font-family: Segoe UI, Arial, sans-serif; color: #1b1b1b; line-height: 1.5;">',
-    `<p>Dear ${escapeHtml(c.customerContactName)},</p>`,
-    c.reminder ? '<p><strong>This is a reminder:</strong> we have not received your answer yet.</p>' : '',
-    `<p>${escapeHtml(intro)}</p>`,
-    '<h2 style="font-size: 1.1em;">What you agree to</h2>',
-    `<p>${escapeHtml(c.consentTerms)}</p>`,
-    `<p><a href="${escapeHtml(c.link)}" style="color: #0b5cad;">Accept or decline the engagement</a></p>`,
-    `<p>${escapeHtml(deadline)}<br>${escapeHtml(contact)}</p>`,
-    '<p style="color: #4a4a4a;">If you did not expect this email, you can ignore it; nothing happens without your answer.</p>',
-    '</body></html>',
-  ]
-    .filter((line) => line.length > 0)
-    .join('\n');
-  return { subject, text, html, actionUrl: c.link };
 }
 
 

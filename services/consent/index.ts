@@ -11,7 +11,8 @@ import {
   type ResendConsentInput,
 } from './consent';
 
-export { hashConsentToken, isWellFormedToken, MAX_DEAL_SIZE_USD, RequestConsentInputSchema, RESEND_INTERVAL_MS, ResendTooSoonError } from './consent';
+export { MAX_DEAL_SIZE_USD, RequestConsentInputSchema, RESEND_INTERVAL_MS, ResendTooSoonError } from './consent';
+export { hashConsentToken, isWellFormedToken } from './token';
 export type { ConsentAnswer, ConsentAnswerResult, ConsentPageResult, ConsentPageView, ConsentProblem, ConsentSettings, RequestConsentInput, ResendConsentInput } from './consent';
 
 /** Customer consent: the email asked for and re-sent by the partner, and the customer's answer on the consent page. */

@@ -6,7 +6,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { DEMO } from '../../prisma/demoData';
-import { CONSENT_EVENTS } from '../../services/consent/consent';
+import { CONSENT_EVENTS } from '../../services/consent/email';
 import { artifactPath, hasChromium, launchChromium } from '../support/browser';
 import { readEml } from '../support/eml';
 import { createDemoDatabase } from '../support/testDatabase';

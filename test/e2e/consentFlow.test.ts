@@ -5,7 +5,7 @@ import pino from 'pino';
 import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { DEMO } from '../../prisma/demoData';
-import { CONSENT_EVENTS } from '../../services/consent/consent';
+import { CONSENT_EVENTS } from '../../services/consent/email';
 import { cardOf, messageActivity, postActivity } from '../support/activities';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';

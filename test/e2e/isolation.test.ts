@@ -5,7 +5,7 @@ import pino from 'pino';
 import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { DEMO } from '../../prisma/demoData';
-import { hashConsentToken, newConsentToken } from '../../services/consent/consent';
+import { hashConsentToken, newConsentToken } from '../../services/consent/token';
 import { findCaller } from '../../services/directory/callers';
 import { undeliveredMessages } from '../../services/outbox/undelivered';
 import { messageActivity, postActivity } from '../support/activities';

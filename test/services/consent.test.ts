@@ -1,16 +1,7 @@
 import { FixedClock, addDays } from '../../services/shared/clock';
-import {
-  CONSENT_EVENTS,
-  ConsentEmailPayloadSchema,
-  ResendTooSoonError,
-  answerConsent,
-  consentPageView,
-  hashConsentToken,
-  requestConsent,
-  resendConsent,
-  type ConsentSettings,
-  type RequestConsentInput,
-} from '../../services/consent/consent';
+import { ResendTooSoonError, answerConsent, consentPageView, requestConsent, resendConsent, type ConsentSettings, type RequestConsentInput } from '../../services/consent/consent';
+import { CONSENT_EVENTS, ConsentEmailPayloadSchema } from '../../services/consent/email';
+import { hashConsentToken } from '../../services/consent/token';
 import type { ClaimStatus, Database } from '../../services/db';
 import { findCaller, type Caller } from '../../services/directory/callers';
 import { NotAllowedError } from '../../services/shared/errors';

@@ -1,5 +1,6 @@
 import { FixedClock, addDays } from '../../services/shared/clock';
-import { CONSENT_EVENTS, requestConsent, type ConsentSettings } from '../../services/consent/consent';
+import { requestConsent, type ConsentSettings } from '../../services/consent/consent';
+import { CONSENT_EVENTS } from '../../services/consent/email';
 import type { Database } from '../../services/db';
 import { findCaller } from '../../services/directory/callers';
 import { deliverDueMessages } from '../../services/outbox/delivery';

@@ -1,6 +1,7 @@
 import { FixedClock, addDays } from '../../services/shared/clock';
 import { claimDetails } from '../../services/claims/details';
-import { ConsentEmailPayloadSchema, answerConsent, requestConsent, type ConsentSettings } from '../../services/consent/consent';
+import { answerConsent, requestConsent, type ConsentSettings } from '../../services/consent/consent';
+import { ConsentEmailPayloadSchema } from '../../services/consent/email';
 import type { Database } from '../../services/db';
 import { findCaller, type Caller } from '../../services/directory/callers';
 import { REFERRAL_SYNC_EVENTS } from '../../services/ports/referrals';
