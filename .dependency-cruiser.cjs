@@ -9,7 +9,7 @@
  *   and no import circle anywhere, type-only imports included.
  *
  * `npm run lint` runs this file over the product folders (bot, dialogs, cards, services, web,
- * prisma); eslint.config.mjs reads the same severities, so one rule is switched in one place.
+ * prisma); eslint.config.mjs reads the same rule names and severities.
  * test/architecture/layers.test.ts proves every rule fails on a deliberate violation.
  *
  * What counts as a service's door:
@@ -23,13 +23,6 @@
  * services/ports/* and services/shared/context.ts: it opens the database and builds the services.
  * web/ and prisma/ (the seed) have no door rule yet.
  */
-
-/**
- * Rules that product code still breaks while issue 13 is in flight: they report as warnings.
- * DELETE A NAME FROM THIS LIST to make that rule an error, in depcruise and in eslint alike.
- */
-const PENDING = [
-];
 
 /** Product code: the folders the plan speaks of. */
 const PRODUCT = '^(bot|dialogs|cards|services|web|prisma)/';
@@ -100,17 +93,6 @@ const rules = [
     from: { path: PRODUCT, pathNot: GENERATED },
     to: { circular: true },
   },
-  // While 'no-circular' is pending, circles made of run-time imports alone are errors already.
-  ...(PENDING.includes('no-circular')
-    ? [
-        {
-          name: 'no-circular-at-runtime',
-          comment: "No import circle of run-time imports (type-only imports left out); dropped once 'no-circular' is in force.",
-          from: { path: PRODUCT, pathNot: GENERATED },
-          to: { circular: true, dependencyTypesNot: TYPE_ONLY, viaOnly: { dependencyTypesNot: TYPE_ONLY } },
-        },
-      ]
-    : []),
   {
     name: 'bot-only-through-facades',
     comment:
@@ -132,7 +114,7 @@ const rules = [
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
-  forbidden: rules.map((rule) => ({ ...rule, severity: PENDING.includes(rule.name) ? 'warn' : 'error' })),
+  forbidden: rules.map((rule) => ({ ...rule, severity: 'error' })),
   options: {
     // Record a dependency on these, but do not read them.
     doNotFollow: { path: ['node_modules', GENERATED] },

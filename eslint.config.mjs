@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 // ---------------------------------------------------------------------------------------------
 // The house plan (DESIGN.md), per file, for the editor. dependency-cruiser (.dependency-cruiser.cjs)
 // checks the same rules on resolved paths, plus circles; this file takes each rule's severity from
-// there, so a rule is switched from 'warn' to 'error' in one place: its PENDING list.
+// there, so the two never disagree.
 // Each rule is two eslint rules: `house/<name>` (import/export declarations, through
 // @typescript-eslint/no-restricted-imports) and `house/<name>-syntax` (import(), import('…').T,
 // require() and, for dialogs, the database handle itself, through no-restricted-syntax).

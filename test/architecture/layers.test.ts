@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -379,18 +378,6 @@ describe('the house plan, enforced by npm run lint', () => {
       expect(circles.flatMap(inCircle).every((name) => name.startsWith('web/v-'))).toBe(true);
     });
 
-    it("while 'no-circular' is pending, a circle of run-time imports is an error all the same", () => {
-      const config = createRequire(__filename)(join(ROOT, '.dependency-cruiser.cjs')) as { forbidden: { name: string; severity: string }[] };
-      const severity = (name: string) => config.forbidden.find((r) => r.name === name)?.severity;
-      const runtime = violations.filter((v) => v.rule.name === 'no-circular-at-runtime');
-      if (severity('no-circular') === 'error') {
-        expect(severity('no-circular-at-runtime')).toBeUndefined();
-      } else {
-        expect(severity('no-circular-at-runtime')).toBe('error');
-        expect(runtime.length).toBeGreaterThan(0);
-        expect(runtime.flatMap((v) => [v.from, ...v.cycle!.map((m) => m.name)]).every((n) => n === 'web/v-circleA.ts' || n === 'web/v-circleB.ts')).toBe(true);
-      }
-    });
 
     it('fails the run (non-zero exit) on any rule in force', () => {
       const errors = violations.filter((v) => v.rule.severity === 'error');
