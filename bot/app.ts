@@ -6,7 +6,7 @@ import { isDatabaseEmpty, seedDemoData } from '../prisma/demoData';
 import { LocalReviewPort } from '../services/ports/review';
 import type { ChannelHandlers } from '../services/outbox';
 import { emailChannelHandler } from '../services/ports/email';
-import { createAdapter } from './adapter';
+import { createAdapter, createBotAuthentication, type OpenIdMetadataUrls } from './adapter';
 import { buildServices, createDialogDeps } from './composition';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -14,6 +14,7 @@ import { registerChatRoutes } from './chatRoutes';
 import { registerConsentRoutes } from './consentRoutes';
 import { registerDevRoutes } from './devRoutes';
 import { loopbackUrl, registerDirectLineRoutes } from './directLine';
+import { isLoopbackHost } from './loopback';
 import { MciBot } from './mciBot';
 import { TeamsNotifier } from './notifier';
 import { createProactiveAdapter } from './proactiveAdapter';
@@ -39,7 +40,10 @@ export interface StartOptions {
   /** A database opened by the caller (tests); otherwise the configured one is opened. */
   db?: Database;
   clock?: Clock;
+  /** Overrides config.host (HOST). */
   host?: string;
+  /** Where inbound tokens' OpenID metadata is read (tests: a stub on loopback); the Bot Framework's otherwise. */
+  openIdMetadata?: OpenIdMetadataUrls;
   /** Outbox delivery handlers by channel; rows of a channel without one wait in the outbox. */
   delivery?: ChannelHandlers;
 }
@@ -72,7 +76,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     throw error;
   }
 
-  const adapter = createAdapter(config, logger);
+  const authentication = createBotAuthentication(config, options.openIdMetadata);
+  const adapter = createAdapter(config, logger, authentication);
   const consent = { tokenSecret: config.consentTokenSecret, publicBaseUrl: config.publicBaseUrl };
   // One limiter per instance for everything it sends to Teams: turn replies and proactive messages.
   const teamsLimiter = new TeamsRateLimiter({ share: config.teamsRateLimitShare });
@@ -82,10 +87,15 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const dialogs = createDialogDeps({ db, clock, logger, localMode: config.localMode, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility } }, services);
   const bot = new MciBot({ db, logger, dialogs, sendLimiter: teamsLimiter });
   const inFlight = new InFlight();
-  const server = createHttpServer({ adapter, bot, db, logger }, inFlight);
+  const host = options.host ?? config.host;
+  const localServiceUrls = config.localMode ? { allowedOrigins: config.localServiceOrigins } : null;
+  const server = createHttpServer(
+    { adapter, bot, db, logger, localServiceUrls, authentication: config.localMode ? null : { appId: config.microsoftApp.appId, validator: authentication } },
+    inFlight,
+  );
   registerConsentRoutes(server, { consent: services.consent, clock, logger, settings: consent });
   // The /chat try-out page and its Direct Line channel exist in local mode only.
-  registerDirectLineRoutes(server, config.localMode, { adapter, bot, logger, inFlight, selfUrl: () => loopbackUrl(server, options.host) });
+  registerDirectLineRoutes(server, config.localMode, { adapter, bot, logger, inFlight, selfUrl: () => loopbackUrl(server, host) });
   registerChatRoutes(server, config.localMode, logger);
   const scheduler = startScheduler({
     claims: services.claims,
@@ -108,10 +118,14 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     registerDevRoutes(server, { localMode: config.localMode, clock: testClock, scheduler, review: new LocalReviewPort(db, clock), directory: services.directory, logger });
   }
   await new Promise<void>((resolve) => {
-    server.listen(config.port, options.host ?? '0.0.0.0', resolve);
+    server.listen(config.port, host, resolve);
   });
   const address = server.address();
-  const url = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+  const url = loopbackUrl(server, host);
+  // The configuration allows this only with ALLOW_REMOTE_LOCAL_MODE=true.
+  if (config.localMode && !isLoopbackHost(host)) {
+    logger.warn({ host }, 'local mode on a non-loopback address: anyone who can reach it acts as the demo admin without authentication');
+  }
   logger.info({ url, mode: config.localMode ? 'local' : 'production', database: db.kind }, 'bot listening');
   if (config.localMode) logger.info({ chat: `http://localhost:${address.port}/chat` }, 'try it in a browser: open the chat page');
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { isLoopbackHost } from './loopback';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -13,6 +14,22 @@ const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[
 
 const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const LISTEN_ADDRESS = /^[A-Za-z0-9.:-]+$/;
+/** One http(s) origin (no path, query or fragment): what LOCAL_SERVICE_URLS lists, comma-separated. */
+const isOrigin = (value: string): boolean => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash && !url.username;
+  } catch {
+    return false;
+  }
+};
+const originList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 
 const wholeNumber = (name: string, min: number, max: number, fallback: number) =>
   z.preprocess(
@@ -28,6 +45,14 @@ const wholeNumber = (name: string, min: number, max: number, fallback: number) =
 const EnvSchema = z
   .object({
     PORT: wholeNumber('PORT', 0, 65535, 3978),
+    HOST: z.preprocess(
+      blankToUndefined,
+      z.string().regex(LISTEN_ADDRESS, 'expected an address to listen on, such as 127.0.0.1, ::1 or 0.0.0.0').default('127.0.0.1'),
+    ),
+    ALLOW_REMOTE_LOCAL_MODE: z.preprocess(blankToUndefined, z.enum(['true', 'false'], { error: 'expected true or false' }).default('false')),
+    LOCAL_SERVICE_URLS: optional(
+      z.string().refine((value) => originList(value).every(isOrigin), 'expected comma-separated http(s) origins such as http://192.168.1.20:5000'),
+    ),
     DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
     DATABASE_URL: optional(
       z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/database'),
@@ -98,6 +123,13 @@ const EnvSchema = z
       if (env.GRAPH_CREDENTIAL === 'client-secret') requireSetting('AZURE_CLIENT_SECRET', 'GRAPH_CREDENTIAL is client-secret');
       if (env.GRAPH_CREDENTIAL === 'client-certificate') requireSetting('AZURE_CLIENT_CERTIFICATE_PATH', 'GRAPH_CREDENTIAL is client-certificate');
     }
+    if (!env.MicrosoftAppId && LISTEN_ADDRESS.test(env.HOST) && !isLoopbackHost(env.HOST) && env.ALLOW_REMOTE_LOCAL_MODE !== 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: `local mode (no MicrosoftAppId) trusts whoever can reach it, so it listens on loopback only: use 127.0.0.1, or set ALLOW_REMOTE_LOCAL_MODE=true to listen on ${env.HOST} anyway`,
+      });
+    }
     if (!env.MicrosoftAppId) return;
     if (env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set (the bot\'s client secret)' });
@@ -115,6 +147,10 @@ const EnvSchema = z
 
 export interface Config {
   port: number;
+  /** The address the server listens on; loopback unless set. */
+  host: string;
+  /** Local mode only: the http(s) origins besides loopback that replies may go to (LOCAL_SERVICE_URLS). */
+  localServiceOrigins: string[];
   dataDir: string;
   databaseUrl: string | null;
   databasePoolSize: number;
@@ -173,6 +209,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     port: e.PORT,
+    host: e.HOST,
+    localServiceOrigins: originList(e.LOCAL_SERVICE_URLS ?? '').map((item) => new URL(item).origin),
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,
     databasePoolSize: e.DATABASE_POOL_SIZE,

@@ -17,8 +17,10 @@ import { TeamsRateLimiter } from './teamsRateLimiter';
  * - 403 (BotNotInConversationRoster, MessageWritesBlocked, BotDisabledByAdmin, …) or 404 → the
  *   reference is marked inactive and the message is undeliverable, naming the reason;
  * - 429 → retryable after Retry-After; 408, 412, 502, 504 and other 5xx, and network errors → retryable;
- *   other 4xx → permanent. The Bot Framework client itself retries 429 and 5xx a few times in-process
- *   before the error reaches here;
+ *   other 4xx → permanent. Each is one HTTP request: the proactive adapter's transport
+ *   (bot/proactiveAdapter.ts) turns off the Bot Framework client's in-process retries and times the
+ *   request out, so a send never waits inside the outbox pass and the row goes back with its next
+ *   attempt at once;
  * - the rate limiter has no slot soon enough → retryable after the limiter's wait, nothing sent.
  */
 
@@ -171,6 +173,9 @@ const errorShape = z.looseObject({
   status: z.number().optional(),
   code: z.string().optional(),
   message: z.string().optional(),
+  // ConnectorSendError (bot/proactiveAdapter.ts) carries these itself; a RestError under `response`.
+  bodyAsText: z.string().optional(),
+  headers: z.unknown().optional(),
   response: z.looseObject({ status: z.number().optional(), bodyAsText: z.string().nullish(), headers: z.unknown().optional() }).optional(),
 });
 
@@ -181,9 +186,9 @@ export function describeFailure(error: unknown): Failure {
   if (!parsed.success) return { message };
   const e = parsed.data;
   const status = e.statusCode ?? e.response?.status ?? e.status;
-  const body = e.response?.bodyAsText ?? '';
+  const body = e.response?.bodyAsText ?? e.bodyAsText ?? '';
   const code = TEAMS_REFUSALS.find((reason) => body.includes(reason) || message.includes(reason) || e.code === reason) ?? bodyCode(body) ?? e.code;
-  const retryAfterMs = parseRetryAfter(header(e.response?.headers, 'retry-after'));
+  const retryAfterMs = parseRetryAfter(header(e.response?.headers ?? e.headers, 'retry-after'));
   return { message, ...(status !== undefined ? { status } : {}), ...(code ? { code } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }
 

@@ -1,15 +1,33 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { CloudAdapter } from 'botbuilder';
-import type { ActivityHandler } from 'botbuilder';
+import type { Activity, ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { z } from 'zod';
 import type { Database } from '../services/db';
 import type { Logger } from './logger';
+import { implausibleBotToken } from './botToken';
+import { isAllowedLocalServiceUrl } from './loopback';
 
 export interface HttpDependencies {
   adapter: CloudAdapter;
   bot: ActivityHandler;
   db: Database;
   logger: Logger;
+  /** Local mode: the origins besides loopback replies may go to; null in production (tokens name the channel). */
+  localServiceUrls: { allowedOrigins: readonly string[] } | null;
+  /** Production mode: the app id tokens are for, and botbuilder's validation of them; null in local mode. */
+  authentication: { appId: string; validator: Pick<ConfigurationBotFrameworkAuthentication, 'authenticateRequest'> } | null;
 }
+
+/** The only bodies an error answer carries: what happened, never why inside (that goes to the log). */
+const GENERIC = {
+  unauthorized: { error: 'Unauthorized.' },
+  unavailable: { error: 'Sign-in cannot be checked right now; try again shortly.' },
+  failed: { error: 'The activity could not be processed.' },
+  invalid: { error: 'The request is not a Bot Framework activity.' },
+  internal: { error: 'Something went wrong on our side.' },
+} as const;
+
+/** botbuilder's AuthenticationError for a token it refuses carries 401; anything else (metadata or keys not fetched) is not the caller's fault. */
+const TokenRefusal = z.object({ statusCode: z.literal(401) });
 
 /** Counts requests being handled, so that shutdown can wait for turns in flight. */
 export class InFlight {
@@ -49,12 +67,30 @@ export function createHttpServer(deps: HttpDependencies, inFlight: InFlight): Se
   server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
 
   server.post('/api/messages', async (req: Request, res: Response) => {
+    // Refused before the adapter sees it: nothing is processed or stored and no reply is posted anywhere.
+    if (deps.localServiceUrls && !isAllowedLocalServiceUrl(serviceUrlOf(req.body), deps.localServiceUrls.allowedOrigins)) {
+      deps.logger.warn({ serviceUrl: String(serviceUrlOf(req.body)).slice(0, 200) }, 'activity refused: its serviceUrl is not on loopback nor in LOCAL_SERVICE_URLS');
+      res.send(400, { error: 'In local mode the bot replies only to a serviceUrl on this machine (or one listed in LOCAL_SERVICE_URLS).' });
+      return;
+    }
+    if (deps.authentication && !(await authenticated(req, res, deps.authentication, deps.logger))) return;
     await inFlight.track(() =>
-      deps.adapter.process(req, res, (context) => deps.bot.run(context)).catch((error: unknown) => {
+      deps.adapter.process(req, withoutInternals(res, deps.logger), (context) => deps.bot.run(context)).catch((error: unknown) => {
         deps.logger.error({ err: error }, 'could not process an activity');
-        if (!res.headersSent) res.send(500, { error: 'The activity could not be processed.' });
+        if (!res.headersSent) res.send(500, GENERIC.failed);
       }),
     );
+  });
+
+  // Whatever a route throws ends here: the details go to the log, the client gets a generic body.
+  // restify answers a plain Error with InternalError(String(err)) and an HTTP error with its toJSON, so both are replaced.
+  server.on('restifyError', (req: Request, _res: Response, err: unknown, callback: () => void) => {
+    const status = z.object({ statusCode: z.number() }).safeParse(err);
+    if (err instanceof Error && (!status.success || status.data.statusCode >= 500)) {
+      deps.logger.error({ err, method: req.method, path: req.path() }, 'request failed');
+      Object.assign(err, { toJSON: () => GENERIC.internal, toString: () => GENERIC.internal.error });
+    }
+    callback();
   });
 
   server.get('/healthz', async (_req: Request, res: Response) => {
@@ -63,4 +99,76 @@ export function createHttpServer(deps: HttpDependencies, inFlight: InFlight): Se
   });
 
   return server;
+}
+
+function serviceUrlOf(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && 'serviceUrl' in body ? body.serviceUrl : undefined;
+}
+
+/**
+ * Production mode: refuses (401) a token that cannot be a Bot Framework token before botbuilder
+ * fetches any key for it, then lets botbuilder validate it in full (signature, issuer, audience,
+ * endorsements); when the OpenID metadata or keys cannot be fetched, 503 with a generic body. The
+ * adapter validates again while processing, from the keys cached by then.
+ */
+async function authenticated(req: Request, res: Response, auth: NonNullable<HttpDependencies['authentication']>, logger: Logger): Promise<boolean> {
+  const authorization = req.header('authorization');
+  const implausible = implausibleBotToken(authorization, auth.appId, Date.now());
+  if (implausible) {
+    logger.warn({ why: implausible }, 'activity refused: not a Bot Framework token');
+    res.send(401, GENERIC.unauthorized);
+    return false;
+  }
+  const body: unknown = req.body;
+  if (typeof body !== 'object' || body === null) {
+    res.send(400, GENERIC.invalid);
+    return false;
+  }
+  try {
+    // botbuilder reads the activity's channelId and serviceUrl here; the adapter validates the whole activity next.
+    await auth.validator.authenticateRequest(body as Activity, authorization);
+    return true;
+  } catch (error) {
+    if (TokenRefusal.safeParse(error).success) {
+      logger.warn({ err: error }, 'activity refused: the token did not validate');
+      res.send(401, GENERIC.unauthorized);
+    } else {
+      logger.error({ err: error }, 'activity refused: the Bot Framework OpenID metadata or signing keys could not be fetched');
+      res.send(503, GENERIC.unavailable);
+    }
+    return false;
+  }
+}
+
+/**
+ * The response the adapter writes to: botbuilder answers a failed turn or token with the error's own
+ * message as the body; this keeps the status and puts a generic body in its place.
+ */
+function withoutInternals(res: Response, logger: Logger): Response {
+  let status = 200;
+  let body: unknown;
+  const shim = {
+    status(code: number) {
+      status = code;
+      return shim;
+    },
+    header(name: string, value: string) {
+      res.header(name, value);
+      return shim;
+    },
+    send(content: unknown) {
+      body = content;
+      return shim;
+    },
+    end() {
+      if (status < 400) {
+        res.send(status, body);
+        return shim;
+      }
+      logger.warn({ status, detail: typeof body === 'string' ? body.slice(0, 500) : undefined }, 'activity not processed');
+      res.send(status, status === 401 ? GENERIC.unauthorized : status < 500 ? GENERIC.invalid : GENERIC.failed);
+      return shim;
+    },
+  };
+  return Object.assign(Object.create(res) as Response, shim);
 }

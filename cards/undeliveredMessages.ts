@@ -5,7 +5,6 @@ import { expandCard, type AdaptiveCard } from './render';
 import { UNDELIVERED_ACTION } from './actions';
 import { formatDateTime } from './format';
 
-
 export interface UndeliveredMessagesCardData {
   page: UndeliveredPage;
   /** True on a page after the first. */
@@ -13,6 +12,10 @@ export interface UndeliveredMessagesCardData {
 }
 
 const CHANNEL_WORDS: Record<OutboxChannel, string> = { EMAIL: 'Email', TEAMS: 'Teams', REFERRALS: 'Partner Center' };
+
+/** The outbox's delivery guarantee, said as it is (README, docs/deployment.md): admins judge a repeat by it. */
+export const DELIVERY_GUARANTEE =
+  'Nothing is lost: each message is delivered or listed here. A repeat is possible only if the bot stopped between a send and its record.';
 
 function statusText(row: UndeliveredMessage): string {
   if (row.status === 'UNDELIVERABLE') return 'Undeliverable: recipient unreachable';
@@ -27,6 +30,7 @@ export function undeliveredMessagesCard(data: UndeliveredMessagesCardData): Adap
   return expandCard(template, {
     title: 'Undelivered messages',
     intro: `${data.continued ? '(continued) ' : ''}${data.page.partnerName}'s emails and Teams messages that could not be delivered, newest first: retries ran out, or the recipient cannot be reached (for example the bot was removed from their Teams).`,
+    guarantee: DELIVERY_GUARANTEE,
     emptyText: `Every message of ${data.page.partnerName} was delivered or is still being tried; none failed.`,
     rows: data.page.rows.map((row) => ({
       what: row.what,

@@ -4,6 +4,7 @@ import { CONFIRM_CLAIM_CUSTOMER_ACTION, NOMINATION_ACTIONS } from '../cards/acti
 import { knownCustomerCard, opportunityText } from '../cards/nominationSteps';
 import type { PartnerCaller } from '../services/directory';
 import type { ClaimCustomerInput, NominationMode, NominationOffer } from '../services/nomination';
+import { shorten } from '../services/shared';
 import type { DialogDeps } from './dialogDeps';
 import { contactInput, NominationFlowDialog, type Fact, type NominationDraft, type NominationKind } from './nominationFlow';
 import type { ClaimCustomerOptions } from './nominationOptions';
@@ -110,9 +111,9 @@ export class ClaimCustomerDialog extends NominationFlowDialog<ClaimCustomerState
       return refusal ? this.reask(step, state, refusal) : this.again(step, state);
     }
     if (match.kind === 'many') {
-      return this.reask(step, state, `"${typed}" matches several known customers: ${match.candidates.map((c) => c.name).join('; ')}. Choose one.`);
+      return this.reask(step, state, `"${shorten(typed)}" matches several known customers: ${match.candidates.map((c) => c.name).join('; ')}. Choose one.`);
     }
-    return this.reask(step, state, `"${typed}" is not one of your known customers. Choose one from the list, or type its name or one of its ids.`);
+    return this.reask(step, state, `"${shorten(typed)}" is not one of your known customers. Choose one from the list, or type its name or one of its ids.`);
   }
 
   protected customerKey(state: ClaimCustomerState): string | undefined {

@@ -3,6 +3,7 @@ import { claimListCard, type ClaimListAction, type ListFilter } from '../cards/c
 import { claimSummaryCard } from '../cards/claimSummary';
 import { EXPIRING_STATUS_FILTERS, EXPIRING_WITHIN_DAYS, seesCreators, STATUS_FILTERS } from '../services/claims';
 import { matchEngagement, type PartnerCaller } from '../services/directory';
+import { shorten } from '../services/shared';
 import type { ListFilterAsked } from './commands';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './replies';
@@ -26,7 +27,7 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
   const word = COMMAND_WORDS[ask.kind];
   if (ask.filter.unknownStatus) {
     await context.sendActivity(
-      `"${ask.filter.unknownStatus}" is not a claim status. Use one of: ${STATUS_FILTERS.map((s) => s.toLowerCase().replace(/_/g, ' ')).join(', ')}; for example "${word} status consent requested".`,
+      `"${shorten(ask.filter.unknownStatus)}" is not a claim status. Use one of: ${STATUS_FILTERS.map((s) => s.toLowerCase().replace(/_/g, ' ')).join(', ')}; for example "${word} status consent requested".`,
     );
     return;
   }
@@ -38,8 +39,8 @@ export async function answerClaimList(deps: DialogDeps, context: TurnContext, ca
       const names = (match.kind === 'ambiguous' ? match.candidates : engagements).map((e) => e.name).join(', ');
       await context.sendActivity(
         match.kind === 'ambiguous'
-          ? `"${ask.filter.engagement}" matches several engagements: ${names}. Type more of the name, for example "${word} ${match.candidates[0]?.name.toLowerCase() ?? ''}".`
-          : `No engagement of ${caller.partnerName} matches "${ask.filter.engagement}". Yours are: ${names}.`,
+          ? `"${shorten(ask.filter.engagement)}" matches several engagements: ${names}. Type more of the name, for example "${word} ${match.candidates[0]?.name.toLowerCase() ?? ''}".`
+          : `No engagement of ${caller.partnerName} matches "${shorten(ask.filter.engagement)}". Yours are: ${names}.`,
       );
       return;
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
 import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims';
+import { cleanText } from '../services/shared';
 import { isRoleCardVerb, routeRoleCard, routeRoleText, type RoleRoute } from './roleCommands';
 import { CONFIRM_ADD_CUSTOMER_ACTION, CONFIRM_CANCEL_CLAIM_ACTION, CONFIRM_CLAIM_CUSTOMER_ACTION, CONFIRM_RESEND_CONSENT_ACTION, CONFIRM_SEND_CONSENT_ACTION, CONFIRM_SUBMIT_CLAIM_ACTION, UNDELIVERED_ACTION } from '../cards/actions';
 
@@ -178,15 +179,20 @@ const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray,
   { pattern: /^(?:undelivered(?:\s+messages)?|dead[\s-]?letters?|failed\s+messages)$/i, route: () => ({ kind: 'undelivered', cursor: null }) },
 ];
 
+const STATUS_WORD = /\bstatus\b/i;
+
 /**
  * The filters typed after a list command: `<engagement words> status <status>`, either part alone,
  * or a bare status ("my claims submitted"), e.g. "expiring status consent requested", "summary copilot".
  */
 export function parseListFilter(rest: string | undefined): ListFilterAsked {
-  const text = (rest ?? '').trim().replace(/^(?:for|of|in|on)\s+/i, '');
-  const split = /^(.*?)\s*\bstatus\b\s*(.*)$/i.exec(text);
-  const engagementText = split ? split[1] ?? '' : parseStatusFilter(text) ? '' : text;
-  const statusText = split ? split[2] ?? '' : parseStatusFilter(text) ? text : '';
+  const text = cleanText(rest ?? '').trim().replace(/^(?:for|of|in|on)\s+/i, '');
+  // The first word "status" splits the filter, found by a search and sliced around: a pattern
+  // `^(.*?)\s*status…` retries its `\s*` from every position of a long run of spaces (quadratic).
+  const keyword = STATUS_WORD.exec(text);
+  const split = keyword ? [text.slice(0, keyword.index), text.slice(keyword.index + keyword[0].length)] : null;
+  const engagementText = split ? split[0] ?? '' : parseStatusFilter(text) ? '' : text;
+  const statusText = split ? (split[1] ?? '').trim() : parseStatusFilter(text) ? text : '';
   const status = statusText ? parseStatusFilter(statusText) : null;
   return {
     engagement: engagementText.trim() || null,
@@ -210,7 +216,8 @@ export function routeMessage(text: string | undefined, value: unknown): Route {
     if (isRoleCardVerb(verb)) return routeRoleCard(verb, value) ?? { kind: 'badCard', verb };
     return isCardVerb(verb) ? routeCard(verb, value) : { kind: 'badCard', verb };
   }
-  const line = (text ?? '').replace(/\s+/g, ' ').trim();
+  // Capped before any pattern runs, for callers other than the bot's turn (which caps it already).
+  const line = cleanText(text ?? '').replace(/\s+/g, ' ').trim();
   if (line === '') return { kind: 'help' };
   const roleRoute = routeRoleText(line);
   if (roleRoute) return roleRoute;

@@ -7,7 +7,7 @@ import type { AdaptiveCard } from '../cards/render';
 import { canViewClaims, normaliseClaimId } from '../services/claims';
 import type { CustomerAction } from '../services/customersPage';
 import { canWorkWithClaims, matchEngagement, type Caller, type EngagementSummary, type PartnerCaller } from '../services/directory';
-import { isNotAllowed } from '../services/shared';
+import { isNotAllowed, shorten } from '../services/shared';
 import { AddCustomerDialog, type AddCustomerOptions } from './addCustomerDialog';
 import { CancelClaimDialog } from './cancelClaimDialog';
 import { ClaimCustomerDialog, type ClaimCustomerOptions } from './claimCustomerDialog';
@@ -150,12 +150,12 @@ export class MainDialog extends ComponentDialog {
         await context.sendActivity('There is nothing to cancel: you are not in the middle of anything. Type **help** to see what I can do.');
         return step.endDialog();
       case 'unknown':
-        await context.sendActivity(`I don't know "${route.text}". Here is what I can do:`);
+        await context.sendActivity(`I don't know "${shorten(route.text)}". Here is what I can do:`);
         await this.sendCard(context, await welcomeFor(this.deps.services.directory, caller, this.availableFlows));
         return step.endDialog();
       case 'badCard':
         await context.sendActivity(
-          `That button ("${route.verb}") is out of date or not one of mine, so nothing was done. Type **help** to see what I can do.`,
+          `That button ("${shorten(route.verb)}") is out of date or not one of mine, so nothing was done. Type **help** to see what I can do.`,
         );
         return step.endDialog();
       case 'status':
@@ -240,10 +240,10 @@ export class MainDialog extends ComponentDialog {
       return;
     }
     if (match.kind === 'ambiguous') {
-      await this.sendChoice(context, 'Which engagement do you mean?', `"${query}" matches ${match.candidates.length} engagements. Choose one:`, match.candidates);
+      await this.sendChoice(context, 'Which engagement do you mean?', `"${shorten(query)}" matches ${match.candidates.length} engagements. Choose one:`, match.candidates);
       return;
     }
-    await this.sendChoice(context, 'Engagements you can work on', `No engagement you can work on matches "${query}". These are the ones you can:`, engagements);
+    await this.sendChoice(context, 'Engagements you can work on', `No engagement you can work on matches "${shorten(query)}". These are the ones you can:`, engagements);
   }
 
   private async showTab(context: TurnContext, caller: PartnerCaller, engagementId: string, tab: CustomersTab, cursor: string | null): Promise<void> {
@@ -291,7 +291,7 @@ export class MainDialog extends ComponentDialog {
     }
     const claim = await this.deps.services.claims.details(caller, rawClaimId);
     if (!claim) {
-      await context.sendActivity(`Claim ${normaliseClaimId(rawClaimId)} was not found among ${caller.partnerName}'s claims. Check the id on the Customers page.`);
+      await context.sendActivity(`Claim ${shorten(normaliseClaimId(rawClaimId))} was not found among ${caller.partnerName}'s claims. Check the id on the Customers page.`);
       return;
     }
     const buttons = canWorkWithClaims(caller)

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeLocation } from '../cards/nominationSteps';
 import { contactMessagesFor, contactSchema, validateHours, type Contact, type EngagementVerdict, type LocationChoice } from '../services/nomination';
+import { cleanText, cleanTextSchema, shorten } from '../services/shared';
 import type { Answer } from './replies';
 import { matchEngagement } from './shortcuts';
 
@@ -24,7 +25,7 @@ export function parseLocationAnswer(answer: Answer, locations: readonly Location
   const found = locations.filter((l) => l.id === wanted || l.name.toLowerCase().includes(needle) || l.country.toLowerCase() === needle);
   const only = found.length === 1 ? found[0] : undefined;
   if (only) return { ok: true, value: only };
-  return { ok: false, message: `"${wanted}" is not one of your MCI-enrolled locations. Choose one of: ${offered}.` };
+  return { ok: false, message: `"${shorten(wanted)}" is not one of your MCI-enrolled locations. Choose one of: ${offered}.` };
 }
 
 const engagementSubmission = z.object({ engagementIds: z.union([z.string(), z.array(z.string())]) });
@@ -43,7 +44,7 @@ export function parseEngagementAnswer(answer: Answer, verdicts: readonly Engagem
         verdicts.map((v) => ({ id: v.engagementId, name: v.engagementName })),
         part,
       );
-      if (match.kind !== 'one') return { ok: false, message: `"${part.trim()}" does not name one engagement. Choose from: ${names}.` };
+      if (match.kind !== 'one') return { ok: false, message: `"${shorten(part)}" does not name one engagement. Choose from: ${names}.` };
       ids.push(match.engagement.id);
     }
   }
@@ -71,7 +72,7 @@ export interface Details {
   partnerContact: Contact;
 }
 
-const friendlyNameField = z.string().trim().min(1, 'Claim name: a friendly name is required').max(200, 'Claim name: at most 200 characters');
+const friendlyNameField = cleanTextSchema.pipe(z.string().trim().min(1, 'Claim name: a friendly name is required').max(200, 'Claim name: at most 200 characters'));
 const customerContactField = contactSchema(contactMessagesFor('Customer contact'));
 const partnerContactField = contactSchema(contactMessagesFor('Your contact'));
 const detailsSubmission = z.object({ friendlyName: friendlyNameField, customerContact: customerContactField, partnerContact: partnerContactField });
@@ -102,7 +103,8 @@ const CHANGE_WORDS: readonly [RegExp, string][] = [
 
 /** The answer a typed `change <answer>` at review names (`change location`, `change contacts`), or null. */
 export function changeFieldFromText(text: string): string | null {
-  const match = /^change\s+(?:the\s+)?(.+)$/i.exec(text.trim());
+  // One space between words first: `\s+…(.+)$` retries over a long run of white space before a line break.
+  const match = /^change\s+(?:the\s+)?(.+)$/i.exec(cleanText(text).replace(/\s+/g, ' ').trim());
   const what = match?.[1]?.toLowerCase().trim() ?? '';
   return CHANGE_WORDS.find(([pattern]) => pattern.test(what))?.[1] ?? null;
 }

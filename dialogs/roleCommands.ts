@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { revokeConfirmCard, usersCard } from '../cards/users';
 import { ROLE_LABELS, rolesText } from '../cards/format';
 import { parseRole, requireIncentivesAdmin, roleSchema, type Caller, type Role } from '../services/directory';
-import { NotAllowedError } from '../services/shared';
+import { cleanText, cleanTextSchema, NotAllowedError, shorten } from '../services/shared';
 import type { DialogDeps } from './dialogDeps';
 import { sendCard } from './replies';
 import { CONFIRM_REVOKE_ROLE_ACTION, GRANT_ROLE_ACTION, REVOKE_ROLE_ACTION, USERS_ACTION } from '../cards/actions';
@@ -23,7 +23,7 @@ export const ROLE_COMMANDS_HELP: readonly { command: string; description: string
   { command: 'revoke <role> from <email>', description: 'Take a role away (after a confirm), for example "revoke referrals admin from alex@contoso.com".' },
 ];
 
-const email = z.string().trim().min(1).max(320);
+const email = cleanTextSchema.pipe(z.string().trim().min(1).max(320));
 
 const roleCardSchemas = {
   [USERS_ACTION]: z.object({ cursor: z.string().trim().max(2000).optional() }),
@@ -49,7 +49,9 @@ export function routeRoleCard(verb: keyof typeof roleCardSchemas, value: unknown
 }
 
 /** A typed role command, or null if the line is not one. */
-export function routeRoleText(line: string): RoleRoute | null {
+export function routeRoleText(typed: string): RoleRoute | null {
+  // One space between words, as routeMessage gives it: the `\s+` of the patterns then never meet a long run.
+  const line = cleanText(typed).replace(/\s+/g, ' ').trim();
   if (/^(?:users|list\s+users|who\s+has\s+access\??)$/i.test(line)) return { kind: 'users', cursor: null };
   const grant = /^grant\s+(.+?)\s+to\s+(\S+)$/i.exec(line);
   if (grant) return { kind: 'roleChange', change: 'grant', role: grant[1] ?? '', email: grant[2] ?? '' };
@@ -61,7 +63,7 @@ export function routeRoleText(line: string): RoleRoute | null {
 function roleOf(text: string): Role {
   const role = parseRole(text);
   if (!role) {
-    throw new NotAllowedError(`"${text.slice(0, 60)}" is not a role. The roles are ${Object.values(ROLE_LABELS).join(', ')}; for example "grant incentives user to alex@contoso.com".`);
+    throw new NotAllowedError(`"${shorten(text)}" is not a role. The roles are ${Object.values(ROLE_LABELS).join(', ')}; for example "grant incentives user to alex@contoso.com".`);
   }
   return role;
 }

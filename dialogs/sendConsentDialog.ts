@@ -7,6 +7,7 @@ import { textEntryCard } from '../cards/textEntry';
 import { formatDay, formatUsd } from '../cards/format';
 import { RequestConsentInputSchema, type RequestConsentInput } from '../services/consent';
 import type { Caller } from '../services/directory';
+import { shorten } from '../services/shared';
 import { sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
 import { contactText, type Contact } from '../cards/nominationSteps';
@@ -224,10 +225,11 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
     const raw = answer.kind === 'card' ? dealSizeSubmission.safeParse(answer.value).data?.dealSize : answer.kind === 'text' ? answer.text : undefined;
     const typed = String(raw ?? '').trim();
     state.dealSizeText = typed;
-    const parsed = RequestConsentInputSchema.shape.estimatedDealSizeUsd.safeParse(typed.replace(/^(us)?\$|\s*usd$/i, '').replace(/[,\s]/g, ''));
+    // Separators out first, so the currency pattern never retries `\s*` over a run of spaces (quadratic).
+    const parsed = RequestConsentInputSchema.shape.estimatedDealSizeUsd.safeParse(typed.replace(/[,\s]/g, '').replace(/^(us)?\$|usd$/i, ''));
     if (!parsed.success) {
       const problem = parsed.error.issues[0]?.message ?? 'the estimated deal size must be a whole number of US dollars';
-      return this.reask(step, state, `${problem.charAt(0).toUpperCase()}${problem.slice(1)}, such as 50000. You entered "${typed}".`);
+      return this.reask(step, state, `${problem.charAt(0).toUpperCase()}${problem.slice(1)}, such as 50000. You entered "${shorten(typed)}".`);
     }
     state.dealSizeUsd = parsed.data;
     return this.again(step, state);

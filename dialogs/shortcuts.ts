@@ -1,6 +1,7 @@
 import type { PartnerCaller } from '../services/directory';
 import { matchEngagement as matchEngagementByName } from '../services/directory';
 import type { Nomination } from '../services/nomination';
+import { cleanText, shorten } from '../services/shared';
 import type { AddCustomerOptions, ClaimCustomerOptions } from './nominationOptions';
 
 /** A one-line shortcut as typed: `add <id> to <engagement>` or `claim <customer> for <engagement>`. */
@@ -9,13 +10,26 @@ export type Shortcut = { kind: 'add'; idText: string; engagementText: string } |
 const ADD = /^add\s+(.+?)\s+to\s+(.+)$/i;
 const CLAIM = /^claim\s+(.+?)\s+for\s+(.+)$/i;
 
+const OPENING_QUOTES = new Set(['"', "'", '“', '”', '‘', '’']);
+const CLOSING_MARKS = new Set([...OPENING_QUOTES, '.', '!']);
+
+/**
+ * The text without its surrounding quotes and closing full stop or exclamation mark. Scanned from
+ * each end, not by a pattern: `/[…]+$/` retries from every character of a long run of dots, which
+ * is quadratic, and one such message froze the bot.
+ */
 function unquote(text: string): string {
-  return text.trim().replace(/^["'“”‘’]+|["'“”‘’.!]+$/g, '').trim();
+  const trimmed = text.trim();
+  let start = 0;
+  let end = trimmed.length;
+  while (start < end && OPENING_QUOTES.has(trimmed.charAt(start))) start += 1;
+  while (end > start && CLOSING_MARKS.has(trimmed.charAt(end - 1))) end -= 1;
+  return trimmed.slice(start, end).trim();
 }
 
 /** Parses a shortcut line; null when the text is not one (for example plain `add customer`). */
 export function parseShortcut(text: string): Shortcut | null {
-  const line = text.trim().replace(/\s+/g, ' ');
+  const line = cleanText(text).trim().replace(/\s+/g, ' ');
   const add = ADD.exec(line);
   if (add?.[1] && add[2]) {
     const idText = unquote(add[1]);
@@ -54,8 +68,8 @@ export type ShortcutResolution<T> = { ok: true; options: T } | { ok: false; mess
 async function resolveEngagement(nomination: Nomination, caller: PartnerCaller, typed: string): Promise<ShortcutResolution<Named>> {
   const match = await nomination.findEngagement(caller, typed);
   if (match.kind === 'one') return { ok: true, options: match.engagement };
-  if (match.kind === 'many') return { ok: false, message: `"${typed}" matches several engagements: ${listNames(match.candidates)}. Say which one.` };
-  return { ok: false, message: `There is no open engagement called "${typed}". The engagements are: ${listNames(match.engagements)}.` };
+  if (match.kind === 'many') return { ok: false, message: `"${shorten(typed)}" matches several engagements: ${listNames(match.candidates)}. Say which one.` };
+  return { ok: false, message: `There is no open engagement called "${shorten(typed)}". The engagements are: ${listNames(match.engagements)}.` };
 }
 
 /** `add <id> to <engagement>` → the Add customer options it names. */
@@ -79,9 +93,9 @@ export async function resolveClaimShortcut(
   if (!engagement.ok) return engagement;
   const match = await nomination.findKnownCustomer(caller, shortcut.customerText);
   if (match.kind === 'one') return { ok: true, options: { caller, customerId: match.item.id, engagementId: engagement.options.id } };
-  if (match.kind === 'many') return { ok: false, message: `"${shortcut.customerText}" matches several of your known customers: ${listNames(match.candidates)}. Say which one.` };
+  if (match.kind === 'many') return { ok: false, message: `"${shorten(shortcut.customerText)}" matches several of your known customers: ${listNames(match.candidates)}. Say which one.` };
   return {
     ok: false,
-    message: `"${shortcut.customerText}" is not one of your known customers, so it cannot be claimed. A customer new to you is added: add <customer id> to <engagement>.`,
+    message: `"${shorten(shortcut.customerText)}" is not one of your known customers, so it cannot be claimed. A customer new to you is added: add <customer id> to <engagement>.`,
   };
 }

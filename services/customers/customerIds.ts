@@ -1,5 +1,6 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { z } from 'zod';
+import { shorten } from '../shared/text';
 import { CustomerIdType } from '../db';
 
 /** One customer id, normalised: the form it is stored, compared and looked up in. */
@@ -25,6 +26,9 @@ const EXPECTED: Record<CustomerIdType, string> = {
   AZURE_SUBSCRIPTION_ID: 'Enter the Azure subscription ID, a GUID such as 9b4b5d8a-1c2e-4f3a-8d6b-0e1f2a3b4c5d.',
   MSX_OPPORTUNITY_ID: 'Enter the MSX opportunity ID: 7- followed by ten letters or digits, such as 7-3FS2XQBWAO.',
 };
+
+/** The longest text read as a customer id: a 253-character domain name with `https://` and a slash, and some room. */
+const MAX_ID_TEXT = 300;
 
 /** Largest TPID accepted: real ones are far shorter, so anything longer is a paste error. */
 export const MAX_TPID = 999_999_999_999;
@@ -92,9 +96,11 @@ const NORMALISERS: Record<CustomerIdType, (raw: string) => Normalised> = {
 export function parseCustomerId(type: CustomerIdType, raw: string): CustomerIdParse {
   const text = raw.trim();
   if (text === '') return { ok: false, message: `The ${CUSTOMER_ID_TYPE_LABELS[type]} is empty. ${EXPECTED[type]}` };
+  // No id is longer than a domain name with its scheme; a longer text is refused before any pattern reads it.
+  if (text.length > MAX_ID_TEXT) return { ok: false, message: `That is too long for a ${CUSTOMER_ID_TYPE_LABELS[type]}. ${EXPECTED[type]}` };
   const result = NORMALISERS[type](text);
   if (result.ok) return { ok: true, id: { type, value: result.value } };
-  const problem = result.problem ?? `"${text}" is not a valid ${CUSTOMER_ID_TYPE_LABELS[type]}.`;
+  const problem = result.problem ?? `"${shorten(text)}" is not a valid ${CUSTOMER_ID_TYPE_LABELS[type]}.`;
   return { ok: false, message: `${problem} ${EXPECTED[type]}` };
 }
 
@@ -118,7 +124,7 @@ export const GUID_ID_TYPES: readonly CustomerIdType[] = [CustomerIdType.TENANT_I
 
 /** Guesses the type of a customer id from its shape. */
 export function inferCustomerIdType(raw: string): IdTypeInference {
-  const text = raw.trim();
+  const text = raw.trim().slice(0, MAX_ID_TEXT + 1);
   const guidValue = normaliseGuid(text);
   if (guidValue.ok) return { kind: 'ambiguous', types: GUID_ID_TYPES, value: guidValue.value };
   for (const type of [CustomerIdType.MSX_OPPORTUNITY_ID, CustomerIdType.TPID, CustomerIdType.DOMAIN] as const) {
@@ -130,7 +136,7 @@ export function inferCustomerIdType(raw: string): IdTypeInference {
   return {
     kind: 'invalid',
     message:
-      `"${text}" is not a customer id this bot recognises. Enter a domain name (contoso.com), a tenant ID or ` +
+      `"${shorten(text)}" is not a customer id this bot recognises. Enter a domain name (contoso.com), a tenant ID or ` +
       'Azure subscription ID (a GUID), a TPID (a whole number) or an MSX opportunity ID (7- and ten letters or digits).',
   };
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../shared/clock';
 import type { Database, Role, Tx } from '../db';
 import { emailSchema, hasIncentivesAdminRole, ROLE_LABELS, type Caller, type PartnerCaller } from './callers';
 import { NotAllowedError } from '../shared/errors';
+import { shorten } from '../shared/text';
 import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
 /**
@@ -169,7 +170,7 @@ async function changeRole(db: Database, clock: Clock, caller: Caller, request: {
 
 function parseEmail(raw: string): string {
   const parsed = emailSchema.safeParse(raw);
-  if (!parsed.success) throw new NotAllowedError(`"${raw.trim().slice(0, 100)}" is not an email address. Give the person's work email or UPN, for example "grant incentives user to alex@contoso.com".`);
+  if (!parsed.success) throw new NotAllowedError(`"${shorten(raw)}" is not an email address. Give the person's work email or UPN, for example "grant incentives user to alex@contoso.com".`);
   return parsed.data;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CustomerIdType, PayType, type Engagement } from '../db';
 import { NotAllowedError } from '../shared/errors';
+import { shorten } from '../shared/text';
 import { formatUsd } from '../shared/wording';
 
 /** An engagement's payout settings are missing or malformed: an operator has to fix the data, not the user. */
@@ -52,7 +53,7 @@ export function validateHours(raw: string | number, engagement: Pick<Engagement,
   const maxHours = requiredSetting(engagement, engagement.maxHours, 'maximum hours');
   const text = typeof raw === 'number' ? String(raw) : raw.trim();
   const expected = `Enter the hours as a whole number from 1 to ${maxHours}.`;
-  if (!/^\d+$/.test(text)) return { ok: false, message: `"${text}" is not a whole number of hours. ${expected}` };
+  if (!/^\d+$/.test(text)) return { ok: false, message: `"${shorten(text)}" is not a whole number of hours. ${expected}` };
   const hours = Number(text);
   if (hours <= 0) return { ok: false, message: `The hours must be at least 1. ${expected}` };
   if (hours > maxHours) return { ok: false, message: `${engagement.name} allows at most ${maxHours} hours. ${expected}` };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanTextSchema } from './text';
 
 /**
  * A person to contact about a claim (the customer's contact, the partner's own): the one definition
@@ -40,17 +41,15 @@ export function contactMessagesFor(who: string): ContactMessages {
 }
 
 /**
- * A contact as given: name and email required (trimmed, the email lower-cased), the phone optional
+ * A contact as given (its text cleaned for storage): name and email required (trimmed, the email lower-cased), the phone optional
  * (an empty one is none).
  */
 export function contactSchema(messages: ContactMessages = SERVICE_MESSAGES) {
   return z.object({
-    name: z.string().trim().min(1, messages.nameRequired).max(CONTACT_LIMITS.name, messages.nameTooLong),
+    name: cleanTextSchema.pipe(z.string().trim().min(1, messages.nameRequired).max(CONTACT_LIMITS.name, messages.nameTooLong)),
     email: z.string().trim().toLowerCase().max(CONTACT_LIMITS.email, messages.email).pipe(z.email({ error: messages.email })),
-    phone: z
-      .string()
-      .trim()
-      .max(CONTACT_LIMITS.phone, messages.phoneTooLong)
+    phone: cleanTextSchema
+      .pipe(z.string().trim().max(CONTACT_LIMITS.phone, messages.phoneTooLong))
       .nullish()
       .transform((phone): string | null => (phone ? phone : null)),
   });

@@ -81,4 +81,32 @@ describe('configuration', () => {
     expect(config.publicBaseUrl).toBe('https://bot.example.com');
     expect(config.databaseUrl).toBe('postgres://u:p@127.0.0.1:5432/mci');
   });
+  it('listens on loopback by default; local mode on another address needs ALLOW_REMOTE_LOCAL_MODE=true', () => {
+    expect(loadConfig({})).toMatchObject({ host: '127.0.0.1', localServiceOrigins: [] });
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([
+      'HOST: local mode (no MicrosoftAppId) trusts whoever can reach it, so it listens on loopback only: use 127.0.0.1, or set ALLOW_REMOTE_LOCAL_MODE=true to listen on 0.0.0.0 anyway',
+    ]);
+    expect(loadConfig({ HOST: '0.0.0.0', ALLOW_REMOTE_LOCAL_MODE: 'true' }).host).toBe('0.0.0.0');
+    expect(problemsOf({ ALLOW_REMOTE_LOCAL_MODE: 'yes' })).toEqual(['ALLOW_REMOTE_LOCAL_MODE: expected true or false (got "yes")']);
+    expect(problemsOf({ HOST: 'bad host!' })).toEqual(['HOST: expected an address to listen on, such as 127.0.0.1, ::1 or 0.0.0.0 (got "bad host!")']);
+    // Production mode authenticates every request, so any address is fine there.
+    const production = {
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'secret',
+      CONSENT_TOKEN_SECRET: 'x'.repeat(40),
+      PUBLIC_BASE_URL: 'https://bot.example.com',
+    };
+    expect(loadConfig({ ...production, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('reads LOCAL_SERVICE_URLS as comma-separated origins', () => {
+    expect(loadConfig({ LOCAL_SERVICE_URLS: 'http://192.168.1.20:5000, https://emulator.example.com/' }).localServiceOrigins).toEqual([
+      'http://192.168.1.20:5000',
+      'https://emulator.example.com',
+    ]);
+    expect(problemsOf({ LOCAL_SERVICE_URLS: 'http://ok.example.com,ftp://x,https://a.example.com/path' })).toEqual([
+      'LOCAL_SERVICE_URLS: expected comma-separated http(s) origins such as http://192.168.1.20:5000',
+    ]);
+  });
 });

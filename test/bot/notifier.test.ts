@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import pino from 'pino';
 import { loadConfig } from '../../bot/config';
 import { ConversationReferenceStore, REMOVED_REASON } from '../../bot/conversationReferences';
 import { NO_CONVERSATION, TeamsNotifier, describeFailure, notificationFor, parseRetryAfter } from '../../bot/notifier';
-import { createProactiveAdapter } from '../../bot/proactiveAdapter';
+import { PROACTIVE_SEND_TIMEOUT_MS, createProactiveAdapter } from '../../bot/proactiveAdapter';
 import { DEFAULT_RATE_MARGIN_MS, TEAMS_CONVERSATION_LIMITS, TeamsRateLimiter } from '../../bot/teamsRateLimiter';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { enqueue } from '../../services/outbox/outbox';
-import { deliverDueMessages } from '../../services/outbox/delivery';
+import { DELIVERY_DEFAULTS, deliverDueMessages } from '../../services/outbox/delivery';
+import { LocalEmailSender, emailChannelHandler } from '../../services/ports/email';
 import { cardOf, messageActivity } from '../support/activities';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { T0 } from '../support/fixtures';
@@ -75,6 +81,29 @@ async function queue(recipient: string, event = 'consent.accepted'): Promise<str
   return (await db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey } })).id;
 }
 
+/** A consent email due now, as the consent service queues one. */
+async function queueEmail(): Promise<string> {
+  const dedupeKey = `test:${randomUUID()}`;
+  await db.prisma.$transaction((tx) =>
+    enqueue(
+      tx,
+      [
+        {
+          channel: 'EMAIL',
+          event: 'consent.requested',
+          dedupeKey,
+          recipient: 'dana@customer.example',
+          claimId: 'CLM-TEST0001',
+          partnerId: null,
+          payload: { to: 'dana@customer.example', subject: 'Consent asked', text: 'Please answer.', html: '<p>Please answer.</p>' },
+        },
+      ],
+      clock.now(),
+    ),
+  );
+  return (await db.prisma.outboxMessage.findUniqueOrThrow({ where: { dedupeKey } })).id;
+}
+
 async function row(id: string) {
   return db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } });
 }
@@ -132,6 +161,87 @@ describe('the Teams notifier', () => {
     expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ retried: 1 });
     teams.clearScript(user.conversationId);
     expect((await row(id)).lastError).toContain('500');
+  });
+
+  it('on a 429 with Retry-After: 600 makes one POST and hands the row back at once, without delaying an email due at the same moment', async () => {
+    const user = await installedUser();
+    teams.script(user.conversationId, { status: 429, retryAfterSeconds: 600 }, { status: 429, retryAfterSeconds: 600 });
+    const teamsId = await queue(user.aadObjectId);
+    const mailDir = await mkdtemp(path.join(tmpdir(), 'mci-notifier-mail-'));
+    try {
+      const emailId = await queueEmail();
+      const email = emailChannelHandler(new LocalEmailSender({ dataDir: mailDir, log: { info: () => undefined } }));
+      const started = performance.now();
+      const counts = await deliverDueMessages(db, clock, { TEAMS: notifier(), EMAIL: email }, { random: () => 0 });
+      const elapsedMs = performance.now() - started;
+      teams.clearScript(user.conversationId);
+      expect(counts).toMatchObject({ sent: 1, retried: 1 });
+      // Before the fix the client waited out Retry-After inside the send, three times: 30 minutes.
+      expect(elapsedMs).toBeLessThan(5_000);
+      expect(teams.requests.filter((r) => r.conversationId === user.conversationId)).toHaveLength(1);
+      expect(await readdir(path.join(mailDir, 'mail'))).toEqual([`${emailId}.eml`]);
+      expect((await row(emailId)).status).toBe('SENT');
+      const waiting = await row(teamsId);
+      expect(waiting).toMatchObject({ status: 'PENDING', attempts: 1, lockedUntil: null });
+      expect(waiting.nextAttemptAt.getTime() - clock.now().getTime()).toBe(600_000);
+    } finally {
+      await rm(mailDir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([412, 500, 503])('on a %i makes one POST and reschedules with the backoff', async (status) => {
+    const user = await installedUser();
+    teams.script(user.conversationId, { status }, { status }, { status }, { status });
+    const id = await queue(user.aadObjectId);
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() }, { random: () => 0 })).toMatchObject({ retried: 1 });
+    teams.clearScript(user.conversationId);
+    expect(teams.requests.filter((r) => r.conversationId === user.conversationId)).toHaveLength(1);
+    const waiting = await row(id);
+    expect(waiting.lastError).toContain(String(status));
+    // The first backoff: 1 minute with the jitter pinned at -25 %.
+    expect(waiting.nextAttemptAt.getTime() - clock.now().getTime()).toBe(45_000);
+  });
+
+  it('with two instances, a throttled message is sent once', async () => {
+    const user = await installedUser();
+    teams.script(user.conversationId, { status: 429, retryAfterSeconds: 600 }, { status: 429, retryAfterSeconds: 600 });
+    const id = await queue(user.aadObjectId);
+    // Each instance has its own adapter, limiter and notifier; they share only the database.
+    const instance = () => new TeamsNotifier({ db, adapter: createProactiveAdapter(loadConfig({})), appId: '', logger });
+    const [a, b] = [instance(), instance()];
+    const both = () => Promise.all([deliverDueMessages(db, clock, { TEAMS: a }, { random: () => 0 }), deliverDueMessages(db, clock, { TEAMS: b }, { random: () => 0 })]);
+    await both();
+    teams.clearScript(user.conversationId);
+    expect(teams.requests.filter((r) => r.conversationId === user.conversationId)).toHaveLength(1);
+    clock.set(new Date(clock.now().getTime() + 600_000));
+    await both();
+    await both();
+    expect(teams.requests.filter((r) => r.conversationId === user.conversationId)).toHaveLength(2);
+    expect(teams.to(user.conversationId)).toHaveLength(1);
+    expect(await row(id)).toMatchObject({ status: 'SENT', attempts: 2 });
+  });
+
+  it('gives up on a connector that does not answer within the send timeout, and retries later', async () => {
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const aadObjectId = randomUUID();
+      await store.recordActivity(messageActivity({ serviceUrl: `http://127.0.0.1:${port}/`, aadObjectId, conversationId: `a:${randomUUID()}`, text: 'hi' }) as unknown as Activity);
+      const id = await queue(aadObjectId);
+      const quick = new TeamsNotifier({ db, adapter: createProactiveAdapter(loadConfig({}), { timeoutMs: 300 }), appId: '', logger });
+      const started = performance.now();
+      expect(await deliverDueMessages(db, clock, { TEAMS: quick })).toMatchObject({ retried: 1 });
+      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(await row(id)).toMatchObject({ status: 'PENDING', lockedUntil: null });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('times a send out well within the outbox lease', () => {
+    expect(PROACTIVE_SEND_TIMEOUT_MS).toBeLessThan(DELIVERY_DEFAULTS.leaseMs / 2);
   });
 
   it.each(['BotNotInConversationRoster', 'MessageWritesBlocked', 'BotDisabledByAdmin'])(

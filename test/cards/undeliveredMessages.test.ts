@@ -1,4 +1,4 @@
-import { undeliveredMessagesCard } from '../../cards/undeliveredMessages';
+import { DELIVERY_GUARANTEE, undeliveredMessagesCard } from '../../cards/undeliveredMessages';
 import type { UndeliveredMessage } from '../../services/outbox/undelivered';
 import { submitActions } from '../support/cardActions';
 import { adaptiveCardErrors } from '../support/cardSchema';
@@ -49,6 +49,7 @@ describe('undelivered messages card', () => {
       '"value":"Email"',
       'buyer@tailspintoys.com',
       '"value":"Not recorded"',
+      DELIVERY_GUARANTEE,
     ]) {
       expect(text).toContain(shown);
     }
@@ -63,6 +64,8 @@ describe('undelivered messages card', () => {
     const card = undeliveredMessagesCard({ continued: false, page: { partnerName: 'Trey Research', rows: [], nextCursor: null } });
     expect(adaptiveCardErrors(card)).toEqual([]);
     expect(JSON.stringify(card)).toContain('Every message of Trey Research was delivered or is still being tried; none failed.');
+    // The guarantee is said even when nothing failed: it is what an admin judges a repeated message by.
+    expect(JSON.stringify(card)).toContain('A repeat is possible only if the bot stopped between a send and its record.');
     expect(submitActions(card)).toEqual([{ title: 'Help', data: { action: 'help' } }]);
   });
 });

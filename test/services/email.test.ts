@@ -7,6 +7,7 @@ import {
   LocalEmailSender,
   emailChannelHandler,
   encodeQuotedPrintable,
+  messageIdFor,
   parseRetryAfter,
   type EmailMessage,
 } from '../../services/ports/email';
@@ -185,5 +186,38 @@ describe('GraphEmailSender against a stub Graph on loopback', () => {
   it('reports an unreachable Graph as retryable', async () => {
     const offline = new GraphEmailSender({ sender: 'consent@fabrikam.example', credential, baseUrl: 'http://127.0.0.1:1/v1.0' });
     expect(await offline.send(message())).toMatchObject({ ok: false, retryable: true, reason: expect.stringContaining('could not be reached') as unknown });
+  });
+});
+
+describe('the Message-ID of an outbox email', () => {
+  const graph = new StubGraph();
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'mci-mail-id-'));
+  });
+
+  afterAll(async () => {
+    await graph.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('is derived from the outbox id, the same in the .eml and in Graph, and on every attempt', async () => {
+    const baseUrl = await graph.start();
+    const local = emailChannelHandler(new LocalEmailSender({ dataDir, log: { info: () => undefined } }));
+    const remote = emailChannelHandler(new GraphEmailSender({ sender: 'consent@fabrikam.example', credential: new FakeCredential(), baseUrl }));
+    const outboxId = 'c0ffee00-1111-4222-8333-444455556666';
+    const { to, subject, text, html } = { ...message(), to: 'dana@customer.example' };
+    const row = { id: outboxId, idempotencyKey: outboxId, channel: 'EMAIL' as const, event: 'consent.requested', recipient: to, claimId: null, partnerId: null, createdAt: new Date(), payload: { to, subject, text, html } };
+    const expected = `<${outboxId}@mci-engagement-assistant>`;
+    expect(messageIdFor(outboxId)).toBe(expected);
+    for (const attempt of [1, 2]) {
+      expect(await local.send({ ...row, attempt })).toEqual({ ok: true });
+      expect((await readEml(path.join(dataDir, 'mail', `${outboxId}.eml`))).headers['message-id']).toBe(expected);
+      graph.responses.push({ status: 202 });
+      expect(await remote.send({ ...row, attempt })).toEqual({ ok: true });
+    }
+    const sent = graph.requests.map((request) => (request.body as { message: { internetMessageId: string } }).message.internetMessageId);
+    expect(sent).toEqual([expected, expected]);
   });
 });
