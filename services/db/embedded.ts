@@ -60,8 +60,6 @@ export interface EmbeddedCluster {
   readonly url: string;
   /** The `postgres` maintenance database on the same server (creating databases, tests). */
   readonly serverUrl: string;
-  readonly port: number;
-  readonly pid: number;
   /** Fast shutdown (SIGINT: sessions rolled back, checkpoint written), then the folder is released. */
   stop(): Promise<void>;
 }
@@ -134,8 +132,6 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions): Pro
     return {
       url: connectionUrl(server.port, password, database),
       serverUrl,
-      port: server.port,
-      pid: server.pid,
       stop: () =>
         (stopping ??= server.stop().finally(() => {
           releaseLock();
@@ -205,7 +201,9 @@ function readLock(file: string): LockRecord | null {
 }
 
 function holdsLock(record: LockRecord): boolean {
-  if (record.pid === process.pid || !isAlive(record.pid)) return false;
+  // Our own pid with another start time is a previous life of this pid (a container's pid 1, say).
+  if (record.pid === process.pid) return record.started !== null && record.started === processStartTime(process.pid);
+  if (!isAlive(record.pid)) return false;
   return record.started === null || record.started === processStartTime(record.pid);
 }
 
@@ -477,7 +475,6 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolea
 
 interface RunningServer {
   port: number;
-  pid: number;
   stop(): Promise<void>;
 }
 
@@ -563,11 +560,9 @@ async function startOnPort(paths: Paths, bin: string, runAs: RunAs, options: Emb
       return { problem: `not ready after ${READY_TIMEOUT_MS / 1000} s`, portTaken: false, sharedMemoryInUse: false };
     }
   }
-  const pid = child.pid ?? 0;
   return {
     server: {
       port,
-      pid,
       async stop() {
         if (gone) return;
         for (const [signal, waitMs] of [
@@ -626,6 +621,3 @@ async function ensureDatabase(serverUrl: string, database: string): Promise<void
     await client.end();
   }
 }
-
-/** The folder's files for tests that simulate what a crash leaves behind. */
-export const embeddedLayout = (dataDir: string): Readonly<Paths> => pathsOf(dataDir);
