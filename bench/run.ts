@@ -5,6 +5,7 @@ import { benchCustomersPage } from './customersPage';
 import { benchServerUrl } from './database';
 import { ROOT } from './processes';
 import { benchScheduler } from './scheduler';
+import { benchStartup } from './startup';
 import { machineLine } from './stats';
 import { benchTurns } from './turns';
 
@@ -12,11 +13,11 @@ import { benchTurns } from './turns';
  * `npm run bench`: every benchmark of issue 8, each bounded in time, printed and appended to
  * bench/RESULTS.md with the machine it ran on. The PostgreSQL benchmarks use BENCH_DATABASE_URL
  * (or TEST_DATABASE_URL); without either, the run restarts itself under scripts/with-postgres.sh,
- * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=turns,customers,scheduler picks some.
+ * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=startup,turns,customers,scheduler picks some.
  */
 /** BENCH_RESULTS names another file, for trial runs that should not land in the record. */
 const RESULTS = path.resolve(ROOT, process.env.BENCH_RESULTS ?? 'bench/RESULTS.md');
-const ALL = ['turns', 'customers', 'scheduler'] as const;
+const ALL = ['startup', 'turns', 'customers', 'scheduler'] as const;
 type Bench = (typeof ALL)[number];
 
 function selected(): Set<Bench> {
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     log(`   (${((Date.now() - began) / 1000).toFixed(0)} s)`);
   };
   const turnSeconds = envNumber('BENCH_TURN_SECONDS', 6);
+  await run('startup', () => benchStartup({ laterStarts: envNumber('BENCH_LATER_STARTS', 3), loadSeconds: turnSeconds, log }));
   await run('turns', () => benchTurns({ serverUrl, levels: [1, 10, 50], warmupMs: 1_500, durationMs: turnSeconds * 1000, maxTurns: 20_000, log }));
   const needsPostgres = (name: string) => `### ${name}: skipped, no PostgreSQL (set BENCH_DATABASE_URL or install Debian's postgresql)\n`;
   await run('customers', () => (serverUrl ? benchCustomersPage({ serverUrl, log, customers: envNumber('BENCH_CUSTOMERS', 100_000), claims: envNumber('BENCH_CLAIMS', 1_000_000) }) : Promise.resolve(needsPostgres('Customers page'))));

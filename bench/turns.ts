@@ -8,7 +8,7 @@ import { startServer, type ServerProcess } from './processes';
 import { ms, residentMiB, table } from './stats';
 
 export interface TurnBenchOptions {
-  /** PostgreSQL server to run the bot on as well (a throw-away database is created); embedded PGlite always runs. */
+  /** PostgreSQL server to run the bot on as well (a throw-away database is created); the embedded PostgreSQL always runs. */
   serverUrl: string | null;
   levels: readonly number[];
   warmupMs: number;
@@ -45,7 +45,7 @@ export async function benchTurns(options: TurnBenchOptions): Promise<string> {
       scenarios: [{ turn: 'echo', text: 'help', levels: options.levels }],
     },
     {
-      name: 'MCI bot, embedded PGlite (npm start)',
+      name: 'MCI bot, embedded PostgreSQL (npm start)',
       start: async () => {
         const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mci-bench-'));
         const server = await startServer('bot/main.ts', { DATA_DIR: dataDir });

@@ -62,12 +62,18 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     (await openDatabase(
       config.databaseUrl
         ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize }
-        : { kind: 'pglite', dataDir: config.dataDir },
+        : {
+            kind: 'embedded',
+            dataDir: config.dataDir,
+            port: config.embeddedPgPort,
+            poolSize: config.databasePoolSize,
+            warn: (message) => logger.warn(message),
+          },
     ));
   try {
     const migrations = await applyMigrations(db.sql);
     if (migrations.applied.length > 0) logger.info({ applied: migrations.applied }, 'database migrated');
-    if (db.kind === 'pglite' && config.seedDemoData && (await isDatabaseEmpty(db.prisma))) {
+    if (db.kind === 'embedded' && config.seedDemoData && (await isDatabaseEmpty(db.prisma))) {
       await seedDemoData(db.prisma, clock.now());
       logger.info('demo data seeded into the empty embedded database');
     }

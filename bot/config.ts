@@ -58,6 +58,13 @@ const EnvSchema = z
       z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/database'),
     ),
     DATABASE_POOL_SIZE: wholeNumber('DATABASE_POOL_SIZE', 1, 200, 10),
+    EMBEDDED_PG_PORT: optional(
+      z.coerce
+        .number({ error: 'expected a whole number from 1 to 65535 (or unset, for a free port)' })
+        .int('expected a whole number from 1 to 65535 (or unset, for a free port)')
+        .min(1, 'expected a whole number from 1 to 65535 (or unset, for a free port)')
+        .max(65535, 'expected a whole number from 1 to 65535 (or unset, for a free port)'),
+    ),
     MicrosoftAppId: optional(z.string().regex(GUID, 'expected the bot\'s Microsoft App ID, a GUID')),
     MicrosoftAppPassword: optional(z.string()),
     MicrosoftAppType: z.preprocess(
@@ -154,6 +161,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** 127.0.0.1 port of the embedded PostgreSQL (used when databaseUrl is null); null picks a free one. */
+  embeddedPgPort: number | null;
   /** Local mode: no app id, no auth, replies go to the activity's serviceUrl (Bot Framework Emulator). */
   localMode: boolean;
   microsoftApp: {
@@ -214,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    embeddedPgPort: e.EMBEDDED_PG_PORT ?? null,
     localMode: !e.MicrosoftAppId,
     microsoftApp: {
       appId: e.MicrosoftAppId ?? '',

@@ -5,15 +5,24 @@ import { seedDemoData, type DemoSeedSummary } from './demoData';
 
 const blankToUndefined = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
+const PORT_EXPECTED = 'expected a whole number from 1 to 65535 (or unset, for a free port)';
+
 const SeedEnv = z.object({
   DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./data')),
+  EMBEDDED_PG_PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce.number({ error: PORT_EXPECTED }).int(PORT_EXPECTED).min(1, PORT_EXPECTED).max(65535, PORT_EXPECTED).optional(),
+  ),
   DATABASE_URL: z.preprocess(
     blankToUndefined,
     z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'expected a PostgreSQL URL such as postgres://user:password@host:5432/database').optional(),
   ),
 });
 
-/** Which database `npm run seed` resets: PostgreSQL when DATABASE_URL is set, else the embedded one under DATA_DIR. */
+/**
+ * Which database `npm run seed` resets: PostgreSQL when DATABASE_URL is set, else the embedded
+ * cluster under DATA_DIR, which seed starts itself (and is refused while the bot holds the folder).
+ */
 export function seedTarget(env: NodeJS.ProcessEnv): DatabaseTarget {
   const parsed = SeedEnv.safeParse(env);
   if (!parsed.success) {
@@ -21,7 +30,10 @@ export function seedTarget(env: NodeJS.ProcessEnv): DatabaseTarget {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Cannot seed, bad setting:\n${lines.join('\n')}`);
   }
-  return parsed.data.DATABASE_URL ? { kind: 'postgres', url: parsed.data.DATABASE_URL } : { kind: 'pglite', dataDir: parsed.data.DATA_DIR };
+  const { DATABASE_URL, DATA_DIR, EMBEDDED_PG_PORT } = parsed.data;
+  return DATABASE_URL
+    ? { kind: 'postgres', url: DATABASE_URL }
+    : { kind: 'embedded', dataDir: DATA_DIR, port: EMBEDDED_PG_PORT ?? null, purpose: 'npm run seed' };
 }
 
 /** Empties every application table (not the migration history) in one statement, whatever their foreign keys. */
@@ -43,10 +55,10 @@ export async function reseed(db: Database, now: Date): Promise<DemoSeedSummary> 
 
 async function main(): Promise<void> {
   const target = seedTarget(process.env);
-  const db = await openDatabase(target);
+  const db = await openDatabase(target.kind === 'embedded' ? { ...target, warn: (message) => process.stderr.write(`${message}\n`) } : target);
   try {
     const summary = await reseed(db, new Date());
-    const where = target.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `the embedded database in ${target.dataDir ?? 'memory'}`;
+    const where = target.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `the embedded PostgreSQL in ${target.dataDir}`;
     process.stdout.write(
       [
         `Demo data seeded into ${where}:`,

@@ -1,9 +1,6 @@
-import path from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
+import { startEmbeddedCluster } from './embedded';
 import { PrismaClient } from './generated/client';
 
 /** Raw SQL access beside Prisma: migrations, row locks and health checks need it. */
@@ -17,33 +14,26 @@ export interface SqlDriver {
 export interface Database {
   readonly prisma: PrismaClient;
   readonly sql: SqlDriver;
-  readonly kind: 'pglite' | 'postgres';
+  readonly kind: 'embedded' | 'postgres';
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir: string | null }
+  | {
+      kind: 'embedded';
+      dataDir: string;
+      /** 127.0.0.1 port of the embedded server; null picks a free one. */
+      port?: number | null;
+      poolSize?: number;
+      /** Who holds DATA_DIR, as a second process on it is told. */
+      purpose?: string;
+      warn?: (message: string) => void;
+    }
   | { kind: 'postgres'; url: string; poolSize?: number };
 
 interface PgLikeQueryable {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
-}
-
-function pgliteDriver(db: Pick<PGlite, 'query' | 'exec'> & Partial<Pick<PGlite, 'transaction'>>): SqlDriver {
-  return {
-    async query<T>(sql: string, params?: unknown[]) {
-      const result = await db.query<T>(sql, params);
-      return result.rows;
-    },
-    async exec(sql: string) {
-      await db.exec(sql);
-    },
-    async transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T> {
-      if (!db.transaction) throw new Error('Nested transactions are not supported');
-      return db.transaction((tx) => work(pgliteDriver(tx)));
-    },
-  };
 }
 
 function pgDriver(pool: Pool): SqlDriver {
@@ -80,47 +70,40 @@ function pgDriver(pool: Pool): SqlDriver {
 }
 
 /**
- * Opens the database the configuration names: file-backed PGlite under the data folder by default
- * (in memory when dataDir is null, for tests), PostgreSQL when a URL is given. Callers cannot tell
- * which one they got.
+ * Opens the database the configuration names: PostgreSQL at DATABASE_URL, or the embedded cluster
+ * under the data folder, started here and stopped on close. Both go through the same pg pool and
+ * Prisma adapter, so callers cannot tell which one they got.
  */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  if (target.kind === 'postgres') {
-    const pool = new Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
-    // An idle connection dropped by the server (restart, failover) must not crash the process; the
-    // pool replaces it on the next query.
-    pool.on('error', () => undefined);
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    const sql = pgDriver(pool);
-    return {
-      prisma,
-      sql,
-      kind: 'postgres',
-      ping: () => ping(sql),
-      close: once(async () => {
-        await prisma.$disconnect();
-        await pool.end();
-      }),
-    };
-  }
-  let pglite: PGlite;
-  if (target.dataDir) {
-    const dir = path.resolve(target.dataDir, 'db');
-    mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create(dir);
-  } else {
-    pglite = await PGlite.create();
-  }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  const sql = pgliteDriver(pglite);
+  if (target.kind === 'postgres') return connect(target.url, target.poolSize ?? 10, 'postgres', () => Promise.resolve());
+  const cluster = await startEmbeddedCluster({
+    dataDir: target.dataDir,
+    port: target.port ?? null,
+    purpose: target.purpose ?? 'the bot (npm start)',
+    warn: target.warn,
+  });
+  return connect(cluster.url, target.poolSize ?? 10, 'embedded', () => cluster.stop());
+}
+
+function connect(url: string, poolSize: number, kind: Database['kind'], afterClose: () => Promise<void>): Database {
+  const pool = new Pool({ connectionString: url, max: poolSize });
+  // An idle connection dropped by the server (restart, failover) must not crash the process; the
+  // pool replaces it on the next query.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql = pgDriver(pool);
   return {
     prisma,
     sql,
-    kind: 'pglite',
+    kind,
     ping: () => ping(sql),
     close: once(async () => {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pool.end();
+      } finally {
+        await afterClose();
+      }
     }),
   };
 }

@@ -34,6 +34,13 @@ describe('configuration', () => {
     expect(problemsOf({ TEAMS_DELIVERY_INSTANCES: '8' })).toEqual(['TEAMS_DELIVERY_INSTANCES: expected a whole number from 1 to 7 (got "8")']);
   });
 
+  it('starts the embedded PostgreSQL on a free port unless EMBEDDED_PG_PORT names one', () => {
+    expect(loadConfig({}).embeddedPgPort).toBeNull();
+    expect(loadConfig({ EMBEDDED_PG_PORT: '55432' }).embeddedPgPort).toBe(55432);
+    expect(problemsOf({ EMBEDDED_PG_PORT: '0' })).toEqual(['EMBEDDED_PG_PORT: expected a whole number from 1 to 65535 (or unset, for a free port) (got "0")']);
+    expect(problemsOf({ EMBEDDED_PG_PORT: 'pg' })).toEqual(['EMBEDDED_PG_PORT: expected a whole number from 1 to 65535 (or unset, for a free port) (got "pg")']);
+  });
+
   it('treats blank settings as unset', () => {
     expect(loadConfig({ PORT: '', MicrosoftAppId: '  ' }).localMode).toBe(true);
   });

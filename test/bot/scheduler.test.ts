@@ -42,6 +42,8 @@ async function queueEmail(): Promise<void> {
   );
 }
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
 /** A handler that holds every send until released, counting sends in flight at once. */
 function gate() {
   let inFlight = 0;
@@ -60,6 +62,10 @@ function gate() {
       },
     },
     release: () => waiting.splice(0).forEach((resolve) => resolve()),
+    /** Waits (bounded) until `count` sends have started: the first query of a file warms Prisma up, which takes longer than a settle. */
+    async untilSends(count: number): Promise<void> {
+      for (let i = 0; i < 200 && sends < count; i += 1) await settle();
+    },
     get sends() {
       return sends;
     },
@@ -69,8 +75,6 @@ function gate() {
   };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
-
 describe('startScheduler', () => {
   it('runs the deadline sweep then delivery, and never overlaps its passes', async () => {
     const { logger } = capturingLogger();
@@ -78,14 +82,14 @@ describe('startScheduler', () => {
     const scheduler = startScheduler({ ...facades(db), logger, intervalMs: 3_600_000, delivery: { EMAIL: g.handler } });
     await queueEmail();
     const first = scheduler.runOnce();
-    await settle();
+    await g.untilSends(1);
     await queueEmail();
     const second = scheduler.runOnce();
     await settle();
     expect(g.sends).toBe(1);
     g.release();
     expect(await first).toEqual({ deadlines: { reminded: 0, expired: 0 }, delivery: { sent: 1, retried: 0, dead: 0 } });
-    await settle();
+    await g.untilSends(2);
     g.release();
     expect(await second).toEqual({ deadlines: { reminded: 0, expired: 0 }, delivery: { sent: 1, retried: 0, dead: 0 } });
     expect(g.maxInFlight).toBe(1);
@@ -120,7 +124,7 @@ describe('startScheduler', () => {
     const scheduler = startScheduler({ ...facades(db), logger, intervalMs: 3_600_000, delivery: { EMAIL: g.handler } });
     await queueEmail();
     const pass = scheduler.runOnce();
-    await settle();
+    await g.untilSends(1);
     let stopped = false;
     const stopping = scheduler.stop().then(() => {
       stopped = true;

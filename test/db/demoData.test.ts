@@ -287,10 +287,12 @@ describe('demo data', () => {
 });
 
 describe('npm run seed settings', () => {
-  it('uses the embedded database under DATA_DIR, ./data by default', () => {
-    expect(seedTarget({})).toEqual({ kind: 'pglite', dataDir: './data' });
-    expect(seedTarget({ DATA_DIR: '/srv/mci' })).toEqual({ kind: 'pglite', dataDir: '/srv/mci' });
-    expect(seedTarget({ DATA_DIR: '  ' })).toEqual({ kind: 'pglite', dataDir: './data' });
+  it('uses the embedded PostgreSQL under DATA_DIR, ./data by default, on EMBEDDED_PG_PORT or a free port', () => {
+    const embedded = { kind: 'embedded', port: null, purpose: 'npm run seed' };
+    expect(seedTarget({})).toEqual({ ...embedded, dataDir: './data' });
+    expect(seedTarget({ DATA_DIR: '/srv/mci' })).toEqual({ ...embedded, dataDir: '/srv/mci' });
+    expect(seedTarget({ DATA_DIR: '  ' })).toEqual({ ...embedded, dataDir: './data' });
+    expect(seedTarget({ EMBEDDED_PG_PORT: '55999' })).toEqual({ ...embedded, dataDir: './data', port: 55999 });
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {

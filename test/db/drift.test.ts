@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
-import { openDatabase, type Database, type SqlDriver } from '../../services/db/database';
+import type { Database, SqlDriver } from '../../services/db/database';
+import { createBlankTestDatabase } from '../support/testDatabase';
 import { applyMigrations, MIGRATIONS_DIR, readMigrations } from '../../services/db/migrations';
 
 /**
@@ -320,7 +321,7 @@ describe('the committed migrations and schema.prisma', () => {
   let firstRun: Awaited<ReturnType<typeof applyMigrations>>;
 
   beforeAll(async () => {
-    db = await openDatabase({ kind: 'pglite', dataDir: null });
+    db = await createBlankTestDatabase();
     firstRun = await applyMigrations(db.sql);
     actual = await describeDatabase(db.sql);
   });
@@ -406,7 +407,7 @@ describe('the migration runner', () => {
   let db: Database;
 
   beforeAll(async () => {
-    db = await openDatabase({ kind: 'pglite', dataDir: null });
+    db = await createBlankTestDatabase();
     await applyMigrations(db.sql);
   });
   afterAll(() => db.close());

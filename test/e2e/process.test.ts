@@ -1,42 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CaptureConnector } from '../support/captureConnector';
 import { cardOf, messageActivity, postActivity } from '../support/activities';
-
-const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function startBot(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(TSX, ['bot/main.ts'], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForHealth(url: string, timeoutMs: number): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fetch(`${url}/healthz`);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
+import { freePort, startBot, waitForHealth } from '../support/botProcess';
 
 describe('npm start, as a newcomer runs it', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mci-start-'));
@@ -55,8 +22,14 @@ describe('npm start, as a newcomer runs it', () => {
       expect(res.status).toBe(200);
       const [reply] = await connector.waitFor(1);
       expect(JSON.stringify(cardOf(reply?.body ?? {}))).toContain('Incentives user');
+      expect(await health.json()).toMatchObject({ status: 'ok', kind: 'embedded' });
       bot.child.kill('SIGTERM');
       expect(await bot.exited).toBe(0);
+      // Fast shutdown completed: the server removed its pid file, the folder is free, the password stayed private.
+      expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+      expect(existsSync(path.join(dataDir, 'pg.lock'))).toBe(false);
+      expect(statSync(path.join(dataDir, 'pg-password')).mode & 0o777).toBe(0o600);
+      expect(bot.output()).not.toContain(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
     } finally {
       bot.child.kill('SIGKILL');
       await connector.stop();

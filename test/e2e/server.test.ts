@@ -35,7 +35,7 @@ describe('the bot through its real HTTP server in local mode', () => {
   it('serves /healthz with the database status', async () => {
     const res = await fetch(`${baseUrl}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'up', kind: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite' });
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'up', kind: 'postgres' });
   });
 
   it('answers help with the welcome card posted to the serviceUrl, acting as the user the activity names', async () => {
