@@ -15,8 +15,10 @@ import {
   loadEnrolledEngagements,
   loadPartnerCustomerFacts,
   type EngagementWithIdTypes,
+  type ExternalFacts,
+  type PartnerCustomerFacts,
 } from './facts';
-import { checkNomination, tenantMismatch, type EngagementVerdict } from './rule';
+import { checkNomination, tenantMismatch, type EngagementVerdict, type NominationFacts } from './rule';
 
 /**
  * The eligibility step of Add and Claim customer: the facts loaded once, the rule applied to every
@@ -28,6 +30,30 @@ export type OfferedEngagement = Pick<Engagement, 'id' | 'name' | 'payType' | 'ma
 
 function offered(rows: readonly EngagementWithIdTypes[]): OfferedEngagement[] {
   return rows.map(({ id, name, payType, maxHours, hourlyRateTiers, payoutCapUsd }) => ({ id, name, payType, maxHours, hourlyRateTiers, payoutCapUsd }));
+}
+
+/** The partner's side of the facts (known customer, open claims, enrolled engagements) and the rule applied to them. */
+async function decide(
+  prisma: Tx,
+  mode: NominationFacts['mode'],
+  request: { partnerId: string; locationId?: string | null },
+  rows: readonly EngagementWithIdTypes[],
+  external: ExternalFacts,
+  customerId: string | null,
+): Promise<{ partnerFacts: PartnerCustomerFacts; verdicts: EngagementVerdict[] }> {
+  const partnerFacts = await loadPartnerCustomerFacts(prisma, request.partnerId, customerId, rows.map((e) => e.id));
+  const locationId = request.locationId ?? null;
+  const enrolledEngagementIds = await loadEnrolledEngagements(prisma, request.partnerId, locationId);
+  const verdicts = checkNomination({
+    mode,
+    engagements: rows.map(engagementRules),
+    ids: external.ids,
+    eligibility: external.eligibility,
+    ...partnerFacts,
+    enrolledEngagementIds,
+    locationId,
+  });
+  return { partnerFacts, verdicts };
 }
 
 export interface AddCustomerCheck {
@@ -56,18 +82,7 @@ export async function checkAddCustomer(
   const external = await gatherAddFacts(ports, request.customerId, engagementIds);
   const nominated = external.ids[0];
   const customerId = await findNominatedCustomer(prisma, external);
-  const partnerFacts = await loadPartnerCustomerFacts(prisma, request.partnerId, customerId, engagementIds);
-  const locationId = request.locationId ?? null;
-  const enrolledEngagementIds = await loadEnrolledEngagements(prisma, request.partnerId, locationId);
-  const verdicts = checkNomination({
-    mode: 'add',
-    engagements: rows.map(engagementRules),
-    ids: external.ids,
-    eligibility: external.eligibility,
-    ...partnerFacts,
-    enrolledEngagementIds,
-    locationId,
-  });
+  const { partnerFacts, verdicts } = await decide(prisma, 'add', request, rows, external, customerId);
   return {
     customerId,
     customerName: await customerName(prisma, customerId),
@@ -93,18 +108,7 @@ export async function checkClaimCustomer(
   const rows = await loadEngagements(prisma, request.engagementIds);
   const engagementIds = rows.map((e) => e.id);
   const external = await gatherClaimFacts(ports, await loadCustomerIds(prisma, request.customerId), engagementIds);
-  const partnerFacts = await loadPartnerCustomerFacts(prisma, request.partnerId, request.customerId, engagementIds);
-  const locationId = request.locationId ?? null;
-  const enrolledEngagementIds = await loadEnrolledEngagements(prisma, request.partnerId, locationId);
-  const verdicts = checkNomination({
-    mode: 'claim',
-    engagements: rows.map(engagementRules),
-    ids: external.ids,
-    eligibility: external.eligibility,
-    ...partnerFacts,
-    enrolledEngagementIds,
-    locationId,
-  });
+  const { verdicts } = await decide(prisma, 'claim', request, rows, external, request.customerId);
   return { verdicts, engagements: offered(rows) };
 }
 
