@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { decideTransition } from '../claims/lifecycle';
 import { formatDateTime, formatDay } from '../shared/wording';
-import { CONSENT_EVENTS, consentEmailDraft, sentToken } from './email';
+import { CONSENT_EVENTS, consentEmailDraft, sentToken, type ConsentParties } from './email';
 import { hashConsentToken, isWellFormedToken, newConsentToken } from './token';
 import { applyTransitionInTx } from '../claims/transitions';
 import type { Clock } from '../shared/clock';
@@ -181,16 +181,8 @@ export type ConsentRefusal = {
 };
 
 /** What the consent page shows the customer. */
-export interface ConsentPageView {
+export interface ConsentPageView extends ConsentParties {
   claimId: string;
-  partnerName: string;
-  engagementName: string;
-  consentTerms: string;
-  customerName: string;
-  customerContactName: string;
-  partnerContactName: string;
-  partnerContactEmail: string;
-  deadline: Date;
 }
 
 export type ConsentPageResult = { ok: true; view: ConsentPageView } | ConsentRefusal;

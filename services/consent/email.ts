@@ -93,8 +93,8 @@ export async function sentToken(tx: Tx, settings: ConsentSettings, claimId: stri
 }
 
 
-export interface ConsentEmailContent {
-  reminder: boolean;
+/** Who asks whom for consent to what, and by when: what the consent email and the consent page both show. */
+export interface ConsentParties {
   partnerName: string;
   engagementName: string;
   consentTerms: string;
@@ -103,6 +103,10 @@ export interface ConsentEmailContent {
   partnerContactName: string;
   partnerContactEmail: string;
   deadline: Date;
+}
+
+export interface ConsentEmailContent extends ConsentParties {
+  reminder: boolean;
   link: string;
 }
 
