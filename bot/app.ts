@@ -89,7 +89,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const teamsLimiter = new TeamsRateLimiter({ share: config.teamsRateLimitShare });
   const ports = createPorts(config, logger, db.prisma);
   // The services are built once here and shared by every dialog, route and turn of this instance.
-  const services = buildServices({ db, clock, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility } });
+  const services = buildServices({ db, clock, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility }, partnerCenterReferralsUrl: config.partnerCenterReferralsUrl });
   const dialogs = createDialogDeps({ db, clock, logger, localMode: config.localMode, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility } }, services);
   const bot = new MciBot({ db, logger, dialogs, sendLimiter: teamsLimiter });
   const inFlight = new InFlight();
@@ -116,6 +116,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         appId: config.microsoftApp.appId,
         logger,
         limiter: teamsLimiter,
+        partnerCenterReferralsUrl: config.partnerCenterReferralsUrl,
       }),
       REFERRALS: ports.referrals,
     },

@@ -17,11 +17,19 @@ export interface CompositionOptions {
   consent: ConsentSettings;
   /** The outside-world ports; the local ones (directory and eligibility catalog tables) unless given. */
   ports?: EligibilityPorts;
+  /** Where Referrals admins open a referral in Partner Center; the Referrals workspace unless given. */
+  partnerCenterReferralsUrl?: string;
 }
 
 /** The services, built once from the database, clock, ports and settings. */
-export function buildServices(options: Pick<CompositionOptions, 'db' | 'clock' | 'consent' | 'ports'>): AppServices {
-  return createAppServices({ db: options.db, clock: options.clock, consent: options.consent, ports: options.ports ?? localEligibilityPorts(options.db.prisma) });
+export function buildServices(options: Pick<CompositionOptions, 'db' | 'clock' | 'consent' | 'ports' | 'partnerCenterReferralsUrl'>): AppServices {
+  return createAppServices({
+    db: options.db,
+    clock: options.clock,
+    consent: options.consent,
+    ports: options.ports ?? localEligibilityPorts(options.db.prisma),
+    ...(options.partnerCenterReferralsUrl ? { partnerCenterReferralsUrl: options.partnerCenterReferralsUrl } : {}),
+  });
 }
 
 /** What the dialogs are built with: the services and the per-turn caller lookup, no database handle. */

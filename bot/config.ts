@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_PARTNER_CENTER_REFERRALS_URL } from '../services/referrals';
 import { isLoopbackHost } from './loopback';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -108,6 +109,13 @@ const EnvSchema = z
       blankToUndefined,
       z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.partner.microsoft.com' }).default('https://api.partner.microsoft.com'),
     ),
+    // Microsoft documents the Referrals workspace, not an address per referral: `{referralId}` is optional.
+    PARTNER_CENTER_REFERRALS_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url({ protocol: /^https$/, error: 'expected an https URL such as https://partner.microsoft.com/dashboard/referrals/v2/leads, optionally with {referralId}' })
+        .default(DEFAULT_PARTNER_CENTER_REFERRALS_URL),
+    ),
     // At most 7: each instance keeps at least one send per second per conversation, and 7 is Teams' limit.
     TEAMS_DELIVERY_INSTANCES: wholeNumber('TEAMS_DELIVERY_INSTANCES', 1, 7, 1),
   })
@@ -178,6 +186,8 @@ export interface Config {
   seedDemoData: boolean;
   email: EmailConfig;
   referrals: ReferralsConfig;
+  /** Where Referrals admins open a referral in Partner Center (PARTNER_CENTER_REFERRALS_URL). */
+  partnerCenterReferralsUrl: string;
   /** This instance's share of Teams' bot rate limits: 1 / the number of instances that deliver proactive messages. */
   teamsRateLimitShare: number;
 }
@@ -241,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.REFERRALS_PROVIDER === 'local'
         ? { provider: 'local' }
         : { provider: 'partner-center', baseUrl: e.REFERRALS_API_BASE_URL.replace(/\/+$/, ''), credential: credentialConfig(e) },
+    partnerCenterReferralsUrl: e.PARTNER_CENTER_REFERRALS_URL,
     teamsRateLimitShare: 1 / e.TEAMS_DELIVERY_INSTANCES,
   };
 }

@@ -45,7 +45,7 @@ export function registerConsentRoutes(server: Server, deps: ConsentRouteDeps): v
     const token = tokenParam(req);
     const result = await deps.consent.pageView(token);
     if (!result.ok) {
-      sendPage(res, PROBLEM_STATUS[result.problem], renderConsentProblem(result.problem, result.message));
+      sendPage(res, PROBLEM_STATUS[result.problem], renderConsentProblem(result.problem, result.message, 'opened'));
       return;
     }
     const csrfToken = issueFormToken(deps.settings.tokenSecret, token, deps.clock.now());
@@ -55,7 +55,7 @@ export function registerConsentRoutes(server: Server, deps: ConsentRouteDeps): v
   server.post('/consent/:token', async (req: Request, res: Response) => {
     const token = tokenParam(req);
     if (!isWellFormedToken(token)) {
-      sendPage(res, 400, renderConsentProblem('malformed', 'This consent link is incomplete or damaged. Open the link from the email again.'));
+      sendPage(res, 400, renderConsentProblem('malformed', 'The link is incomplete or damaged. Open the link from the email again.', 'answered'));
       return;
     }
     const form = AnswerForm.safeParse(req.body);
@@ -63,11 +63,11 @@ export function registerConsentRoutes(server: Server, deps: ConsentRouteDeps): v
     const csrf = typeof csrfField === 'string' ? csrfField : '';
     if (!sameSite(req, deps.settings.publicBaseUrl) || !verifyFormToken(deps.settings.tokenSecret, token, csrf, deps.clock.now())) {
       deps.logger.warn({ origin: req.header('origin'), referer: req.header('referer') ? 'present' : 'absent' }, 'consent answer refused: no valid form token');
-      sendPage(res, 403, renderConsentProblem('forbidden', 'The answer did not come from the consent page, or the page was open too long. Open the link from the email again and answer there.'));
+      sendPage(res, 403, renderConsentProblem('forbidden', 'The answer did not come from the consent page, or the page was open too long. Open the link from the email again and answer there.', 'answered'));
       return;
     }
     if (!form.success) {
-      sendPage(res, 400, renderConsentProblem('invalid', 'Choose Accept or Decline on the consent page.'));
+      sendPage(res, 400, renderConsentProblem('invalid', 'Choose Accept or Decline on the consent page.', 'answered'));
       return;
     }
     const result = await deps.consent.answer({
@@ -75,7 +75,7 @@ export function registerConsentRoutes(server: Server, deps: ConsentRouteDeps): v
       answer: form.data.answer === 'accept' ? 'ACCEPTED' : 'DECLINED',
     });
     if (!result.ok) {
-      sendPage(res, PROBLEM_STATUS[result.problem], renderConsentProblem(result.problem, result.message));
+      sendPage(res, PROBLEM_STATUS[result.problem], renderConsentProblem(result.problem, result.message, 'answered'));
       return;
     }
     deps.logger.info({ claimId: result.claim.id, response: result.response }, 'consent answered');

@@ -1,8 +1,10 @@
 import { CardFactory, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import { CO_SELL_REFERRALS_ACTION } from '../cards/actions';
 import { notificationCard, type NotificationCardData } from '../cards/notification';
 import type { Database } from '../services/db';
 import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../services/outbox';
+import { DEFAULT_PARTNER_CENTER_REFERRALS_URL, partnerCenterReferralLink } from '../services/referrals';
 import { ConversationReferenceStore } from './conversationReferences';
 import type { Logger } from './logger';
 import { TeamsRateLimiter } from './teamsRateLimiter';
@@ -41,6 +43,8 @@ export interface TeamsNotifierOptions {
   maxLimiterWaitMs?: number;
   /** Tests replace it. */
   sleep?: (ms: number) => Promise<void>;
+  /** PARTNER_CENTER_REFERRALS_URL: where a Referrals admin opens a referral (services/referrals/links.ts). */
+  partnerCenterReferralsUrl?: string;
 }
 
 export const NO_CONVERSATION = 'No conversation with this user (the bot is not installed in their Teams, or was removed)';
@@ -56,45 +60,119 @@ const NotificationPayloadSchema = z.looseObject({
   customerName: z.string().optional(),
   engagementName: z.string().optional(),
   partnerName: z.string().optional(),
+  /** The claim's status when the message was written. */
+  status: z.string().optional(),
+  referralId: z.string().optional(),
+  /** Referral messages: whom this one is for (services/referrals). */
+  audience: z.enum(['creator', 'referralsAdmin', 'seller']).optional(),
+  /** Referral messages: how many Referrals admins the partner has. */
+  referralsAdmins: z.number().optional(),
 });
 
 type NotificationPayload = z.infer<typeof NotificationPayloadSchema>;
 
+type Button = NotificationCardData['buttons'][number];
+
 interface EventWording {
   title: string;
   color: NotificationCardData['color'];
-  next: string;
+  next: string | ((payload: NotificationPayload) => string);
+  /** The next step's buttons before "View claim"; a seller's card has its own (see SELLER_EVENTS). */
+  steps?: (claimId: string, payload: NotificationPayload) => Button[];
 }
 
+const submitStep = (claimId: string): Button[] => [{ title: 'Submit claim', data: { action: 'submitClaim', claimId } }];
+const AWAITING_FIRST_CONSENT_EMAIL = new Set(['ADDED', 'CLAIMED']);
+const awaitsFirstEmail = (payload: NotificationPayload): boolean => AWAITING_FIRST_CONSENT_EMAIL.has(payload.status ?? '');
+
 const EVENT_WORDING: Record<string, EventWording> = {
-  'consent.accepted': { title: 'The customer accepted consent', color: 'Good', next: 'Next: submit the claim with the proof of execution before the submission deadline.' },
+  'consent.accepted': { title: 'The customer accepted consent', color: 'Good', next: 'Next: submit the claim with the proof of execution before the submission deadline.', steps: submitStep },
   'consent.declined': { title: 'The customer declined consent', color: 'Attention', next: 'Nothing more to do for this claim; it is closed.' },
-  'deadline.consent.reminder': { title: 'The consent deadline is near', color: 'Warning', next: 'Next: re-send the consent email, or ask the customer to answer it.' },
-  'deadline.submission.reminder': { title: 'The submission deadline is near', color: 'Warning', next: 'Next: submit the claim with the proof of execution before the deadline.' },
+  'deadline.consent.reminder': {
+    title: 'The consent deadline is near',
+    color: 'Warning',
+    // A claim whose consent email was never sent needs it sent, not re-sent.
+    next: (payload) => (awaitsFirstEmail(payload) ? 'Next: send the customer the consent email before the deadline.' : 'Next: re-send the consent email, or ask the customer to answer it.'),
+    steps: (claimId, payload) => (awaitsFirstEmail(payload) ? [{ title: 'Send consent email', data: { action: 'sendConsent', claimId } }] : []),
+  },
+  'deadline.submission.reminder': { title: 'The submission deadline is near', color: 'Warning', next: 'Next: submit the claim with the proof of execution before the deadline.', steps: submitStep },
   'claim.expired': { title: 'A claim expired', color: 'Attention', next: 'Nothing more can be done for this claim.' },
   'claim.submitted': { title: 'A claim was submitted', color: 'Default', next: 'Microsoft reviews it; you will be told the outcome here.' },
-  'claim.reviewed': { title: 'Microsoft reviewed a claim', color: 'Default', next: 'Next: open the claim to see the outcome and, if asked, resubmit in time.' },
-  'referral.created': { title: 'A partner-led referral was created', color: 'Good', next: 'Your Referrals admins can see it in the claim details.' },
-  'referral.upgraded': { title: 'The referral was upgraded to co-sell', color: 'Good', next: 'Microsoft sellers who cover this customer were told and may contact your partner contact.' },
+  'claim.reviewed': {
+    title: 'Microsoft reviewed a claim',
+    color: 'Default',
+    next: 'Next: open the claim to see the outcome and, if asked, resubmit in time.',
+    // A rejected claim may be resubmitted within its submission window.
+    steps: (claimId, payload) => (payload.status === 'REJECTED' ? [{ title: 'Resubmit claim', data: { action: 'submitClaim', claimId } }] : []),
+  },
+  'referral.created': {
+    title: 'A partner-led referral was created',
+    color: 'Good',
+    next: (payload) =>
+      payload.audience === 'referralsAdmin'
+        ? 'Next: open the referral in Partner Center to work the deal; the claim details show it too.'
+        : referralsAdminsTold(payload),
+  },
+  'referral.upgraded': {
+    title: 'The referral was upgraded to co-sell',
+    color: 'Good',
+    next: (payload) =>
+      payload.audience === 'referralsAdmin'
+        ? 'Microsoft sellers who cover this customer were told and may contact your partner contact. Open the referral in Partner Center to work the deal with them.'
+        : `Microsoft sellers who cover this customer were told and may contact your partner contact. ${referralsAdminsTold(payload)}`,
+  },
   'claim.canceled': { title: 'An admin canceled a claim', color: 'Attention', next: 'Nothing more can be done for this claim; the claim details show the reason.' },
-  'cosell.available': { title: 'A co-sell opportunity for a customer you cover', color: 'Good', next: 'Next: open the claim to see the partner contact and reach out to co-sell.' },
+  'cosell.available': { title: 'A co-sell opportunity for a customer you cover', color: 'Good', next: 'Next: open the co-sell referral to see the partner contact and reach out to co-sell.' },
 };
+
+/** What the claim's creator is told about who works the referral: true whether or not the partner has a Referrals admin. */
+function referralsAdminsTold(payload: NotificationPayload): string {
+  return payload.referralsAdmins === 0
+    ? 'Your organisation has no Referrals admin yet: ask an Incentives admin to give someone the role, so that the referral is worked in Partner Center.'
+    : 'Your Referrals admins were told and work it in Partner Center.';
+}
+
+/** Events sent to Microsoft sellers: they may open the co-sell referral, never a partner's claim. */
+const SELLER_EVENTS = new Set(['cosell.available']);
 
 const DEFAULT_WORDING: EventWording = { title: 'An update on a claim', color: 'Default', next: 'Open the claim to see what changed.' };
 
-/** The card for an outbox row: what happened, customer, engagement, what to do next, "View claim". */
-export function notificationFor(message: Pick<OutboundMessage, 'event' | 'claimId' | 'payload'>): NotificationCardData {
+/** What the card links to outside Teams, found by the notifier before it draws the card. */
+export interface NotificationLinks {
+  /** The referral in Partner Center, for a Referrals admin's referral message. */
+  partnerCenterReferral?: string;
+}
+
+/**
+ * The card for an outbox row: what happened, each fact the field it names (the customer's name
+ * under "Customer", the claim's friendly name under "Claim name"), what to do next, and the buttons
+ * that do it: the next step and "View claim" for partner staff, the co-sell referral for a seller,
+ * Partner Center for a Referrals admin.
+ */
+export function notificationFor(message: Pick<OutboundMessage, 'event' | 'claimId' | 'payload'>, links: NotificationLinks = {}): NotificationCardData {
   const parsed = NotificationPayloadSchema.safeParse(message.payload);
   const payload: NotificationPayload = parsed.success ? parsed.data : {};
   const wording = EVENT_WORDING[message.event] ?? DEFAULT_WORDING;
   const claimId = message.claimId ?? payload.claimId ?? '';
+  const forSeller = SELLER_EVENTS.has(message.event);
   const facts = [
-    { title: 'Customer', value: payload.customerName ?? payload.friendlyName },
+    { title: 'Customer', value: payload.customerName },
+    // The friendly name is the partner's own label for the claim; a seller knows the claim by its id.
+    { title: 'Claim name', value: forSeller ? undefined : payload.friendlyName },
     { title: 'Engagement', value: payload.engagementName },
-    { title: 'Partner', value: message.event === 'cosell.available' ? payload.partnerName : undefined },
+    { title: 'Partner', value: forSeller ? payload.partnerName : undefined },
     { title: 'Claim', value: claimId || undefined },
+    { title: 'Referral', value: message.event.startsWith('referral.') ? payload.referralId : undefined },
   ].flatMap((fact) => (fact.value ? [{ title: fact.title, value: fact.value }] : []));
-  return { title: wording.title, color: wording.color, text: payload.text ?? wording.title, facts, next: wording.next, claimId };
+  const buttons: Button[] =
+    claimId === ''
+      ? []
+      : forSeller
+        ? [{ title: 'View co-sell referral', data: { action: CO_SELL_REFERRALS_ACTION, claimId } }]
+        : [...(wording.steps?.(claimId, payload) ?? []), { title: 'View claim', data: { action: 'viewClaim', claimId } }];
+  const link = payload.audience === 'referralsAdmin' && links.partnerCenterReferral ? { title: 'Open the referral in Partner Center', url: links.partnerCenterReferral } : null;
+  const next = typeof wording.next === 'function' ? wording.next(payload) : wording.next;
+  return { title: wording.title, color: wording.color, text: payload.text ?? wording.title, facts, next, buttons, link };
 }
 
 export class TeamsNotifier implements ChannelHandler {
@@ -116,7 +194,7 @@ export class TeamsNotifier implements ChannelHandler {
     const wait = await this.slot(target.conversationId, target.tenantId);
     if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, reason: 'Held back to keep within the Teams rate limits' };
 
-    const content = notificationFor(message);
+    const content = notificationFor(message, await this.links(message));
     const card = notificationCard(content);
     try {
       await this.options.adapter.continueConversationAsync(this.options.appId, target.reference, async (context) => {
@@ -147,6 +225,15 @@ export class TeamsNotifier implements ChannelHandler {
       const status = failure.status !== undefined ? ` (${failure.status})` : '';
       return { ok: false, retryable: true, ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}), reason: `Teams did not take the message${status}: ${failure.message}` };
     }
+  }
+
+  /** The referral's Partner Center link, for a Referrals admin's referral message only. */
+  private async links(message: OutboundMessage): Promise<NotificationLinks> {
+    const payload = NotificationPayloadSchema.safeParse(message.payload);
+    if (!payload.success || payload.data.audience !== 'referralsAdmin' || !payload.data.referralId) return {};
+    // Read at delivery, not when the message was queued: Partner Center's id arrives with the referral's push.
+    const referral = await this.options.db.prisma.referral.findUnique({ where: { id: payload.data.referralId }, select: { externalId: true } });
+    return { partnerCenterReferral: partnerCenterReferralLink(this.options.partnerCenterReferralsUrl ?? DEFAULT_PARTNER_CENTER_REFERRALS_URL, referral?.externalId ?? null) };
   }
 
   /** 0 once a slot is taken; otherwise the wait that exceeds what the notifier waits in-process. Bounded. */

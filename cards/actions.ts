@@ -38,9 +38,20 @@ export const NOMINATION_ACTIONS = {
   enterCustomerId: 'enterCustomerId',
   chooseIdType: 'chooseIdType',
   chooseEngagements: 'chooseEngagements',
+  chooseOpportunity: 'chooseOpportunity',
   otherCustomerId: 'useOtherCustomerId',
   enterHours: 'enterHours',
   submitDetails: 'submitDetails',
   giveMismatchReason: 'giveMismatchReason',
   changeAnswer: 'changeAnswer',
+} as const;
+
+/** Card verbs of the questions the bot asks about the conversation itself (not about a claim). */
+export const CONVERSATION_ACTIONS = {
+  /** "Leave the flow and do what I typed": carries the command (`command`, or a card's `card` data). */
+  leaveFlow: 'leaveFlow',
+  /** "Stay in the flow": its answers are kept and the current step is asked again. */
+  stayInFlow: 'stayInFlow',
+  /** A suggested command ("Did you mean …?"): runs `command` as if it were typed. */
+  runCommand: 'runCommand',
 } as const;

@@ -1,8 +1,8 @@
-import type { ClaimDetails } from '../services/claims/details';
+import type { ClaimDetails, ClaimNextStep } from '../services/claims/details';
 import template from './claimDetails.json';
 import { expandCard, type AdaptiveCard } from './render';
 import { CANCEL_CLAIM_ACTION } from './actions';
-import { daysLeftText, formatDateTime, formatDay, formatUsd, payTypeText, REFERRAL_DEAL_TYPE_LABELS, referralStatusText } from './format';
+import { daysLeftText, engagementTitle, formatDateTime, formatDay, formatUsd, markdownLink, REFERRAL_DEAL_TYPE_LABELS, referralStatusText } from './format';
 
 export interface ClaimDetailsCardData {
   claim: ClaimDetails;
@@ -37,7 +37,7 @@ function deadlineValue(deadline: ClaimDetails['deadlines'][number]): string {
 function claimFacts(claim: ClaimDetails): Fact[] {
   const facts: Fact[] = [
     { title: 'Customer', value: claim.customerName },
-    { title: 'Engagement', value: `${claim.engagementName} (${payTypeText(claim.payType)})` },
+    { title: 'Engagement', value: engagementTitle(claim.engagementName, claim.payType) },
     { title: 'Location', value: `${claim.locationName} (${claim.locationId})` },
     { title: 'Customer id used', value: `${claim.idTypeLabel}: ${claim.idValue}` },
     { title: 'How', value: claim.origin === 'ADDED' ? 'Customer added' : 'Known customer claimed' },
@@ -71,9 +71,15 @@ function referralFacts(claim: ClaimDetails): Fact[] {
 }
 
 
+const NEXT_STEP_TITLES: Record<ClaimNextStep, string> = {
+  sendConsent: 'Send consent email',
+  submitClaim: 'Submit claim',
+};
+
 /**
  * A claim's details: who, what, where, status, deadlines with days left, payout, history,
- * (Referrals admins) its referral, and (admins, open claims) "Cancel claim".
+ * (Referrals admins) its referral, the next steps the service allows the viewer first, and
+ * (admins, open claims) "Cancel claim" last.
  */
 export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
   const { claim } = data;
@@ -89,7 +95,12 @@ export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
     })),
     showReferralSection: claim.referralsVisible,
     referralFacts: referralFacts(claim),
+    referralLink: claim.referral ? markdownLink('Open the referral in Partner Center', claim.referral.partnerCenterUrl) : '',
     history: claim.history.map((entry) => ({ title: formatDateTime(entry.at), value: `${entry.what} (${entry.who})` })),
-    buttons: claim.canCancel ? [...data.buttons, { title: 'Cancel claim', data: { action: CANCEL_CLAIM_ACTION, claimId: claim.id } }] : data.buttons,
+    buttons: [
+      ...claim.nextSteps.map((step) => ({ title: NEXT_STEP_TITLES[step], data: { action: step, claimId: claim.id } })),
+      ...data.buttons,
+      ...(claim.canCancel ? [{ title: 'Cancel claim', data: { action: CANCEL_CLAIM_ACTION, claimId: claim.id } }] : []),
+    ],
   });
 }

@@ -2,7 +2,7 @@ import type { ClaimSummaryPage, EngagementClaimSummary } from '../services/claim
 import { filterData, filterInputs, filterLine, type ListFilter } from './claimList';
 import template from './claimSummary.json';
 import { expandCard, type AdaptiveCard } from './render';
-import { formatUsd, payTypeText, plural } from './format';
+import { engagementTitle, formatUsd, plural } from './format';
 
 export interface ClaimSummaryCardData {
   partnerName: string;
@@ -41,7 +41,7 @@ export function claimSummaryCard(data: ClaimSummaryCardData): AdaptiveCard {
     filterLine: filterLine(data.filter),
     emptyText: `${data.partnerName} has no claims${filterLine(data.filter) ? ' matching these filters' : ''}.`,
     rows: data.page.rows.map((row) => ({
-      title: `${row.engagementName} (${payTypeText(row.payType)})`,
+      title: engagementTitle(row.engagementName, row.payType),
       counts: row.counts.map((count) => ({ title: count.label, value: String(count.count) })),
       money: money(row),
       listTitle: `Claims of ${row.engagementName}`,

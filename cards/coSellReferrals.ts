@@ -42,3 +42,20 @@ export function coSellReferralsCard(data: CoSellReferralsCardData): AdaptiveCard
     footer,
   });
 }
+
+export interface CoSellReferralCardData {
+  sellerName: string;
+  row: SellerReferralRow;
+}
+
+/** One co-sell referral, read-only, as the seller's co-sell notification opens it; its button lists them all. */
+export function coSellReferralCard(data: CoSellReferralCardData): AdaptiveCard {
+  const { row } = data;
+  return expandCard(template, {
+    title: `Co-sell referral: ${row.customerName}`,
+    intro: `${data.sellerName}, ${row.partnerName} asks for co-sell help with ${row.engagementName} for ${row.customerName}, a customer you cover. Reach out to the partner contact.`,
+    emptyText: '',
+    rows: [{ heading: `${row.customerName} · ${row.engagementName}`, facts: facts(row) }],
+    footer: [{ title: 'All co-sell referrals', data: { action: CO_SELL_REFERRALS_ACTION } }],
+  });
+}

@@ -1,7 +1,7 @@
 import type { CompleteRow, CustomerAction, EligibleRow, IneligiblePage, IneligibleRow, Page } from '../services/customersPage/page';
 import type { PayType } from '../services/db';
 import template from './customersPage.json';
-import { CLAIM_STATUS_LABELS, formatDay, runningDeadlineText } from './format';
+import { CLAIM_STATUS_LABELS, formatDateTime, formatDay, runningDeadlineText } from './format';
 import { expandCard, type AdaptiveCard } from './render';
 
 export const CUSTOMERS_TABS = ['eligible', 'ineligible', 'complete'] as const;
@@ -78,7 +78,13 @@ function eligibleRow(row: EligibleRow, data: CustomersPageCardData): RowView {
   return {
     title: row.customerName,
     subtitle: `${row.claim.id} · ${CLAIM_STATUS_LABELS[row.claim.status]} · ${row.claim.friendlyName} (${origin})`,
-    detail: row.claim.deadline ? runningDeadlineText(row.claim.deadline) : '',
+    detail: [
+      row.claim.deadline ? runningDeadlineText(row.claim.deadline) : '',
+      // The service holds Re-send back for 24 hours after a send; the row says when it comes.
+      row.claim.resendFrom ? `You can re-send the consent email after ${formatDateTime(row.claim.resendFrom)}.` : '',
+    ]
+      .filter((part) => part !== '')
+      .join('. '),
     actions,
   };
 }
@@ -123,9 +129,9 @@ export function customersPageCard(data: CustomersPageCardData): AdaptiveCard {
   const rows = rowsOf(data);
   const footer: SubmitButton[] = [];
   if (current.page.nextCursor) footer.push({ title: 'Next page', data: tabData(current.tab, current.page.nextCursor) });
-  if (current.tab === 'eligible' && data.canAddCustomer) {
-    footer.push({ title: 'Add customer', data: { action: 'addCustomer', engagementId: engagement.id } });
-  }
+  // Above the list, not below it: a long Eligible tab must not hide the way to add a customer.
+  const topActions: SubmitButton[] =
+    current.tab === 'eligible' && data.canAddCustomer ? [{ title: 'Add customer', data: { action: 'addCustomer', engagementId: engagement.id } }] : [];
   footer.push({ title: 'Engagements', data: { action: 'engagements' } });
   const notice = current.tab === 'ineligible' && current.page.detailHidden ? MSX_ONLY_NOTICE : '';
   const pageNote = data.continued ? 'Continued from the previous page.' : '';
@@ -139,6 +145,7 @@ export function customersPageCard(data: CustomersPageCardData): AdaptiveCard {
     })),
     tabHeading: TAB_HEADINGS[current.tab],
     tabDescription: TAB_DESCRIPTIONS[current.tab],
+    topActions,
     notice,
     emptyText: data.continued ? 'No more rows.' : EMPTY_TEXTS[current.tab],
     rows,

@@ -8,6 +8,8 @@ export interface EngagementChoiceCardData {
   eligible: { id: string; title: string }[];
   /** Engagements that cannot be chosen, with the reason. */
   ineligible: { name: string; reason: string }[];
+  /** Said once under the ineligible ones (what the partner can do about them); empty for none. */
+  hint: string;
   /** False when a variable pay engagement is offered: it is chosen on its own. */
   multiSelect: boolean;
   choiceLabel: string;

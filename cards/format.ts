@@ -14,6 +14,9 @@ import type { ClaimStatus, CustomerIdType, PayType, ReferralStatus, ReferralSubs
  */
 
 // ---------------------------------------------------------------- dates
+// One format per kind of date, on every card and chat message: a day is "3 March 2026" (month in
+// full, always with its year), an instant "3 March 2026 at 14:05 UTC". Never "31 Dec" nor an ISO date
+// except in a date input's value; test/cards/dateWording.test.ts checks every card sample.
 
 const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
@@ -81,6 +84,17 @@ export function plural(count: number, one: string, many: string): string {
 /** "fixed pay", "variable pay". */
 export function payTypeText(payType: PayType): string {
   return payType === 'FIXED' ? 'fixed pay' : 'variable pay';
+}
+
+/** A Markdown link a TextBlock draws: brackets in the text and parentheses in the address cannot end it early. */
+export function markdownLink(text: string, url: string): string {
+  return `[${text.replace(/[[\]]/g, '')}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/ /g, '%20')})`;
+}
+
+/** "Azure Migrate (fixed pay)"; a name that already says its pay type ("… (variable pay)", "… Variable Pay") is left as it is. */
+export function engagementTitle(name: string, payType: PayType): string {
+  const pay = payTypeText(payType);
+  return name.toLowerCase().includes(pay) ? name : `${name} (${pay})`;
 }
 
 /** The customer id types as sentences name them (lower case: "Add it with its tenant ID"). */

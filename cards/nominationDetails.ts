@@ -15,10 +15,24 @@ export interface NominationDetailsCardData {
   customer: ContactFields;
   /** Proposed from the user's own profile; editable. */
   partner: ContactFields;
+  /** What was wrong with each input when the card is asked again ('' for nothing), shown under it. */
+  errors?: Partial<DetailsErrors>;
   action: string;
 }
 
+export interface DetailsErrors {
+  friendlyName: string;
+  customerName: string;
+  customerEmail: string;
+  customerPhone: string;
+  partnerName: string;
+  partnerEmail: string;
+  partnerPhone: string;
+}
+
+const NO_DETAILS_ERRORS: DetailsErrors = { friendlyName: '', customerName: '', customerEmail: '', customerPhone: '', partnerName: '', partnerEmail: '', partnerPhone: '' };
+
 /** The friendly name, the customer's contact and the partner's own contact, in one card. */
 export function nominationDetailsCard(data: NominationDetailsCardData): AdaptiveCard {
-  return expandCard(template, data);
+  return expandCard(template, { ...data, errors: { ...NO_DETAILS_ERRORS, ...data.errors } });
 }

@@ -4,8 +4,9 @@ import { choiceCard } from './choice';
 import { engagementChoiceCard } from './engagementChoice';
 import { CUSTOMER_ID_TYPE_LABELS, formatDay, formatUsd, payTypeText } from './format';
 import { nominationConfirmationCard } from './nominationConfirmation';
-import { nominationDetailsCard } from './nominationDetails';
+import { nominationDetailsCard, type DetailsErrors } from './nominationDetails';
 import type { AdaptiveCard } from './render';
+import { questionCard } from './question';
 import { textEntryCard } from './textEntry';
 
 /**
@@ -34,6 +35,15 @@ export function locationCard(locations: readonly LocationChoice[], selected: str
   });
 }
 
+/** The location a flow uses without asking (the one used last), said first with a way to change it. */
+export function locationInUseCard(location: Pick<LocationChoice, 'id' | 'name'>): AdaptiveCard {
+  return questionCard({
+    title: `Location: ${describeLocation(location)}, the one you used last`,
+    text: 'The engagements offered depend on it: change it now if this claim is for another location.',
+    buttons: [{ title: 'Change location', style: 'default', data: { action: NOMINATION_ACTIONS.changeAnswer, field: 'location' } }],
+  });
+}
+
 /** How many known customers the choice card lists; more are found by typing a name or id. */
 export const KNOWN_CUSTOMER_CHOICES = 50;
 
@@ -57,19 +67,26 @@ const ID_TYPE_CHOICES = [
   ...Object.entries(CUSTOMER_ID_TYPE_LABELS).map(([value, title]) => ({ title, value })),
 ];
 
-export function customerIdCard(): AdaptiveCard {
+/** What was typed on a step's card and what was wrong with it: the card is asked again with both. */
+export interface TypedAnswer {
+  value: string;
+  error: string;
+}
+
+export function customerIdCard(typed?: TypedAnswer & { idType: string }): AdaptiveCard {
   return textEntryCard({
     title: 'Which customer?',
     text: 'Give one id of the customer. The type is detected from the value; choose it yourself if you prefer.',
     inputId: 'customerId',
     label: 'Customer ID',
     placeholder: 'contoso.com, a tenant ID, a TPID or 7-XXXXXXXXXX',
-    value: '',
+    value: typed?.value ?? '',
     multiline: false,
     maxLength: 300,
     errorMessage: 'Enter a customer id.',
+    error: typed?.error ?? '',
     typeChoices: ID_TYPE_CHOICES,
-    selectedType: 'AUTO',
+    selectedType: typed?.idType ?? 'AUTO',
     submitTitle: 'Next',
     action: NOMINATION_ACTIONS.enterCustomerId,
   });
@@ -97,6 +114,7 @@ export function engagementCard(
 ): AdaptiveCard {
   const eligible = verdicts.filter((v) => v.eligible);
   const ineligible = verdicts.flatMap((v) => (v.eligible ? [] : [{ name: v.engagementName, reason: v.reason }]));
+  const hints = [...new Set(verdicts.flatMap((v) => (!v.eligible && v.hint ? [v.hint] : [])))];
   const variableOffered = eligible.some((v) => v.payType === 'VARIABLE');
   const intro =
     eligible.length === 0
@@ -112,6 +130,7 @@ export function engagementCard(
       return { id: v.engagementId, title: v.engagementName.toLowerCase().includes(payType) ? v.engagementName : `${v.engagementName} (${payType})` };
     }),
     ineligible,
+    hint: hints.join(' '),
     multiSelect: !variableOffered,
     choiceLabel: variableOffered ? 'Engagement' : 'Engagements',
     selected: options.selected.filter((id) => eligible.some((v) => v.engagementId === id)).join(','),
@@ -120,22 +139,53 @@ export function engagementCard(
   });
 }
 
-export function hoursCard(engagement: { name: string; maxHours: number | null }): AdaptiveCard {
+export function hoursCard(engagement: { name: string; maxHours: number | null }, typed?: TypedAnswer): AdaptiveCard {
   return textEntryCard({
     title: `Hours for ${engagement.name}`,
     text: `How many hours do you need to deliver ${engagement.name} for this customer? The hours cannot be changed once the customer is added.`,
     inputId: 'hours',
     label: `Hours (1 to ${engagement.maxHours ?? 0})`,
     placeholder: 'for example 40',
-    value: '',
+    value: typed?.value ?? '',
     multiline: false,
     maxLength: 6,
+    numberRange: { min: 1, max: engagement.maxHours ?? 0 },
     errorMessage: `Enter a whole number of hours from 1 to ${engagement.maxHours ?? 0}.`,
+    error: typed?.error ?? '',
     typeChoices: [],
     selectedType: '',
     submitTitle: 'Next',
     action: NOMINATION_ACTIONS.enterHours,
   });
+}
+
+/** One MSX opportunity a VARIABLE claim may be paid on, with its proposed payout for the hours given. */
+export interface OpportunityChoice {
+  opportunity: PayoutOpportunity;
+  proposal: PayoutProposal;
+}
+
+/** The opportunity step of a VARIABLE claim when the customer has several eligible ones: each with its payout. */
+export function opportunityCard(engagement: { name: string }, choices: readonly OpportunityChoice[], selected: string): AdaptiveCard {
+  return choiceCard({
+    title: `Which opportunity is ${engagement.name} paid on?`,
+    text: 'The customer has several eligible MSX opportunities. The payout depends on the opportunity’s value, and the claim is made with the one you choose.',
+    inputId: 'opportunityId',
+    label: 'MSX opportunity',
+    errorMessage: 'Choose an opportunity.',
+    choices: choices.map(({ opportunity, proposal }) => ({
+      title: `${opportunity.id}: ${opportunity.name}, ${formatUsd(opportunity.valueUsd)} — ${proposal.ok ? proposedPayoutText(proposal) : `no payout: ${proposal.reason}`}`,
+      value: opportunity.id,
+    })),
+    selected: choices.some((c) => c.opportunity.id === selected) ? selected : '',
+    submitTitle: 'Next',
+    action: NOMINATION_ACTIONS.chooseOpportunity,
+  });
+}
+
+/** "$5,250 for 30 hours × $175": a payout as a choice states it. */
+function proposedPayoutText(proposal: Extract<PayoutProposal, { ok: true }>): string {
+  return `${formatUsd(proposal.payoutUsd)} for ${proposal.hours} hours × ${formatUsd(proposal.hourlyRateUsd)}${proposal.capped ? ' (capped)' : ''}`;
 }
 
 export interface DetailsCardData {
@@ -144,6 +194,8 @@ export interface DetailsCardData {
   partnerContact: Contact;
   /** Said before the request to check the details; empty for none. */
   note: string;
+  /** What was wrong with each input, when the card is asked again. */
+  errors?: Partial<DetailsErrors>;
 }
 
 export function detailsCard(data: DetailsCardData): AdaptiveCard {
@@ -154,18 +206,20 @@ export function detailsCard(data: DetailsCardData): AdaptiveCard {
     friendlyName: data.friendlyName,
     customer: asFields(data.customerContact),
     partner: asFields(data.partnerContact),
+    ...(data.errors ? { errors: data.errors } : {}),
     action: NOMINATION_ACTIONS.submitDetails,
   });
 }
 
-export function mismatchReasonCard(mismatch: string): AdaptiveCard {
+export function mismatchReasonCard(mismatch: string, typed?: TypedAnswer): AdaptiveCard {
   return textEntryCard({
     title: 'Why does the tenant not match?',
     text: `${mismatch} Give the reason for the mismatch.`,
     inputId: 'reason',
     label: 'Reason for the mismatch',
     placeholder: 'for example: the division runs in a separate tenant',
-    value: '',
+    value: typed?.value ?? '',
+    error: typed?.error ?? '',
     multiline: true,
     maxLength: 1000,
     errorMessage: 'A reason is required when the tenant does not match the email domain.',

@@ -12,6 +12,10 @@ export interface TextEntryCardData {
   multiline: boolean;
   maxLength: number;
   errorMessage: string;
+  /** A whole number from `min` to `max` instead of text (`value` then holds its digits, or ''). */
+  numberRange?: { min: number; max: number };
+  /** What was wrong with the last answer, shown under the input; '' or absent for nothing. */
+  error?: string;
   /** An optional `idType` choice shown under the text; empty for none. */
   typeChoices: { title: string; value: string }[];
   selectedType: string;
@@ -21,5 +25,11 @@ export interface TextEntryCardData {
 
 /** One required text answer (a customer id, hours, a reason), optionally with an id type choice. */
 export function textEntryCard(data: TextEntryCardData): AdaptiveCard {
-  return expandCard(template, data);
+  const number = data.numberRange && /^\d+$/.test(data.value) ? Number(data.value) : null;
+  return expandCard(template, {
+    ...data,
+    numberRange: data.numberRange ? { ...data.numberRange, value: number } : null,
+    value: data.numberRange && number === null ? '' : data.value,
+    error: data.error ?? '',
+  });
 }

@@ -11,7 +11,15 @@ export interface WelcomeCardData {
   buttons: { title: string; action: string }[];
 }
 
+/**
+ * A command's `<placeholder>` drawn in italics: Teams and Web Chat read card text as Markdown, and
+ * Web Chat would take `<claim id>` for an HTML tag and drop it ("status" instead of "status <claim id>").
+ */
+function drawPlaceholders(command: string): string {
+  return command.replace(/<([^<>]*)>/g, '*$1*');
+}
+
 /** The card a user gets on `help`, on unknown input, and when the bot is added to a conversation. */
 export function welcomeCard(data: WelcomeCardData): AdaptiveCard {
-  return expandCard(template, data);
+  return expandCard(template, { ...data, commands: data.commands.map((c) => ({ ...c, command: drawPlaceholders(c.command) })) });
 }

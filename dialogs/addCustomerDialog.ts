@@ -1,7 +1,7 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { CONFIRM_ADD_CUSTOMER_ACTION, NOMINATION_ACTIONS } from '../cards/actions';
-import { customerIdCard, guidTypeCard, mismatchReasonCard } from '../cards/nominationSteps';
+import { customerIdCard, guidTypeCard, mismatchReasonCard, type TypedAnswer } from '../cards/nominationSteps';
 import { CUSTOMER_ID_TYPE_LABELS, CustomerIdType, GUID_ID_TYPES, domainForDisplay, inferCustomerIdType, parseCustomerId, type CustomerId } from '../services/customers';
 import type { PartnerCaller } from '../services/directory';
 import { describeId, type AddCustomerInput, type NominationMode, type NominationOffer, type PayoutOpportunity } from '../services/nomination';
@@ -10,6 +10,7 @@ import type { Details } from './nominationAnswers';
 import { contactInput, NominationFlowDialog, type ChangeField, type Fact, type NominationDraft, type NominationKind } from './nominationFlow';
 import type { AddCustomerOptions } from './nominationOptions';
 import { STALE_CARD, sendCard } from './replies';
+import { claimInsteadCard } from './shortcuts';
 
 export type { AddCustomerOptions } from './nominationOptions';
 
@@ -20,6 +21,8 @@ const WATERFALL = 'addCustomerWaterfall';
 interface AddCustomerState extends NominationDraft {
   /** Typed id text still to be read (a shortcut's, or what was typed before its type was known). */
   idText?: string;
+  /** The id as last typed when it was wrong, and why: the id card comes back with both. */
+  idTyped?: TypedAnswer & { idType: string };
   /** A GUID whose type (tenant or subscription) the user is asked for. */
   guidValue?: string;
   customerId?: CustomerId;
@@ -27,6 +30,8 @@ interface AddCustomerState extends NominationDraft {
   /** The opportunity of an MSX opportunity id, as the eligibility check found it: the payout's basis. */
   opportunity?: PayoutOpportunity | null;
   tenantMismatchReason?: string;
+  /** Why the last mismatch reason was not taken (it was empty). */
+  reasonError?: string;
   /** The tenant id / email domain mismatch found for the current contacts. */
   mismatch?: string;
 }
@@ -107,7 +112,7 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
       state.idText = undefined;
       return this.readCustomerId(step, state, typed, 'AUTO');
     }
-    await sendCard(step.context, customerIdCard());
+    await sendCard(step.context, customerIdCard(state.idTyped));
     return this.ask(state, 'customerId');
   }
 
@@ -115,14 +120,23 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
   private async readCustomerId(step: WaterfallStepContext, state: AddCustomerState, text: string, type: CustomerIdType | 'AUTO'): Promise<DialogTurnResult> {
     if (type !== 'AUTO') {
       const parsed = parseCustomerId(type, text);
-      if (!parsed.ok) return this.reask(step, state, parsed.message);
+      if (!parsed.ok) return this.wrongId(step, state, { value: text, idType: type, error: parsed.message });
       state.customerId = parsed.id;
+      state.idTyped = undefined;
       return this.again(step, state);
     }
     const inferred = inferCustomerIdType(text);
-    if (inferred.kind === 'invalid') return this.reask(step, state, inferred.message);
+    if (inferred.kind === 'invalid') return this.wrongId(step, state, { value: text, idType: 'AUTO', error: inferred.message });
+    state.idTyped = undefined;
     if (inferred.kind === 'ambiguous') state.guidValue = inferred.value;
     else state.customerId = inferred.id;
+    return this.again(step, state);
+  }
+
+  /** The id card again, with what was typed and why it was not taken. */
+  private async wrongId(step: WaterfallStepContext, state: AddCustomerState, typed: TypedAnswer & { idType: string }): Promise<DialogTurnResult> {
+    state.customerId = undefined;
+    state.idTyped = { ...typed, value: typed.value.slice(0, 300) };
     return this.again(step, state);
   }
 
@@ -146,7 +160,7 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
     if (answer.kind === 'stale') return this.reask(step, state, STALE_CARD);
     if (answer.kind === 'text') return this.readCustomerId(step, state, answer.text, 'AUTO');
     const parsed = answer.kind === 'card' ? idSubmission.safeParse(answer.value) : null;
-    if (!parsed?.success) return this.reask(step, state, 'Enter the customer id on the card above.');
+    if (!parsed?.success) return this.wrongId(step, state, { value: '', idType: 'AUTO', error: 'Enter the customer id: a domain, a tenant ID, a TPID or an MSX opportunity ID.' });
     return this.readCustomerId(step, state, parsed.data.customerId, parsed.data.idType);
   }
 
@@ -158,14 +172,15 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
   protected async check(step: WaterfallStepContext, state: AddCustomerState): Promise<NominationOffer | DialogTurnResult> {
     const customerId = state.customerId;
     if (!customerId) return this.again(step, state);
-    const result = await this.deps.services.nomination.offerAdd(state.caller, { customerId, locationId: state.location?.id ?? null });
+    const asked = state.engagementIds?.length === 1 ? state.engagementIds[0] : null;
+    const result = await this.deps.services.nomination.offerAdd(state.caller, { customerId, locationId: state.location?.id ?? null, engagementId: asked });
     if (!result.ok) {
       if (!result.canRetry) {
-        await step.context.sendActivity(result.message);
+        if (result.claimInstead) await sendCard(step.context, claimInsteadCard(result.message, result.claimInstead));
+        else await step.context.sendActivity(result.message);
         return step.endDialog();
       }
-      state.customerId = undefined;
-      return this.reask(step, state, result.message);
+      return this.wrongId(step, state, { value: customerId.value, idType: customerId.type, error: result.message });
     }
     state.customerLabel = result.customerLabel;
     state.derivedTenantId = result.derivedTenantId;
@@ -200,7 +215,7 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
   private async askMismatchReason(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = this.state(step);
     if (!state.mismatch || state.tenantMismatchReason) return step.next();
-    await sendCard(step.context, mismatchReasonCard(state.mismatch));
+    await sendCard(step.context, mismatchReasonCard(state.mismatch, state.reasonError ? { value: '', error: state.reasonError } : undefined));
     return this.ask(state, 'mismatchReason');
   }
 
@@ -210,7 +225,11 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
     if (!answer) return step.next();
     if (answer.kind === 'stale') return this.reask(step, state, STALE_CARD);
     const reason = answer.kind === 'card' ? reasonSubmission.safeParse(answer.value).data?.reason : answer.kind === 'text' ? answer.text : undefined;
-    if (!reason) return this.reask(step, state, 'A reason is required when the tenant ID does not match the email domain.');
+    if (!reason) {
+      state.reasonError = 'A reason is required when the tenant ID does not match the email domain.';
+      return this.again(step, state);
+    }
+    state.reasonError = undefined;
     state.tenantMismatchReason = reason.slice(0, 1000);
     return this.again(step, state);
   }

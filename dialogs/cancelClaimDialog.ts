@@ -3,7 +3,7 @@ import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, typ
 import { z } from 'zod';
 import { claimActionCard } from '../cards/claimAction';
 import { textEntryCard } from '../cards/textEntry';
-import { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, CancelReasonSchema, canCancelClaims } from '../services/claims';
+import { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, canCancelClaims, checkCancelReason } from '../services/claims';
 import { CLAIM_STATUS_LABELS } from '../cards/format';
 import type { Caller } from '../services/directory';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
@@ -21,6 +21,9 @@ interface CancelState {
   userId: string;
   claimId: string;
   reason?: string;
+  /** The reason as typed last when it could not be used, kept on the card with what was wrong. */
+  draft?: string;
+  draftError?: string;
 }
 
 type CancelOptions = ClaimFlowOptions & { resume?: CancelState };
@@ -34,10 +37,17 @@ const confirmSubmission = z.object({ claimId: z.string().trim().min(1), reason: 
  * changes. Plain `cancel` still leaves this flow, as it leaves every flow.
  */
 export class CancelClaimDialog extends CancelAndHelpDialog {
+  protected readonly flowName = 'Cancel claim';
   constructor(private readonly deps: DialogDeps) {
     super(CANCEL_CLAIM_DIALOG_ID);
     this.addDialog(new WaterfallDialog(WATERFALL, [this.ask.bind(this), this.take.bind(this)]));
     this.initialDialogId = WATERFALL;
+  }
+
+  /** The reason is typed as free text: "Customer postponed it" is a reason, not the customers command. */
+  protected override takesFreeText(innerDc: DialogContext): boolean {
+    const state = (innerDc.activeDialog?.state as { values?: { state?: CancelState } } | undefined)?.values?.state;
+    return state !== undefined && !state.reason;
   }
 
   protected helpForCurrentStep(innerDc: DialogContext): string {
@@ -81,7 +91,8 @@ export class CancelClaimDialog extends CancelAndHelpDialog {
           inputId: 'reason',
           label: 'Reason',
           placeholder: 'For example: the customer chose another partner',
-          value: '',
+          value: state.draft ?? '',
+          error: state.draftError ?? '',
           multiline: true,
           maxLength: CANCEL_REASON_LIMITS.max,
           errorMessage: `Give the reason in ${CANCEL_REASON_LIMITS.min} to ${CANCEL_REASON_LIMITS.max} characters.`,
@@ -120,11 +131,15 @@ export class CancelClaimDialog extends CancelAndHelpDialog {
         return step.replaceDialog(WATERFALL, { caller: options.caller, resume: state });
       }
       const raw = answer.kind === 'card' ? (reasonSubmission.safeParse(answer.value).data?.reason ?? '') : answer.text;
-      const reason = CancelReasonSchema.safeParse(raw);
-      if (!reason.success) {
-        await step.context.sendActivity(`That reason cannot be used: ${reason.error.issues[0]?.message ?? 'give the reason for canceling'}. Nothing was changed.`);
+      const reason = checkCancelReason(raw);
+      if (!reason.ok) {
+        state.draft = raw;
+        state.draftError = reason.message;
+        await step.context.sendActivity('That reason cannot be used yet: see what is marked on the card below. Nothing was changed.');
       } else {
-        state.reason = reason.data;
+        state.reason = reason.reason;
+        state.draft = undefined;
+        state.draftError = undefined;
       }
       return step.replaceDialog(WATERFALL, { caller: options.caller, resume: state });
     }

@@ -1,14 +1,15 @@
 import type { DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { CONFIRM_CLAIM_CUSTOMER_ACTION, NOMINATION_ACTIONS } from '../cards/actions';
-import { knownCustomerCard, opportunityText } from '../cards/nominationSteps';
+import { knownCustomerCard, opportunityCard, opportunityText } from '../cards/nominationSteps';
 import type { PartnerCaller } from '../services/directory';
-import type { ClaimCustomerInput, NominationMode, NominationOffer } from '../services/nomination';
+import { proposePayout, type ClaimCustomerInput, type NominationMode, type NominationOffer, type PayoutOpportunity } from '../services/nomination';
 import { shorten } from '../services/shared';
 import type { DialogDeps } from './dialogDeps';
-import { contactInput, NominationFlowDialog, type Fact, type NominationDraft, type NominationKind } from './nominationFlow';
+import type { Parsed } from './nominationAnswers';
+import { contactInput, NominationFlowDialog, type ChangeField, type Fact, type NominationDraft, type NominationKind } from './nominationFlow';
 import type { ClaimCustomerOptions } from './nominationOptions';
-import { STALE_CARD, sendCard } from './replies';
+import { STALE_CARD, sendCard, type Answer } from './replies';
 
 export type { ClaimCustomerOptions } from './nominationOptions';
 
@@ -19,9 +20,15 @@ const WATERFALL = 'claimCustomerWaterfall';
 interface ClaimCustomerState extends NominationDraft {
   /** The known customer (Customer.id). */
   customerId?: string;
+  /** The MSX opportunity picked among several: the card's default when it is asked again. */
+  opportunityId?: string;
+  /** The engagements taken (`chosen.for`) the opportunity was picked for: asked again when they change or are cleared. */
+  opportunityFor?: string;
 }
 
 const customerSubmission = z.object({ customerId: z.string().trim().min(1) });
+
+const opportunitySubmission = z.object({ opportunityId: z.string().trim().min(1) });
 
 const CLAIM: NominationKind = {
   action: 'Claim customer',
@@ -29,7 +36,7 @@ const CLAIM: NominationKind = {
   verb: 'claimed',
   confirmAction: CONFIRM_CLAIM_CUSTOMER_ACTION,
   confirmWords: /^(yes|claim|claim customer|confirm|ok)$/i,
-  changeFields: ['location', 'engagements', 'hours', 'details'],
+  changeFields: ['location', 'engagements', 'hours', 'opportunity', 'details'],
   onlyEngagement: (engagement, customer) => `${engagement} is the only engagement ${customer} can be claimed for here, so it is chosen.`,
   intro: 'I am claiming a customer.',
   help: {
@@ -37,6 +44,7 @@ const CLAIM: NominationKind = {
     location: 'Choose the location this claim is for: only MCI-enrolled locations enrolled for the engagement are offered.',
     engagements: 'Choose the engagements to claim the customer for. Ineligible engagements are listed with the reason.',
     hours: 'Give the hours you need for the variable pay engagement: a whole number up to its limit. They cannot change later.',
+    opportunity: 'Choose the MSX opportunity the claim is paid on: each one shows its payout for the hours you gave.',
     details: 'Give the claim a name, and the contact details of the customer and of your company.',
     review: 'Check the details. Select Claim customer to create the claim, or Change an answer.',
   },
@@ -45,7 +53,8 @@ const CLAIM: NominationKind = {
 /**
  * Claim customer (rule 4), from the Eligible tab or `claim customer`: the nomination flow
  * (nominationFlow.ts) with the customer chosen among the partner's known customers, its latest
- * contact proposed, and the MSX opportunity a VARIABLE claim is paid on picked by the services.
+ * contact proposed, and for VARIABLE the MSX opportunity it is paid on: the customer's only eligible
+ * one, or the one the partner picks (after the hours, so that each shows its payout).
  */
 export class ClaimCustomerDialog extends NominationFlowDialog<ClaimCustomerState, ClaimCustomerInput> {
   protected readonly kind = CLAIM;
@@ -62,6 +71,8 @@ export class ClaimCustomerDialog extends NominationFlowDialog<ClaimCustomerState
       this.takeEngagements.bind(this),
       this.askHours.bind(this),
       this.takeHours.bind(this),
+      this.askOpportunity.bind(this),
+      this.takeOpportunity.bind(this),
       this.askDetails.bind(this),
       this.takeDetails.bind(this),
       this.review.bind(this),
@@ -116,6 +127,47 @@ export class ClaimCustomerDialog extends NominationFlowDialog<ClaimCustomerState
     return this.reask(step, state, `"${shorten(typed)}" is not one of your known customers. Choose one from the list, or type its name or one of its ids.`);
   }
 
+  /** VARIABLE with several eligible opportunities: which one is it paid on? Each is shown with its payout for the hours given. */
+  private async askOpportunity(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    const chosen = state.chosen;
+    const hoursFor = chosen?.hoursFor;
+    const hours = state.hours;
+    if (!chosen || !hoursFor || hours === undefined || chosen.opportunities.length < 2) return step.next();
+    const picked = state.opportunityFor === chosen.for ? chosen.opportunities.find((o) => o.id === state.opportunityId) : undefined;
+    if (picked) {
+      // The same engagements taken again (Change an answer): the pick still stands.
+      chosen.opportunity = picked;
+      return step.next();
+    }
+    const choices = chosen.opportunities.map((opportunity) => ({ opportunity, proposal: proposePayout(hoursFor, opportunity.valueUsd, hours) }));
+    await sendCard(step.context, opportunityCard(hoursFor, choices, state.opportunityId ?? ''));
+    return this.ask(state, 'opportunity');
+  }
+
+  private async takeOpportunity(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    const answer = this.answerFor(step, state, 'opportunity', [NOMINATION_ACTIONS.chooseOpportunity]);
+    if (!answer) return step.next();
+    if (answer.kind === 'stale') return this.reask(step, state, STALE_CARD);
+    const chosen = state.chosen;
+    const hoursFor = chosen?.hoursFor;
+    if (!chosen || !hoursFor || state.hours === undefined) return this.again(step, state);
+    const parsed = parseOpportunityAnswer(answer, chosen.opportunities);
+    if (!parsed.ok) return this.reask(step, state, parsed.message);
+    const proposal = proposePayout(hoursFor, parsed.value.valueUsd, state.hours);
+    if (!proposal.ok) return this.reask(step, state, `${proposal.reason} Choose another opportunity.`);
+    chosen.opportunity = parsed.value;
+    state.opportunityId = parsed.value.id;
+    state.opportunityFor = chosen.for;
+    return this.again(step, state);
+  }
+
+  protected override clear(state: ClaimCustomerState, field: ChangeField): void {
+    if (field !== 'opportunity') return super.clear(state, field);
+    state.opportunityFor = undefined;
+  }
+
   protected customerKey(state: ClaimCustomerState): string | undefined {
     return state.customerId;
   }
@@ -138,12 +190,15 @@ export class ClaimCustomerDialog extends NominationFlowDialog<ClaimCustomerState
   }
 
   protected input(state: ClaimCustomerState): ClaimCustomerInput {
+    const opportunity = state.chosen?.hoursFor ? state.chosen.opportunity : null;
     return {
       friendlyName: state.friendlyName ?? '',
       locationId: state.location?.id ?? '',
       customerId: state.customerId ?? '',
       engagementIds: state.engagementIds ?? [],
       ...(state.hours !== undefined ? { hours: state.hours } : {}),
+      // The claim is made with, and paid on, the opportunity the review shows.
+      ...(opportunity ? { nominatedId: { type: 'MSX_OPPORTUNITY_ID' as const, value: opportunity.id } } : {}),
       customerContact: contactInput(state.customerContact),
       partnerContact: contactInput(state.partnerContact),
     };
@@ -152,4 +207,16 @@ export class ClaimCustomerDialog extends NominationFlowDialog<ClaimCustomerState
   protected submit(caller: PartnerCaller, input: ClaimCustomerInput) {
     return this.deps.services.nomination.claimCustomer(caller, input);
   }
+}
+
+/** The opportunity chosen on the card, or typed: its id, or a word of its name that names one only. */
+function parseOpportunityAnswer(answer: Answer, opportunities: readonly PayoutOpportunity[]): Parsed<PayoutOpportunity> {
+  const offered = opportunities.map((o) => `${o.id} (${o.name})`).join('; ');
+  const wanted = answer.kind === 'card' ? (opportunitySubmission.safeParse(answer.value).data?.opportunityId ?? '') : answer.kind === 'text' ? answer.text.trim() : '';
+  const needle = wanted.toLowerCase();
+  const byId = opportunities.find((o) => o.id.toLowerCase() === needle);
+  const byName = needle ? opportunities.filter((o) => o.name.toLowerCase().includes(needle)) : [];
+  const found = byId ?? (byName.length === 1 ? byName[0] : undefined);
+  if (found) return { ok: true, value: found };
+  return { ok: false, message: `${wanted ? `"${shorten(wanted)}" is not one of the customer's eligible opportunities. ` : ''}Choose one of: ${offered}.` };
 }

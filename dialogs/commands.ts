@@ -4,7 +4,16 @@ import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
 import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims';
 import { cleanText } from '../services/shared';
 import { isRoleCardVerb, routeRoleCard, routeRoleText, type RoleRoute } from './roleCommands';
-import { CONFIRM_ADD_CUSTOMER_ACTION, CONFIRM_CANCEL_CLAIM_ACTION, CONFIRM_CLAIM_CUSTOMER_ACTION, CONFIRM_RESEND_CONSENT_ACTION, CONFIRM_SEND_CONSENT_ACTION, CONFIRM_SUBMIT_CLAIM_ACTION, UNDELIVERED_ACTION } from '../cards/actions';
+import {
+  CONFIRM_ADD_CUSTOMER_ACTION,
+  CONFIRM_CANCEL_CLAIM_ACTION,
+  CONFIRM_CLAIM_CUSTOMER_ACTION,
+  CONFIRM_RESEND_CONSENT_ACTION,
+  CONFIRM_SEND_CONSENT_ACTION,
+  CONFIRM_SUBMIT_CLAIM_ACTION,
+  CONVERSATION_ACTIONS,
+  UNDELIVERED_ACTION,
+} from '../cards/actions';
 
 /** The flows a card button or a command starts; each one is a dialog of its own. */
 export const FLOW_VERBS = ['addCustomer', 'claimCustomer', 'sendConsent', 'resendConsent', 'submitClaim', 'cancelClaim'] as const;
@@ -31,6 +40,8 @@ export type Route =
   | { kind: ClaimListAction; cursor: string | null; filter: ListFilterAsked }
   | { kind: 'undelivered'; cursor: string | null }
   | { kind: 'badCard'; verb: string }
+  /** "Stay in the flow" clicked after the flow ended. */
+  | { kind: 'flowEnded' }
   | RoleRoute
   | { kind: 'unknown'; text: string };
 
@@ -77,6 +88,9 @@ const cardSchemas = {
   [CONFIRM_SEND_CONSENT_ACTION]: z.object({}),
   [CONFIRM_RESEND_CONSENT_ACTION]: z.object({}),
   [CONFIRM_SUBMIT_CLAIM_ACTION]: z.object({}),
+  [CONVERSATION_ACTIONS.runCommand]: z.object({ command: z.string().max(500) }),
+  [CONVERSATION_ACTIONS.leaveFlow]: z.object({ command: z.string().max(500).optional(), card: z.record(z.string(), z.unknown()).optional() }),
+  [CONVERSATION_ACTIONS.stayInFlow]: z.object({}),
 } as const;
 
 type CardVerb = keyof typeof cardSchemas;
@@ -144,6 +158,17 @@ function routeCard(verb: CardVerb, value: unknown): Route {
       return { kind: 'flow', verb: 'resendConsent', start: {} };
     case CONFIRM_SUBMIT_CLAIM_ACTION:
       return { kind: 'flow', verb: 'submitClaim', start: {} };
+    case CONVERSATION_ACTIONS.runCommand: {
+      const parsed = cardSchemas[CONVERSATION_ACTIONS.runCommand].safeParse(value);
+      return parsed.success ? routeTyped(parsed.data.command) : bad;
+    }
+    case CONVERSATION_ACTIONS.leaveFlow: {
+      // The flow it would leave has ended already: do what was asked.
+      const command = leftFor(value);
+      return command ? routeMessage(command.text, command.value) : bad;
+    }
+    case CONVERSATION_ACTIONS.stayInFlow:
+      return { kind: 'flowEnded' };
     case 'sendConsent':
     case 'resendConsent':
     case 'submitClaim':
@@ -216,6 +241,10 @@ export function routeMessage(text: string | undefined, value: unknown): Route {
     if (isRoleCardVerb(verb)) return routeRoleCard(verb, value) ?? { kind: 'badCard', verb };
     return isCardVerb(verb) ? routeCard(verb, value) : { kind: 'badCard', verb };
   }
+  return routeTyped(text);
+}
+
+function routeTyped(text: string | undefined): Route {
   // Capped before any pattern runs, for callers other than the bot's turn (which caps it already).
   const line = cleanText(text ?? '').replace(/\s+/g, ' ').trim();
   if (line === '') return { kind: 'help' };
@@ -226,4 +255,151 @@ export function routeMessage(text: string | undefined, value: unknown): Route {
     if (match) return command.route(match, line);
   }
   return { kind: 'unknown', text: line };
+}
+
+/** What a message asked for, kept on the "Leave the flow?" question so that leaving does it. */
+export interface AskedCommand {
+  text?: string;
+  value?: Record<string, unknown>;
+}
+
+/** The command a "Leave the flow" button carries. */
+export function leftFor(value: unknown): AskedCommand | null {
+  const parsed = cardSchemas[CONVERSATION_ACTIONS.leaveFlow].safeParse(value);
+  if (!parsed.success) return null;
+  if (parsed.data.card) return { value: parsed.data.card };
+  return parsed.data.command ? { text: parsed.data.command } : null;
+}
+
+/** The `data` of a "Leave the flow and do this" button. */
+export function leaveFlowData(asked: AskedCommand): Record<string, unknown> {
+  return asked.value ? { action: CONVERSATION_ACTIONS.leaveFlow, card: asked.value } : { action: CONVERSATION_ACTIONS.leaveFlow, command: asked.text ?? '' };
+}
+
+/** The confirm buttons of the flows' review cards: inside a flow they are its answers, never an interruption. */
+const FLOW_ANSWER_VERBS: ReadonlySet<string> = new Set([
+  CONFIRM_ADD_CUSTOMER_ACTION,
+  CONFIRM_CLAIM_CUSTOMER_ACTION,
+  CONFIRM_SEND_CONSENT_ACTION,
+  CONFIRM_RESEND_CONSENT_ACTION,
+  CONFIRM_SUBMIT_CLAIM_ACTION,
+  CONFIRM_CANCEL_CLAIM_ACTION,
+]);
+
+/**
+ * A top-level command sent while a flow waits for an answer (`engagements`, `customers azure
+ * migrate`, a Customers page button of an earlier card): the route it asks for, or null when the
+ * message is an answer to the flow (free text, the flow's own cards, help and cancel).
+ */
+export function interruptingRoute(text: string | undefined, value: unknown): Route | null {
+  const envelope = cardEnvelope.safeParse(value);
+  if (envelope.success && FLOW_ANSWER_VERBS.has(envelope.data.action)) return null;
+  const route = routeMessage(text, value);
+  switch (route.kind) {
+    case 'help':
+    case 'cancel':
+    case 'unknown':
+    case 'badCard':
+    case 'flowEnded':
+      return null;
+    default:
+      return route;
+  }
+}
+
+const FLOW_NAMES: Record<FlowVerb, string> = {
+  addCustomer: 'add a customer',
+  claimCustomer: 'claim a customer',
+  sendConsent: 'send the consent email',
+  resendConsent: 're-send the consent email',
+  submitClaim: 'submit a claim',
+  cancelClaim: 'cancel a claim',
+};
+
+/** What a route does, as the end of "Leave Add customer and …?": "open the engagements". */
+export function describeRoute(route: Route): string {
+  switch (route.kind) {
+    case 'engagements':
+      return 'open the engagements';
+    case 'customers':
+      return route.query ? `open the Customers page of "${route.query}"` : 'open a Customers page';
+    case 'showTab':
+      return 'open that Customers page';
+    case 'status':
+      return route.claimId ? `show claim ${route.claimId}` : 'show a claim';
+    case 'flow':
+      return FLOW_NAMES[route.verb];
+    case 'myClaims':
+      return 'show your claims';
+    case 'claims':
+      return "show your organisation's claims";
+    case 'expiring':
+      return 'show what expires soon';
+    case 'summary':
+      return 'show the summary';
+    case 'undelivered':
+      return 'show the undelivered messages';
+    case 'users':
+      return 'manage users';
+    default:
+      return 'do that';
+  }
+}
+
+/** The words commands begin with, for "Did you mean …?". */
+const COMMAND_WORDS: readonly string[] = [
+  'help',
+  'engagements',
+  'customers',
+  'status',
+  'add customer',
+  'claim customer',
+  'send consent',
+  'resend consent',
+  'submit claim',
+  'cancel claim',
+  'my claims',
+  'claims',
+  'expiring',
+  'summary',
+  'users',
+  'undelivered',
+];
+
+/** Edit distance with adjacent transpositions ("hlep" is one edit from "help"); both strings are short. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i += 1) {
+    for (let j = 1; j <= b.length; j += 1) {
+      const row = rows[i] as number[];
+      const above = rows[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = best;
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/**
+ * The command a mistyped line most likely meant ("engagments" → "engagements", "custmers azure
+ * migrate" → "customers azure migrate"), or null when nothing is close. Only the first words are
+ * compared, so a long line costs no more than a short one.
+ */
+export function suggestCommand(text: string): string | null {
+  const words = cleanText(text).toLowerCase().trim().split(/\s+/).filter((w) => w !== '');
+  let best: { command: string; distance: number } | null = null;
+  for (const command of COMMAND_WORDS) {
+    const size = command.split(' ').length;
+    if (words.length < size) continue;
+    const typed = words.slice(0, size).join(' ');
+    if (typed.length > command.length + 3) continue;
+    const distance = editDistance(typed, command);
+    const allowed = command.length <= 4 ? 1 : 2;
+    if (distance === 0 || distance > allowed) continue;
+    if (!best || distance < best.distance) best = { command: [command, ...words.slice(size)].join(' '), distance };
+  }
+  if (!best) return null;
+  return routeTyped(best.command).kind === 'unknown' ? null : best.command;
 }

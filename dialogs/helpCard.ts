@@ -3,7 +3,10 @@ import { welcomeCard } from '../cards/welcome';
 import { canViewClaims } from '../services/claims';
 import { rolesText } from '../cards/format';
 import { canWorkWithClaims, isIncentivesAdmin, type Caller, type Directory } from '../services/directory';
-import type { FlowVerb } from './commands';
+import { CONVERSATION_ACTIONS } from '../cards/actions';
+import { questionCard } from '../cards/question';
+import { shorten } from '../services/shared';
+import { suggestCommand, type FlowVerb } from './commands';
 import { ROLE_COMMANDS_HELP } from './roleCommands';
 import { UNDELIVERED_COMMAND_HELP } from './undeliveredView';
 
@@ -26,10 +29,10 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
     },
   ];
   if (flows.has('addCustomer')) {
-    commands.push({ command: 'add customer', description: 'Add a customer new to you to one or more engagements; or in one line: "add contoso.com to azure migrate".' });
+    commands.push({ command: 'add customer', description: 'Add a customer new to you to one or more engagements; or in one line: "add bellowscollege.com to azure migrate".' });
   }
   if (flows.has('claimCustomer')) {
-    commands.push({ command: 'claim customer', description: 'Claim a customer known to you for an engagement; or in one line: "claim Contoso for copilot".' });
+    commands.push({ command: 'claim customer', description: 'Claim a customer known to you for an engagement; or in one line: "claim Contoso for azure migrate".' });
   }
   if (flows.has('sendConsent')) {
     commands.push({ command: 'send consent <claim id>', description: 'Send the customer consent email for an added or claimed customer (also a button on the Eligible tab).' });
@@ -41,11 +44,11 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
     commands.push({ command: 'submit claim <claim id>', description: 'Submit a consented claim with its proof of execution (also a button on the Eligible tab).' });
   }
   commands.push(
-    { command: 'my claims', description: 'The claims you created, newest first, with the deadline running on each; filter by engagement and status: "my claims azure migrate status submitted".' },
+    { command: 'my claims', description: 'The claims you created, newest first, with the deadline running on each; filter by engagement and status: "my claims security status completed".' },
     { command: 'claims', description: "All your organisation's claims, newest first (Incentives admins also see who created each); filterable like my claims." },
-    { command: 'expiring', description: "Your organisation's open claims whose consent or submission deadline falls within a week, soonest first; filterable: \"expiring status consent requested\"." },
+    { command: 'expiring', description: "Your organisation's open claims whose consent or submission deadline falls within a week, soonest first; filterable: \"expiring status consent granted\"." },
     { command: 'summary', description: 'Claims counted by status for each engagement, with the money at stake (deal sizes and proposed payouts of open claims); filterable: "summary copilot".' },
-    { command: 'status <claim id>', description: 'The details of one of your claims: status, deadlines, history, for example "status CLM-…".' },
+    { command: 'status <claim id>', description: 'The details of one of your claims: status, deadlines, history. Claim ids are on the Customers page and in the claim lists.' },
     { command: 'cancel', description: 'Leave what you are doing; nothing is saved.' },
   );
   if (flows.has('cancelClaim')) {
@@ -82,5 +85,40 @@ export async function welcomeFor(directory: Directory, caller: Caller, flows: Re
     roles: '',
     commands: availableCommands(new Set()).filter((c) => c.command === 'help'),
     buttons,
+  });
+}
+
+/**
+ * The answer to a line that is no command: "Did you mean `engagements`?" with a button when one is
+ * close, else a short card pointing at help — never the whole welcome card.
+ */
+export function unknownCommandCard(text: string, caller: Caller): AdaptiveCard {
+  const typed = shorten(text, 60);
+  const suggestion = suggestCommand(text);
+  const canWork = caller.kind === 'partnerUser' && canWorkWithClaims(caller);
+  if (suggestion) {
+    return questionCard({
+      title: `I don't know "${typed}". Did you mean "${shorten(suggestion, 60)}"?`,
+      text: '',
+      buttons: [
+        { title: shorten(suggestion, 40), style: 'positive', data: { action: CONVERSATION_ACTIONS.runCommand, command: suggestion } },
+        { title: 'Help', style: 'default', data: { action: 'help' } },
+      ],
+    });
+  }
+  return questionCard({
+    title: `I don't know "${typed}".`,
+    text: canWork
+      ? 'Type **help** for everything I can do, or start here:'
+      : 'Type **help** to see what I can do.',
+    buttons: [
+      { title: 'Help', style: 'default', data: { action: 'help' } },
+      ...(canWork
+        ? [
+            { title: 'Engagements', style: 'default' as const, data: { action: 'engagements' } },
+            { title: 'My claims', style: 'default' as const, data: { action: 'myClaims' } },
+          ]
+        : []),
+    ],
   });
 }

@@ -18,7 +18,8 @@ import { SendConsentDialog } from './sendConsentDialog';
 import { SubmitClaimDialog } from './submitClaimDialog';
 import { routeMessage, type FlowStart, type FlowVerb, type Route } from './commands';
 import type { DialogDeps } from './dialogDeps';
-import { welcomeFor } from './helpCard';
+import { unknownCommandCard, welcomeFor } from './helpCard';
+import { isLeftFlow } from './cancelAndHelpDialog';
 import { answerRoles } from './roleCommands';
 import { answerSeller, sellerReferralsCard } from './sellerReferralsView';
 import { parseShortcut, resolveAddShortcut, resolveClaimShortcut } from './shortcuts';
@@ -121,7 +122,11 @@ export class MainDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
-    const route = routeMessage(context.activity.text, context.activity.value);
+    return this.respond(step, routeMessage(context.activity.text, context.activity.value));
+  }
+
+  private async respond(step: WaterfallStepContext, route: Route): Promise<DialogTurnResult> {
+    const { context } = step;
     const caller = await this.callerOf(context);
     try {
       if (caller.kind === 'seller') {
@@ -136,7 +141,12 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
+  /** A flow ended; when the user left it for another command, that command is answered now. */
   private async flowEndedStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isLeftFlow(step.result)) {
+      const { text, value } = step.result.leftFor;
+      return this.respond(step, routeMessage(text, value));
+    }
     return step.endDialog(step.result);
   }
 
@@ -150,12 +160,14 @@ export class MainDialog extends ComponentDialog {
         await context.sendActivity('There is nothing to cancel: you are not in the middle of anything. Type **help** to see what I can do.');
         return step.endDialog();
       case 'unknown':
-        await context.sendActivity(`I don't know "${shorten(route.text)}". Here is what I can do:`);
-        await this.sendCard(context, await welcomeFor(this.deps.services.directory, caller, this.availableFlows));
+        await this.sendCard(context, unknownCommandCard(route.text, caller));
+        return step.endDialog();
+      case 'flowEnded':
+        await context.sendActivity('That flow has ended already, so there is nothing to carry on with. Type **help** to see what I can do.');
         return step.endDialog();
       case 'badCard':
         await context.sendActivity(
-          `That button ("${shorten(route.verb)}") is out of date or not one of mine, so nothing was done. Type **help** to see what I can do.`,
+          'That button is from an earlier card or not one of mine, so nothing was done. Type **help** to see what I can do.',
         );
         return step.endDialog();
       case 'status':

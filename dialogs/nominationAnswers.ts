@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeLocation } from '../cards/nominationSteps';
 import { contactMessagesFor, contactSchema, validateHours, type Contact, type EngagementVerdict, type LocationChoice } from '../services/nomination';
-import { cleanText, cleanTextSchema, shorten } from '../services/shared';
+import { cleanText, cleanTextSchema, parseUserInput, problemsOf, shorten } from '../services/shared';
 import type { Answer } from './replies';
 import { matchEngagement } from './shortcuts';
 
@@ -11,6 +11,16 @@ import { matchEngagement } from './shortcuts';
  */
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** The inputs of the details card, by their ids. */
+export const DETAILS_INPUTS = ['friendlyName', 'customerName', 'customerEmail', 'customerPhone', 'partnerName', 'partnerEmail', 'partnerPhone'] as const;
+export type DetailsInput = (typeof DETAILS_INPUTS)[number];
+
+/** The details card's answers as typed, and what was wrong with each: the card is asked again with both. */
+export interface DetailsTyped {
+  values: Record<DetailsInput, string>;
+  errors: Partial<Record<DetailsInput, string>>;
+}
 
 const locationSubmission = z.object({ locationId: z.string().trim().min(1) });
 
@@ -51,10 +61,11 @@ export function parseEngagementAnswer(answer: Answer, verdicts: readonly Engagem
   if (ids.length === 0) return { ok: false, message: `Choose at least one eligible engagement: ${names}.` };
   const refused = ids.flatMap((id) => {
     const verdict = verdicts.find((v) => v.engagementId === id);
-    if (!verdict) return [`${id} is not an engagement offered here.`];
+    // An id not offered came from an old or altered card: not echoed, it means nothing to the user.
+    if (!verdict) return ['One of the engagements chosen is not offered here.'];
     return verdict.eligible ? [] : [verdict.reason];
   });
-  if (refused.length > 0) return { ok: false, message: `${refused.join(' ')} Choose from: ${names}.` };
+  if (refused.length > 0) return { ok: false, message: `${[...new Set(refused)].join(' ')} Choose from: ${names}.` };
   return { ok: true, value: [...new Set(ids)] };
 }
 
@@ -78,19 +89,34 @@ const partnerContactField = contactSchema(contactMessagesFor('Your contact'));
 const detailsSubmission = z.object({ friendlyName: friendlyNameField, customerContact: customerContactField, partnerContact: partnerContactField });
 
 /** The details card's answers (the claim name and the two contacts, by the one contact schema), or every problem with them. */
-export function parseDetailsAnswer(answer: Answer): Parsed<Details> {
+export function parseDetailsAnswer(answer: Answer): Parsed<Details> & { typed?: DetailsTyped } {
   if (answer.kind !== 'card') return { ok: false, message: 'Please fill in the claim name and contacts on the card above and select Next.' };
   const card = answer.value;
-  const parsed = detailsSubmission.safeParse({
+  const parsed = parseUserInput(detailsSubmission, {
     friendlyName: card.friendlyName,
     customerContact: { name: card.customerName, email: card.customerEmail, phone: card.customerPhone },
     partnerContact: { name: card.partnerName, email: card.partnerEmail, phone: card.partnerPhone },
   });
   if (!parsed.success) {
-    const problems = [...new Set(parsed.error.issues.map((issue) => (issue.message.includes(':') ? issue.message : `${issue.path.join('.')}: required`)))];
-    return { ok: false, message: `Please check: ${problems.join('; ')}. Everything else you entered is kept.` };
+    const errors: Partial<Record<DetailsInput, string>> = {};
+    for (const issue of parsed.error.issues) {
+      const input = detailsInputOf(issue.path);
+      if (input && !errors[input]) errors[input] = issue.message;
+    }
+    const values = Object.fromEntries(DETAILS_INPUTS.map((input) => [input, typeof card[input] === 'string' ? cleanText(card[input]).slice(0, 300) : ''])) as Record<DetailsInput, string>;
+    return { ok: false, message: `Please check: ${problemsOf(parsed.error).join('; ')}. Everything else you entered is kept.`, typed: { values, errors } };
   }
   return { ok: true, value: parsed.data };
+}
+
+/** The card input a details issue is about: `customerContact.email` → `customerEmail`. */
+function detailsInputOf(path: readonly PropertyKey[]): DetailsInput | null {
+  const [first, second] = path.map(String);
+  if (first === 'friendlyName') return 'friendlyName';
+  const who = first === 'customerContact' ? 'customer' : first === 'partnerContact' ? 'partner' : null;
+  if (!who || !second) return null;
+  const input = `${who}${second.charAt(0).toUpperCase()}${second.slice(1)}`;
+  return (DETAILS_INPUTS as readonly string[]).includes(input) ? (input as DetailsInput) : null;
 }
 
 const CHANGE_WORDS: readonly [RegExp, string][] = [
@@ -98,6 +124,7 @@ const CHANGE_WORDS: readonly [RegExp, string][] = [
   [/^(customer )?id$/, 'customerId'],
   [/^engagements?$/, 'engagements'],
   [/^hours$/, 'hours'],
+  [/^(msx )?opportunity$/, 'opportunity'],
   [/^(details|contacts?|(claim )?name)$/, 'details'],
 ];
 

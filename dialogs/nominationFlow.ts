@@ -3,13 +3,15 @@ import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botb
 import { z } from 'zod';
 import { NOMINATION_ACTIONS } from '../cards/actions';
 import { nominationReviewCard } from '../cards/nominationReview';
-import { confirmationCard, contactText, describeLocation, detailsCard, engagementCard, hoursCard, locationCard, payoutText } from '../cards/nominationSteps';
+import { confirmationCard, contactText, describeLocation, detailsCard, engagementCard, hoursCard, locationCard, locationInUseCard, payoutText, type TypedAnswer } from '../cards/nominationSteps';
 import type { Caller, PartnerCaller } from '../services/directory';
 import {
+  claimNames,
   proposeFriendlyName,
   proposePayout,
   type ChosenEngagements,
   type Contact,
+  type EngagementVerdict,
   type LocationChoice,
   type LocationDecision,
   type NamedNomination,
@@ -17,15 +19,15 @@ import {
   type NominationOffer,
 } from '../services/nomination';
 import type { DialogDeps } from './dialogDeps';
-import { changeFieldFromText, parseDetailsAnswer, parseEngagementAnswer, parseHoursAnswer, parseLocationAnswer, type Details } from './nominationAnswers';
-import { STALE_CARD, newReviewId, refusedOr, sendCard, submittedAction } from './replies';
+import { changeFieldFromText, parseDetailsAnswer, parseEngagementAnswer, parseHoursAnswer, parseLocationAnswer, type Details, type DetailsTyped } from './nominationAnswers';
+import { STALE_CARD, newReviewId, refusedOr, sendCard, submittedAction, type Answer } from './replies';
 import { ResumableFlowDialog } from './resumableFlowDialog';
 
 /** Every question the nomination flows ask; each flow asks some of them. */
-export type NominationStep = 'customer' | 'customerId' | 'guidType' | 'location' | 'engagements' | 'hours' | 'details' | 'mismatchReason' | 'review';
+export type NominationStep = 'customer' | 'customerId' | 'guidType' | 'location' | 'engagements' | 'hours' | 'opportunity' | 'details' | 'mismatchReason' | 'review';
 
 /** The answers "Change an answer" at review can clear. */
-export type ChangeField = 'location' | 'customerId' | 'engagements' | 'hours' | 'details';
+export type ChangeField = 'location' | 'customerId' | 'engagements' | 'hours' | 'opportunity' | 'details';
 
 /** What the flow has been told and has looked up so far, kept between turns and across re-asks. */
 export interface NominationDraft {
@@ -38,6 +40,10 @@ export interface NominationDraft {
   /** Set when the user asked to change the location: ask even when a last location exists. */
   chooseLocation?: boolean;
   engagementIds?: string[];
+  /** The engagements chosen before "Change an answer → Engagements": ticked again when the question comes back. */
+  previousEngagementIds?: string[];
+  /** Hours typed that were wrong, and why: the hours card comes back with both. */
+  hoursTyped?: TypedAnswer;
   /** The customer as the steps name it: its name when Microsoft's view has one, else the id as typed. */
   customerLabel?: string;
   /** The contact of this partner's latest claim for the customer (claims only): proposed again. */
@@ -56,6 +62,8 @@ export interface NominationDraft {
   partnerContact?: Contact;
   /** The claim name and contacts were given (or confirmed) on the details card. */
   detailsGiven?: boolean;
+  /** The details card as last typed, when something on it was wrong: it is asked again with these. */
+  detailsTyped?: DetailsTyped;
   /** The review card currently valid; a confirm from any other is out of date. */
   reviewId?: string;
   /** Notes already said once (location chosen for you, derived tenant), so a re-ask does not repeat them. */
@@ -91,6 +99,8 @@ export interface Fact {
   title: string;
   value: string;
 }
+
+const changeLocationSubmission = z.object({ action: z.literal(NOMINATION_ACTIONS.changeAnswer), field: z.literal('location') });
 
 const confirmSubmission = z.object({ reviewId: z.string().min(1), nomination: z.record(z.string(), z.unknown()) });
 
@@ -144,6 +154,25 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
   /** The "Use another customer ID" button of the engagements card: true when handled. */
   protected useOtherCustomerId(_state: S): boolean {
     return false;
+  }
+
+  protected get flowName(): string {
+    return this.kind.action;
+  }
+
+  /** "Change" next to the location said at the top of the flow: asked again at any step before the review (which has its own). */
+  protected override async answerAtAnyStep(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const change = changeLocationSubmission.safeParse(innerDc.context.activity.value);
+    const state = (innerDc.activeDialog?.state as { values?: Partial<NominationValues<S>> } | undefined)?.values?.state;
+    if (!change.success || !state || state.pending === 'review' || !state.location) return undefined;
+    this.clear(state, 'location');
+    state.pending = undefined;
+    return innerDc.replaceDialog(this.waterfallIdForChange, { resume: state });
+  }
+
+  /** The mismatch reason is free text. */
+  protected override takesFreeText(innerDc: DialogContext): boolean {
+    return this.pendingStep(innerDc) === 'mismatchReason';
   }
 
   protected helpForCurrentStep(innerDc: DialogContext): string {
@@ -205,6 +234,12 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     }
     if (decision.kind === 'chosen') {
       state.location = decision.location;
+      if (decision.because === 'last' && !state.said.includes('location')) {
+        // The engagements offered depend on the location: say which one is used, with a way to change it, before anything else.
+        state.said.push('location');
+        await sendCard(step.context, locationInUseCard(decision.location));
+        return step.next();
+      }
       await this.sayOnce(step.context, state, 'location', chosenLocationText(decision, engagementId !== undefined));
       return step.next();
     }
@@ -244,6 +279,7 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     const choice = await this.deps.services.nomination.chooseEngagements({ ...this.choiceMode(state), offer, engagementIds });
     if (!choice.ok) return choice.message;
     state.engagementIds = [...engagementIds];
+    state.previousEngagementIds = undefined;
     state.chosen = { ...choice.chosen, for: key };
     return null;
   }
@@ -262,13 +298,15 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     const named = chosen.length > 0 && chosenVerdicts.every((v) => v?.eligible) ? chosen : chosen.length === 0 && only ? [only.engagementId] : null;
     if (named) {
       if (only && chosen.length === 0) {
-        await this.sayOnce(step.context, state, `engagement:${only.engagementId}`, this.kind.onlyEngagement(only.engagementName, state.customerLabel ?? ''));
+        const others = othersOut(offer.verdicts);
+        await this.sayOnce(step.context, state, `engagement:${only.engagementId}`, [this.kind.onlyEngagement(only.engagementName, state.customerLabel ?? ''), ...others].join('\n\n'));
       }
       const refusal = await this.take(state, offer, named);
       if (!refusal) return step.next();
       note = refusal;
     }
-    await sendCard(step.context, engagementCard(offer.verdicts, { ...this.engagementCardFor(state), selected: chosen, note }));
+    const selected = chosen.length > 0 ? chosen : (state.previousEngagementIds ?? []);
+    await sendCard(step.context, engagementCard(offer.verdicts, { ...this.engagementCardFor(state), selected, note }));
     return this.ask(state, 'engagements');
   }
 
@@ -296,7 +334,7 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
       return step.next();
     }
     if (state.hours !== undefined) return step.next();
-    await sendCard(step.context, hoursCard(hoursFor));
+    await sendCard(step.context, hoursCard(hoursFor, state.hoursTyped));
     return this.ask(state, 'hours');
   }
 
@@ -308,11 +346,16 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     const hoursFor = state.chosen?.hoursFor;
     if (!hoursFor) return this.again(step, state);
     const parsed = parseHoursAnswer(answer, hoursFor);
-    if (!parsed.ok) return this.reask(step, state, parsed.message);
-    const opportunity = state.chosen?.opportunity;
-    const proposal = opportunity ? proposePayout(hoursFor, opportunity.valueUsd, parsed.value) : null;
-    if (proposal && !proposal.ok) {
-      await step.context.sendActivity(`${proposal.reason} Nothing was created.`);
+    if (!parsed.ok) {
+      state.hoursTyped = { value: typedText(answer, 'hours'), error: parsed.message };
+      return this.again(step, state);
+    }
+    state.hoursTyped = undefined;
+    // The flow ends only when no opportunity it may be paid on has a payout; of several, the partner then picks one (Claim customer).
+    const proposals = (state.chosen?.opportunities ?? []).map((opportunity) => proposePayout(hoursFor, opportunity.valueUsd, parsed.value));
+    const unpaid = proposals.some((proposal) => proposal.ok) ? undefined : proposals[0];
+    if (unpaid && !unpaid.ok) {
+      await step.context.sendActivity(`${unpaid.reason} Nothing was created.`);
       return step.endDialog();
     }
     state.hours = parsed.value;
@@ -323,14 +366,23 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     const state = this.state(step);
     if (state.detailsGiven) return step.next();
     const proposed = proposeFriendlyName(state.customerLabel ?? '', state.chosen?.names ?? []);
+    const typed = state.detailsTyped;
     await sendCard(
       step.context,
-      detailsCard({
-        friendlyName: state.friendlyName ?? proposed,
-        customerContact: state.customerContact ?? state.lastCustomerContact ?? null,
-        partnerContact: state.partnerContact ?? state.profile,
-        note: state.lastCustomerContact ? 'The customer contact is the one of your latest claim for this customer; change it if needed.' : '',
-      }),
+      typed
+        ? detailsCard({
+            friendlyName: typed.values.friendlyName,
+            customerContact: { name: typed.values.customerName, email: typed.values.customerEmail, phone: typed.values.customerPhone },
+            partnerContact: { name: typed.values.partnerName, email: typed.values.partnerEmail, phone: typed.values.partnerPhone },
+            note: 'Please correct what is marked below; everything else is as you typed it.',
+            errors: typed.errors,
+          })
+        : detailsCard({
+            friendlyName: state.friendlyName ?? proposed,
+            customerContact: state.customerContact ?? state.lastCustomerContact ?? null,
+            partnerContact: state.partnerContact ?? state.profile,
+            note: state.lastCustomerContact ? 'The customer contact is the one of your latest claim for this customer; change it if needed.' : '',
+          }),
     );
     return this.ask(state, 'details');
   }
@@ -341,7 +393,11 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     if (!answer) return step.next();
     if (answer.kind === 'stale') return this.reask(step, state, STALE_CARD);
     const parsed = parseDetailsAnswer(answer);
-    if (!parsed.ok) return this.reask(step, state, parsed.message);
+    if (!parsed.ok) {
+      if (parsed.typed) state.detailsTyped = parsed.typed;
+      return this.reask(step, state, parsed.message);
+    }
+    state.detailsTyped = undefined;
     state.friendlyName = parsed.value.friendlyName;
     state.customerContact = parsed.value.customerContact;
     state.partnerContact = parsed.value.partnerContact;
@@ -359,7 +415,7 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     const payout =
       hoursFor && state.hours !== undefined ? payoutText(opportunity, opportunity ? proposePayout(hoursFor, opportunity.valueUsd, state.hours) : null) : '';
     const facts: Fact[] = [
-      { title: 'Claim name', value: state.friendlyName ?? '' },
+      { title: names.length > 1 ? 'Claim names' : 'Claim name', value: claimNames(state.friendlyName ?? '', names).join('; ') || (state.friendlyName ?? '') },
       { title: 'Location', value: state.location ? describeLocation(state.location) : '' },
       ...this.customerFacts(state),
       { title: names.length > 1 ? 'Engagements' : 'Engagement', value: names.join('; ') },
@@ -373,6 +429,7 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
       ...(this.kind.changeFields.includes('customerId') ? [{ title: 'Customer ID', field: 'customerId' as const }] : []),
       { title: 'Engagements', field: 'engagements' },
       ...(hoursFor ? [{ title: 'Hours', field: 'hours' as const }] : []),
+      ...(this.kind.changeFields.includes('opportunity') && (chosen?.opportunities.length ?? 0) > 1 ? [{ title: 'Opportunity', field: 'opportunity' as const }] : []),
       { title: 'Claim name and contacts', field: 'details' },
     ];
     state.reviewId = newReviewId();
@@ -428,8 +485,11 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
         state.chooseLocation = true;
         return;
       case 'customerId':
+      case 'opportunity':
+        // Answers of one flow only: its own clear forgets them.
         return;
       case 'engagements':
+        state.previousEngagementIds = state.engagementIds;
         state.engagementIds = [];
         state.chosen = undefined;
         state.hours = undefined;
@@ -455,6 +515,22 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
   }
 }
 
+/** Why each engagement not offered is out, one line each, and what can be done about it said once. */
+function othersOut(verdicts: readonly EngagementVerdict[]): string[] {
+  const out = verdicts.flatMap((v) => (v.eligible ? [] : [v]));
+  if (out.length === 0) return [];
+  const hints = [...new Set(out.flatMap((v) => (v.hint ? [v.hint] : [])))];
+  return [`The others are out:\n${out.map((v) => `- ${v.engagementName}: ${v.reason}`).join('\n')}`, ...hints];
+}
+
+/** What an answer said, as text to put back on its card: the typed line, or the card input named. */
+export function typedText(answer: Answer, input: string): string {
+  if (answer.kind === 'text') return answer.text.slice(0, 300);
+  if (answer.kind !== 'card') return '';
+  const value = answer.value[input];
+  return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 300) : '';
+}
+
 function noLocationText(forEngagement: boolean): string {
   return forEngagement
     ? 'None of your MCI-enrolled locations is enrolled for this engagement, so it cannot be nominated for. An Incentives admin can enrol a location in Partner Center.'
@@ -463,6 +539,5 @@ function noLocationText(forEngagement: boolean): string {
 
 function chosenLocationText(decision: Extract<LocationDecision, { kind: 'chosen' }>, forEngagement: boolean): string {
   const location = describeLocation(decision.location);
-  if (decision.because === 'last') return `Location: ${location}, the one you used last. You can change it at review.`;
   return `Location: ${location}, your only MCI-enrolled location${forEngagement ? ' enrolled for this engagement' : ''}.`;
 }

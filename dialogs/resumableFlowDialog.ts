@@ -19,6 +19,11 @@ export abstract class ResumableFlowDialog<
     super(dialogId);
   }
 
+  /** The waterfall a change made outside a step re-runs (with `{ resume: state }`). */
+  protected get waterfallIdForChange(): string {
+    return this.waterfallId;
+  }
+
   protected addFlow(steps: WaterfallStep[]): void {
     this.addDialog(new WaterfallDialog(this.waterfallId, steps));
     this.initialDialogId = this.waterfallId;
@@ -27,6 +32,14 @@ export abstract class ResumableFlowDialog<
   /** The step asked last, for `help`; undefined before the flow has asked anything. */
   protected pendingStep(innerDc: DialogContext): TPending | undefined {
     return (innerDc.activeDialog?.state as { values?: Partial<TValues> } | undefined)?.values?.state?.pending;
+  }
+
+  /** Re-runs the flow from the top with its answers: the current step's card comes again, filled in. */
+  protected override async reaskCurrentStep(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const state = (innerDc.activeDialog?.state as { values?: Partial<TValues> } | undefined)?.values?.state;
+    if (!state) return super.reaskCurrentStep(innerDc);
+    state.pending = undefined;
+    return innerDc.replaceDialog(this.waterfallId, { resume: state });
   }
 
   protected values(step: WaterfallStepContext): TValues {

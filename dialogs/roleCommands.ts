@@ -19,8 +19,8 @@ export type RoleRoute =
 /** The role commands on an Incentives admin's welcome card. */
 export const ROLE_COMMANDS_HELP: readonly { command: string; description: string }[] = [
   { command: 'users', description: "Your organisation's users and their roles, with Grant and Revoke buttons." },
-  { command: 'grant <role> to <email>', description: 'Give a user a role, for example "grant incentives user to alex@contoso.com".' },
-  { command: 'revoke <role> from <email>', description: 'Take a role away (after a confirm), for example "revoke referrals admin from alex@contoso.com".' },
+  { command: 'grant <role> to <email>', description: 'Give a user a role, for example "grant referrals admin to alex.wilber@fabrikamconsulting.com".' },
+  { command: 'revoke <role> from <email>', description: 'Take a role away (after a confirm), for example "revoke incentives user from alex.wilber@fabrikamconsulting.com".' },
 ];
 
 const email = cleanTextSchema.pipe(z.string().trim().min(1).max(320));
@@ -63,7 +63,7 @@ export function routeRoleText(typed: string): RoleRoute | null {
 function roleOf(text: string): Role {
   const role = parseRole(text);
   if (!role) {
-    throw new NotAllowedError(`"${shorten(text)}" is not a role. The roles are ${Object.values(ROLE_LABELS).join(', ')}; for example "grant incentives user to alex@contoso.com".`);
+    throw new NotAllowedError(`"${shorten(text)}" is not a role. The roles are ${Object.values(ROLE_LABELS).join(', ')}; for example "grant referrals admin to alex.wilber@fabrikamconsulting.com".`);
   }
   return role;
 }

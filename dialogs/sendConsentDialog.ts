@@ -1,13 +1,13 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { consentContactsCard } from '../cards/consentContacts';
+import { consentContactsCard, type ConsentContactInput } from '../cards/consentContacts';
 import { consentReviewCard } from '../cards/consentReview';
 import { textEntryCard } from '../cards/textEntry';
-import { formatDay, formatUsd } from '../cards/format';
-import { RequestConsentInputSchema, type RequestConsentInput } from '../services/consent';
+import { formatDateTime, formatDay, formatUsd } from '../cards/format';
+import { contactMessagesFor, contactSchema, MAX_DEAL_SIZE_USD, RequestConsentInputSchema, type RequestConsentInput } from '../services/consent';
 import type { Caller } from '../services/directory';
-import { shorten } from '../services/shared';
+import { parseUserInput, shorten } from '../services/shared';
 import { sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
 import { contactText, type Contact } from '../cards/nominationSteps';
@@ -48,29 +48,39 @@ interface SendConsentState {
   customerContact: Contact;
   partnerContact: Contact;
   contactsGiven: boolean;
+  /** What the last contacts had wrong, by input; shown under each input when the card comes again. */
+  contactErrors?: Partial<Record<ConsentContactInput, string>>;
   /** The deal size as typed last, kept when it is re-asked. */
   dealSizeText: string;
   dealSizeUsd?: number;
+  /** What was wrong with the deal size typed last, shown under the input. */
+  dealSizeError?: string;
   /** The review card currently valid; a confirm from any other is out of date. */
   reviewId?: string;
 }
 
+/** The card's inputs as sent; their limits are checked below, per field, so that a long value is kept and marked rather than lost. */
 const contactFields = z.object({
-  customerName: z.string().max(200).default(''),
-  customerEmail: z.string().max(320).default(''),
-  customerPhone: z.string().max(50).default(''),
-  partnerName: z.string().max(200).default(''),
-  partnerEmail: z.string().max(320).default(''),
-  partnerPhone: z.string().max(50).default(''),
+  customerName: z.string().max(2000).default(''),
+  customerEmail: z.string().max(2000).default(''),
+  customerPhone: z.string().max(2000).default(''),
+  partnerName: z.string().max(2000).default(''),
+  partnerEmail: z.string().max(2000).default(''),
+  partnerPhone: z.string().max(2000).default(''),
 });
-const email = (who: string) => z.string().trim().toLowerCase().pipe(z.email({ error: `${who}: enter a valid email address, such as name@example.com` }));
-const name = (who: string) => z.string().trim().min(1, `${who}: a name is required`);
-const contactsSubmission = z.object({
-  customerName: name('Customer contact'),
-  customerEmail: email('Customer contact'),
-  partnerName: name('Your contact'),
-  partnerEmail: email('Your contact'),
-});
+/** The consent service's own contact rule (the same schema), by whose contact it is. */
+const contactRules = {
+  customer: contactSchema(contactMessagesFor('Customer contact')),
+  partner: contactSchema(contactMessagesFor('Your contact')),
+} as const;
+const CONTACT_INPUT_LABELS: Record<ConsentContactInput, string> = {
+  customerName: 'Customer contact name',
+  customerEmail: 'Customer contact email',
+  customerPhone: 'Customer contact phone',
+  partnerName: 'Your contact name',
+  partnerEmail: 'Your contact email',
+  partnerPhone: 'Your contact phone',
+};
 const dealSizeSubmission = z.object({ dealSize: z.union([z.string(), z.number()]) });
 const changeSubmission = z.object({ field: z.enum(['contacts', 'dealSize']) });
 const requestSchema = z.object({
@@ -87,6 +97,7 @@ const confirmSubmission = z.object({ reviewId: z.string().min(1), request: reque
  * rule (state, window, deal size); its refusals are shown as they are and nothing changes.
  */
 export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pending> {
+  protected readonly flowName = 'Send consent';
   constructor(private readonly deps: DialogDeps) {
     super(SEND_CONSENT_DIALOG_ID, WATERFALL);
     this.addFlow([
@@ -162,6 +173,7 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
         text: `The consent email goes to the customer contact of ${state.customerName} for ${state.engagementName}. Review the contacts, update them if needed, and select Next.`,
         customer: fields(state.customerContact),
         partner: fields(state.partnerContact),
+        errors: state.contactErrors ?? {},
         action: SEND_CONSENT_ACTIONS.submitContacts,
       }),
     );
@@ -175,20 +187,38 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
     if (answer.kind === 'stale') return this.reask(step, state, STALE_CARD);
     if (answer.kind !== 'card') return this.reask(step, state, 'Please check the contacts on the card above and select Next.');
     const raw = contactFields.safeParse(answer.value);
-    if (!raw.success) return this.reask(step, state, 'Please check the contacts on the card above: a value is too long.');
+    if (!raw.success) return this.reask(step, state, 'Please check the contacts on the card above and select Next.');
     const given = raw.data;
     const phone = (value: string) => (value.trim() === '' ? null : value.trim());
     state.customerContact = { name: given.customerName.trim(), email: given.customerEmail.trim(), phone: phone(given.customerPhone) };
     state.partnerContact = { name: given.partnerName.trim(), email: given.partnerEmail.trim(), phone: phone(given.partnerPhone) };
-    const checked = contactsSubmission.safeParse(given);
-    if (!checked.success) {
-      const problems = [...new Set(checked.error.issues.map((issue) => issue.message))];
-      return this.reask(step, state, `Please check: ${problems.join('; ')}. Everything else you entered is kept.`);
+    const errors: Partial<Record<ConsentContactInput, string>> = {};
+    const checked = {
+      customer: this.checkContact('customer', state.customerContact, errors),
+      partner: this.checkContact('partner', state.partnerContact, errors),
+    };
+    if (!checked.customer || !checked.partner) {
+      state.contactErrors = errors;
+      const wrong = (Object.keys(CONTACT_INPUT_LABELS) as ConsentContactInput[]).filter((input) => errors[input]).map((input) => CONTACT_INPUT_LABELS[input]);
+      return this.reask(step, state, `Please correct what is marked on the card below (${wrong.join(', ')}). Everything else you entered is kept.`);
     }
-    state.customerContact.email = checked.data.customerEmail;
-    state.partnerContact.email = checked.data.partnerEmail;
+    state.customerContact = checked.customer;
+    state.partnerContact = checked.partner;
+    state.contactErrors = undefined;
     state.contactsGiven = true;
     return this.again(step, state);
+  }
+
+  /** The contact as the consent service will take it, or null with each problem put under its input. */
+  private checkContact(who: 'customer' | 'partner', contact: Contact, errors: Partial<Record<ConsentContactInput, string>>): Contact | null {
+    const parsed = parseUserInput(contactRules[who], contact);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      const part = issue.path[0] === 'email' ? 'Email' : issue.path[0] === 'phone' ? 'Phone' : 'Name';
+      const input: ConsentContactInput = `${who}${part}`;
+      errors[input] ??= issue.message;
+    }
+    return null;
   }
 
   private async askDealSize(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -204,10 +234,13 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
         inputId: 'dealSize',
         label: 'Estimated deal size (USD, whole number)',
         placeholder: 'for example 50000',
-        value: state.dealSizeText,
+        // Digits only: the number input shows "$45,000" as 45000, and nothing for what is no number.
+        value: state.dealSizeText.replace(/[,\s]/g, '').replace(/^(us)?\$|usd$/i, ''),
+        numberRange: { min: 1, max: MAX_DEAL_SIZE_USD },
+        error: state.dealSizeError ?? '',
         multiline: false,
         maxLength: 20,
-        errorMessage: 'Enter the estimated deal size in US dollars, a whole number such as 50000.',
+        errorMessage: `Enter the estimated deal size in US dollars: a whole number from 1 to ${MAX_DEAL_SIZE_USD.toLocaleString('en-US')}.`,
         typeChoices: [],
         selectedType: '',
         submitTitle: 'Next',
@@ -226,12 +259,14 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
     const typed = String(raw ?? '').trim();
     state.dealSizeText = typed;
     // Separators out first, so the currency pattern never retries `\s*` over a run of spaces (quadratic).
-    const parsed = RequestConsentInputSchema.shape.estimatedDealSizeUsd.safeParse(typed.replace(/[,\s]/g, '').replace(/^(us)?\$|usd$/i, ''));
+    const parsed = parseUserInput(RequestConsentInputSchema.shape.estimatedDealSizeUsd, typed.replace(/[,\s]/g, '').replace(/^(us)?\$|usd$/i, ''));
     if (!parsed.success) {
       const problem = parsed.error.issues[0]?.message ?? 'the estimated deal size must be a whole number of US dollars';
-      return this.reask(step, state, `${problem.charAt(0).toUpperCase()}${problem.slice(1)}, such as 50000. You entered "${shorten(typed)}".`);
+      state.dealSizeError = `${problem.charAt(0).toUpperCase()}${problem.slice(1)}, such as 50000. You entered "${shorten(typed)}".`;
+      return this.reask(step, state, 'Please correct the estimated deal size marked on the card below.');
     }
     state.dealSizeUsd = parsed.data;
+    state.dealSizeError = undefined;
     return this.again(step, state);
   }
 
@@ -246,7 +281,8 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
 
   private async review(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = this.state(step);
-    state.reviewId = newReviewId();
+    // A review shown again unchanged (after help, or a refusal) keeps its id, so its earlier copy still works.
+    state.reviewId ??= newReviewId();
     await sendCard(
       step.context,
       consentReviewCard({
@@ -297,6 +333,7 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
   }
 
   private clear(state: SendConsentState, field: ChangeField): void {
+    state.reviewId = undefined;
     if (field === 'contacts') state.contactsGiven = false;
     else state.dealSizeUsd = undefined;
   }
@@ -309,6 +346,8 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
     }
     const claim = result.value;
     this.deps.logger.info({ claimId: claim.id }, 'consent email requested');
+    const history = caller.kind === 'partnerUser' ? await this.deps.services.consent.sendHistory(caller, claim.id) : null;
+    const resend = history?.resendFrom ? ` from ${formatDateTime(history.resendFrom)}` : '';
     await sendDone(context, {
       title: 'Consent email sent',
       text: `The consent email for ${claim.friendlyName} is on its way to ${claim.customerContactEmail}. I will tell you when the customer answers.`,
@@ -318,7 +357,7 @@ export class SendConsentDialog extends ResumableFlowDialog<SendConsentState, Pen
         { title: 'Estimated deal size', value: formatUsd(claim.estimatedDealSizeUsd ?? 0) },
         { title: 'Consent deadline', value: formatDay(claim.consentDeadline) },
       ],
-      note: 'If the customer has not answered, you can re-send the email as a reminder from the Eligible tab (once every 24 hours).',
+      note: `If the customer has not answered, you can re-send it as a reminder${resend} on the Eligible tab (once every 24 hours).`,
       claim,
     });
   }

@@ -1,6 +1,8 @@
+import { questionCard } from '../cards/question';
+import type { AdaptiveCard } from '../cards/render';
 import type { PartnerCaller } from '../services/directory';
 import { matchEngagement as matchEngagementByName } from '../services/directory';
-import type { Nomination } from '../services/nomination';
+import type { ClaimInstead, Nomination } from '../services/nomination';
 import { cleanText, shorten } from '../services/shared';
 import type { AddCustomerOptions, ClaimCustomerOptions } from './nominationOptions';
 
@@ -96,6 +98,25 @@ export async function resolveClaimShortcut(
   if (match.kind === 'many') return { ok: false, message: `"${shorten(shortcut.customerText)}" matches several of your known customers: ${listNames(match.candidates)}. Say which one.` };
   return {
     ok: false,
-    message: `"${shorten(shortcut.customerText)}" is not one of your known customers, so it cannot be claimed. A customer new to you is added: add <customer id> to <engagement>.`,
+    message: `"${shorten(shortcut.customerText)}" is not one of your known customers, so it cannot be claimed. A customer new to you is added instead: type **add customer**, or in one line **add**, one of its ids (its domain, for instance), **to** and the engagement.`,
   };
+}
+
+/**
+ * Rule 2's refusal of an add as a card: a customer already known is claimed, so its button starts
+ * Claim customer for the engagement asked for (when it can be claimed for it), or for the customer alone.
+ */
+export function claimInsteadCard(message: string, claim: ClaimInstead): AdaptiveCard {
+  const forEngagement = claim.engagementId && claim.engagementName ? { id: claim.engagementId, name: claim.engagementName } : null;
+  return questionCard({
+    title: forEngagement ? `Claim ${claim.customerName} for ${forEngagement.name} instead?` : `Claim ${claim.customerName} instead?`,
+    text: message,
+    buttons: [
+      {
+        title: forEngagement ? `Claim for ${forEngagement.name}` : 'Claim customer',
+        style: 'positive',
+        data: forEngagement ? { action: 'claimCustomer', customerId: claim.customerId, engagementId: forEngagement.id } : { action: 'claimCustomer', customerId: claim.customerId },
+      },
+    ],
+  });
 }

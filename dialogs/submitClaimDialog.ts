@@ -5,7 +5,7 @@ import { nominationReviewCard } from '../cards/nominationReview';
 import { submitProofCard } from '../cards/submitProof';
 import { formatDay } from '../cards/format';
 import type { Caller } from '../services/directory';
-import { PROOF_LIMITS, SubmitClaimInputSchema, type SubmitClaimInput } from '../services/claims';
+import { PROOF_FIELDS, PROOF_LIMITS, type ProofClaim, type ProofField, type ProofProblems, type SubmitClaimInput } from '../services/claims';
 import { sendDone, startClaimFlow } from './claimFlowShared';
 import type { DialogDeps } from './dialogDeps';
 import { STALE_CARD, newReviewId, refusedOr, sendCard } from './replies';
@@ -31,8 +31,15 @@ interface SubmitState {
   completionDate: string;
   evidenceLinks: string;
   proofGiven: boolean;
+  /** When the customer consented (ISO), the earliest completion date; null when not recorded. */
+  consentedAt: string | null;
+  /** What the last proof had wrong, by input; shown under each input when the card comes again. */
+  errors?: ProofProblems;
   reviewId?: string;
 }
+
+/** The proof card's inputs as the re-ask message names them. */
+const FIELD_LABELS: Record<ProofField, string> = { deliverySummary: 'What was delivered', completionDate: 'Completion date', evidenceLinks: 'Evidence links' };
 
 const proofSubmission = z.object({
   deliverySummary: z.string().max(PROOF_LIMITS.summaryMax * 2).default(''),
@@ -54,6 +61,11 @@ function linesOf(text: string): string[] {
     .filter((line) => line !== '');
 }
 
+/** The claim facts the proof is checked against, from the flow's state. */
+function claimFacts(state: SubmitState): ProofClaim {
+  return { consentAnsweredAt: state.consentedAt ? new Date(state.consentedAt) : null };
+}
+
 function isoDay(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }
@@ -64,6 +76,7 @@ function isoDay(instant: Date): string {
  * window, dates); its refusals are shown, nothing changes, and the answers are kept.
  */
 export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending> {
+  protected readonly flowName = 'Submit claim';
   constructor(private readonly deps: DialogDeps) {
     super(SUBMIT_CLAIM_DIALOG_ID, WATERFALL);
     this.addFlow([this.start.bind(this), this.askProof.bind(this), this.takeProof.bind(this), this.review.bind(this), this.takeReview.bind(this)]);
@@ -98,6 +111,7 @@ export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending>
       completionDate: claim.completionDate ? isoDay(claim.completionDate) : '',
       evidenceLinks: storedLinks.parse(claim.evidenceLinks).join('\n'),
       proofGiven: false,
+      consentedAt: claim.consentAnsweredAt ? claim.consentAnsweredAt.toISOString() : null,
     };
     return step.next();
   }
@@ -115,6 +129,8 @@ export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending>
   private async askProof(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = this.state(step);
     if (state.proofGiven) return step.next();
+    const range = this.deps.services.claims.completionDateRange(claimFacts(state));
+    const latest = `today, ${formatDay(range.latest)}`;
     await sendCard(
       step.context,
       submitProofCard({
@@ -123,8 +139,13 @@ export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending>
         deliverySummary: state.deliverySummary,
         completionDate: state.completionDate,
         evidenceLinks: state.evidenceLinks,
+        summaryMin: PROOF_LIMITS.summaryMin,
         summaryMax: PROOF_LIMITS.summaryMax,
-        today: isoDay(this.deps.clock.now()),
+        linksMax: PROOF_LIMITS.linksMax,
+        minDate: range.earliest ? isoDay(range.earliest) : '',
+        today: isoDay(range.latest),
+        dateRangeText: range.earliest ? `${formatDay(range.earliest)} (when the customer consented) to ${latest}` : `any day up to ${latest}`,
+        errors: state.errors ?? {},
         action: SUBMIT_PROOF_ACTION,
       }),
     );
@@ -146,18 +167,23 @@ export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending>
     state.deliverySummary = raw.data.deliverySummary.trim();
     state.completionDate = raw.data.completionDate.trim();
     state.evidenceLinks = linesOf(raw.data.evidenceLinks).join('\n');
-    const checked = SubmitClaimInputSchema.safeParse(this.input(state));
-    if (!checked.success) {
-      const problems = [...new Set(checked.error.issues.map((issue) => issue.message))];
-      return this.reask(step, state, `Please check: ${problems.join('; ')}. Everything else you entered is kept.`);
+    const checked = this.deps.services.claims.checkProof(claimFacts(state), this.input(state));
+    if (!checked.ok) {
+      state.errors = checked.problems;
+      const wrong = PROOF_FIELDS.filter((field) => checked.problems[field]).map((field) => FIELD_LABELS[field]);
+      return this.reask(step, state, `Please correct what is marked on the card below (${wrong.join(', ')}). Everything else you entered is kept.`);
     }
+    // The day as the service read it, so the review shows the date that will be submitted.
+    state.completionDate = isoDay(checked.proof.completionDate);
+    state.errors = undefined;
     state.proofGiven = true;
     return this.again(step, state);
   }
 
   private async review(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = this.state(step);
-    state.reviewId = newReviewId();
+    // A review shown again unchanged (after help, or a refusal) keeps its id, so its earlier copy still works.
+    state.reviewId ??= newReviewId();
     const input = this.input(state);
     await sendCard(
       step.context,
@@ -189,6 +215,7 @@ export class SubmitClaimDialog extends ResumableFlowDialog<SubmitState, Pending>
     if (!answer) return this.again(step, state);
     if (answer.kind === 'card' && answer.value.action === NOMINATION_ACTIONS.changeAnswer) {
       state.proofGiven = false;
+      state.reviewId = undefined;
       return this.again(step, state);
     }
     if (answer.kind !== 'card') return this.reask(step, state, answer.kind === 'stale' ? STALE_CARD : 'Select **Submit claim** on the review card, or **Change an answer**.');

@@ -86,6 +86,7 @@ export function renderConsentRecorded(view: ConsentPageView, response: ConsentRe
   return page(title, [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(detail)}</p>`, '<p class="note">You can close this page.</p>'].join('\n'));
 }
 
+/** The heading of each problem page; the message under it says the rest, without repeating it. */
 const PROBLEM_TITLES: Record<ConsentProblem | 'forbidden' | 'invalid', string> = {
   malformed: 'This consent link is not valid',
   unknown: 'This consent link is not valid',
@@ -93,11 +94,16 @@ const PROBLEM_TITLES: Record<ConsentProblem | 'forbidden' | 'invalid', string> =
   expired: 'This consent request has expired',
   closed: 'This consent request is closed',
   forbidden: 'Your answer could not be accepted',
-  invalid: 'Choose accept or decline',
+  invalid: 'Your answer could not be read',
 };
 
-/** Why the request cannot be answered; nothing was changed. */
-export function renderConsentProblem(problem: ConsentProblem | 'forbidden' | 'invalid', message: string): string {
+/**
+ * Why the request cannot be answered, each thing said once: the heading, then the message. After
+ * an answer was sent (`answered`), that nothing was changed; when the link was only opened, there
+ * was nothing to change.
+ */
+export function renderConsentProblem(problem: ConsentProblem | 'forbidden' | 'invalid', message: string, when: 'opened' | 'answered'): string {
   const title = PROBLEM_TITLES[problem];
-  return page(title, [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(message)}</p>`, '<p class="note">Nothing was changed.</p>'].join('\n'));
+  const note = when === 'answered' ? 'Nothing was changed.' : 'You can close this page.';
+  return page(title, [`<h1>${escapeHtml(title)}</h1>`, `<p>${escapeHtml(message)}</p>`, `<p class="note">${note}</p>`].join('\n'));
 }

@@ -5,6 +5,7 @@ import { hasIncentivesAdminRole, type Caller, type PartnerCaller } from '../dire
 import { NotAllowedError } from '../shared/errors';
 import { isIncentivesAdmin } from '../directory/roles';
 import { parseOrRefuse, toCreator } from './submission';
+import { parseUserInput } from '../shared/validation';
 import { isTerminal } from './lifecycle';
 import { applyTransitionInTx } from './transitions';
 
@@ -24,6 +25,15 @@ export const CancelReasonSchema = z
   .trim()
   .min(CANCEL_REASON_LIMITS.min, `give the reason for canceling in at least ${CANCEL_REASON_LIMITS.min} characters`)
   .max(CANCEL_REASON_LIMITS.max, `keep the reason to ${CANCEL_REASON_LIMITS.max} characters`);
+
+/** A reason checked as the cancel checks it, or what is wrong with it as a sentence for the reason card. */
+export function checkCancelReason(raw: unknown): { ok: true; reason: string } | { ok: false; message: string } {
+  const parsed = parseUserInput(CancelReasonSchema, raw);
+  if (parsed.success) return { ok: true, reason: parsed.data };
+  const problem = parsed.error.issues[0]?.message ?? 'give the reason for canceling';
+  const length = typeof raw === 'string' ? raw.trim().length : 0;
+  return { ok: false, message: `${problem.charAt(0).toUpperCase()}${problem.slice(1)}${length > 0 ? ` (you gave ${length})` : ''}.` };
+}
 
 export const CancelClaimInputSchema = z.object({
   claimId: z.string().trim().min(1, 'the claim id is missing').max(200).transform((id) => id.toUpperCase()),

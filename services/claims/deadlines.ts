@@ -167,6 +167,7 @@ async function expireClaim(tx: Tx, clock: Clock, claimId: string, kind: Deadline
     select: {
       status: true,
       engagement: { select: { name: true, consentWindowDays: true, submissionWindowDays: true } },
+      customer: { select: { name: true } },
       createdBy: { select: { aadObjectId: true } },
     },
   });
@@ -196,6 +197,7 @@ async function expireClaim(tx: Tx, clock: Clock, claimId: string, kind: Deadline
             kind: DEADLINE_EVENTS.expired,
             claimId: claim.id,
             friendlyName: claim.friendlyName,
+            customerName: facts.customer.name,
             engagementName: engagement.name,
             previousStatus: facts.status,
             deadline: kind,
@@ -283,6 +285,7 @@ async function remindChunk(
         consentDeadline: true,
         submissionDeadline: true,
         engagement: { select: { name: true } },
+        customer: { select: { name: true } },
         createdBy: { select: { aadObjectId: true } },
       },
     });
@@ -303,6 +306,7 @@ async function remindChunk(
             kind: event,
             claimId: claim.id,
             friendlyName: claim.friendlyName,
+            customerName: claim.customer.name,
             engagementName: claim.engagement.name,
             status: claim.status,
             deadline: deadline.toISOString(),

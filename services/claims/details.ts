@@ -1,6 +1,8 @@
 import { CLAIM_STATUS_LABELS, seesCreators } from './lists';
 import { offersCancel } from './cancel';
-import { runningDeadline } from './lifecycle';
+import { decideTransition, runningDeadline, type ClaimEvent, type ClaimTiming } from './lifecycle';
+import { hasClaimRole } from '../directory/callers';
+import { DEFAULT_PARTNER_CENTER_REFERRALS_URL, partnerCenterReferralLink } from '../referrals/links';
 import { DAY_MS, type Clock } from '../shared/clock';
 import { CUSTOMER_ID_TYPE_LABELS } from '../customers/customerIds';
 import type {
@@ -36,7 +38,10 @@ export interface ClaimHistoryEntry {
 }
 
 export interface ClaimReferral {
+  /** Readable: `REF-` and the claim id's suffix. */
   id: string;
+  /** Where a Referrals admin opens it in Partner Center. */
+  partnerCenterUrl: string;
   dealType: ReferralDealType;
   status: ReferralStatus;
   substatus: ReferralSubstatus;
@@ -80,6 +85,26 @@ export interface ClaimDetails {
   createdBy: string | null;
   /** True when the viewer may cancel this claim now (Incentives admin, claim not terminal). */
   canCancel: boolean;
+  /** What the viewer may do next with this claim now, as the state machine and their roles allow. */
+  nextSteps: ClaimNextStep[];
+}
+
+/** A next step a claim card offers: the card verb that starts it. */
+export type ClaimNextStep = 'sendConsent' | 'submitClaim';
+
+/** Each next step and the transition it starts; offered only when that transition is allowed now. */
+const NEXT_STEPS: readonly [ClaimNextStep, ClaimEvent][] = [
+  ['sendConsent', 'SEND_CONSENT'],
+  ['submitClaim', 'SUBMIT'],
+];
+
+/**
+ * The next steps a viewer may take with a claim now: only Incentives users and admins work with
+ * claims (a Referrals admin only looks), and only what the state machine allows at `now`.
+ */
+export function nextStepsFor(roles: readonly Role[], claim: ClaimTiming, now: Date): ClaimNextStep[] {
+  if (!hasClaimRole(roles)) return [];
+  return NEXT_STEPS.filter(([, event]) => decideTransition(claim, event, now).ok).map(([step]) => step);
 }
 
 /**
@@ -129,7 +154,13 @@ function daysLeft(at: Date, now: Date): number {
  * another partner is "not found" too, so claim ids reveal nothing across partners. The referral
  * and its history rows are shown to Referrals admins only.
  */
-export async function claimDetails(db: Database, clock: Clock, viewer: ClaimViewer, rawClaimId: string): Promise<ClaimDetails | null> {
+export async function claimDetails(
+  db: Database,
+  clock: Clock,
+  viewer: ClaimViewer,
+  rawClaimId: string,
+  links: { partnerCenterReferralsUrl?: string } = {},
+): Promise<ClaimDetails | null> {
   const claimId = normaliseClaimId(rawClaimId);
   if (claimId === '' || !canViewClaims(viewer.roles)) return null;
   const claim = await db.prisma.claim.findFirst({
@@ -198,6 +229,7 @@ export async function claimDetails(db: Database, clock: Clock, viewer: ClaimView
     referral: referral
       ? {
           id: referral.id,
+          partnerCenterUrl: partnerCenterReferralLink(links.partnerCenterReferralsUrl ?? DEFAULT_PARTNER_CENTER_REFERRALS_URL, referral.externalId),
           dealType: referral.dealType,
           status: referral.status,
           substatus: referral.substatus,
@@ -209,5 +241,6 @@ export async function claimDetails(db: Database, clock: Clock, viewer: ClaimView
     referralsVisible,
     createdBy: seesCreators(viewer.roles) ? claim.createdBy.displayName : null,
     canCancel: offersCancel(viewer.roles, claim.status),
+    nextSteps: nextStepsFor(viewer.roles, claim, now),
   };
 }

@@ -6,14 +6,14 @@ import { claimDetails } from './details';
 import type { ClaimEvent } from './lifecycle';
 import { expiringClaims, myClaims, partnerClaims, type ClaimListRequest, type ClaimListViewer, type ExpiringRequest } from './lists';
 import { openClaimFor } from './opening';
-import { submitClaim, type SubmitClaimInput } from './submission';
+import { checkProof, completionDateRange, submitClaim, type ProofClaim, type SubmitClaimInput } from './submission';
 import { claimSummary, type ClaimSummaryRequest } from './summary';
 
-export { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, CancelReasonSchema, canCancelClaims, offersCancel } from './cancel';
+export { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, CancelReasonSchema, canCancelClaims, checkCancelReason, offersCancel } from './cancel';
 export type { CancelClaimInput } from './cancel';
 export type { SweepOptions, SweepResult } from './deadlines';
 export { canViewClaims, normaliseClaimId } from './details';
-export type { ClaimDeadline, ClaimDetails, ClaimHistoryEntry, ClaimReferral } from './details';
+export type { ClaimDeadline, ClaimDetails, ClaimHistoryEntry, ClaimNextStep, ClaimReferral } from './details';
 export {
   AWAITING_CONSENT_STATUSES,
   AWAITING_SUBMISSION_STATUSES,
@@ -28,8 +28,8 @@ export type { ClaimEvent, ClaimTiming } from './lifecycle';
 export { EXPIRING_STATUS_FILTERS, EXPIRING_WITHIN_DAYS, parseStatusFilter, seesCreators, STATUS_FILTERS } from './lists';
 export type { ClaimListPage, ClaimListRow, StatusFilter } from './lists';
 export type { ClaimOpening, FlowClaim } from './opening';
-export { PROOF_LIMITS, SubmitClaimInputSchema } from './submission';
-export type { SubmitClaimInput } from './submission';
+export { PROOF_FIELDS, PROOF_LIMITS, SubmitClaimInputSchema } from './submission';
+export type { ProofCheck, ProofClaim, ProofField, ProofProblems, SubmitClaimInput } from './submission';
 export type { ClaimSummaryPage, EngagementClaimSummary, StatusCount } from './summary';
 
 function viewerOf(caller: PartnerCaller): ClaimListViewer {
@@ -37,10 +37,11 @@ function viewerOf(caller: PartnerCaller): ClaimListViewer {
 }
 
 /** Claims: their details, lists and summary, the transitions a person asks for, and the deadline sweep. */
-export function createClaims({ db, clock }: ServiceContext) {
+export function createClaims({ db, clock, partnerCenterReferralsUrl }: ServiceContext) {
+  const links = partnerCenterReferralsUrl ? { partnerCenterReferralsUrl } : {};
   return {
     /** One of the caller's partner's claims, as its card shows it; null when it is not theirs. */
-    details: (caller: PartnerCaller, rawClaimId: string) => claimDetails(db, clock, { partnerId: caller.partnerId, roles: caller.roles }, rawClaimId),
+    details: (caller: PartnerCaller, rawClaimId: string) => claimDetails(db, clock, { partnerId: caller.partnerId, roles: caller.roles }, rawClaimId, links),
     /** The claim a flow acts on, if the caller may act on it and the state machine allows `event` now. */
     openFor: (caller: Caller, rawClaimId: string | undefined, event: ClaimEvent, usage: string) => openClaimFor(db.prisma, clock, caller, rawClaimId, event, usage),
     myClaims: (caller: PartnerCaller, request: ClaimListRequest = {}) => myClaims(db, clock, viewerOf(caller), request),
@@ -49,6 +50,10 @@ export function createClaims({ db, clock }: ServiceContext) {
     summary: (caller: PartnerCaller, request: ClaimSummaryRequest = {}) => claimSummary(db, viewerOf(caller), request),
     cancel: (caller: Caller, input: CancelClaimInput) => cancelClaim(db, clock, caller, input),
     submit: (caller: Caller, input: SubmitClaimInput) => submitClaim(db, clock, caller, input),
+    /** The submission's own check of a proof for this claim, each part's problem in words (the card shows them by its inputs). */
+    checkProof: (claim: ProofClaim, input: unknown) => checkProof(input, claim, clock.now()),
+    /** The days the claim's completion date may take: from consent (when known) to today. */
+    completionDateRange: (claim: ProofClaim) => completionDateRange(claim, clock.now()),
     /** Expires claims whose window has passed and queues reminders (the scheduler's pass). */
     sweepDeadlines: (options: SweepOptions = {}) => sweepDeadlines(db, clock, options),
   };

@@ -10,6 +10,7 @@ import { canWorkWithClaims, type Caller } from '../directory/callers';
 import { NotAllowedError, isNotAllowed } from '../shared/errors';
 import { createReferralInTx, upgradeReferralInTx } from '../referrals/referrals';
 import { parseOrRefuse, toCreator } from '../claims/submission';
+import { contactMessagesFor, contactSchema } from '../shared/contact';
 
 /**
  * The customer's consent (rule 5): the partner sends the consent email, may re-send it as a
@@ -26,19 +27,13 @@ export const RESEND_INTERVAL_MS = 24 * 60 * 60 * 1000;
 /** The largest deal size the database column holds (a 32-bit integer). */
 export const MAX_DEAL_SIZE_USD = 2_000_000_000;
 
-const contactSchema = z.object({
-  name: z.string().trim().min(1, 'a contact name is required').max(200, 'keep a contact name to 200 characters'),
-  email: z.string().trim().toLowerCase().pipe(z.email({ error: 'a valid contact email address is required' })),
-  phone: z
-    .string()
-    .trim()
-    .max(50, 'keep a phone number to 50 characters')
-    .nullish()
-    .transform((phone) => (phone ? phone : null)),
-});
+/** The contacts as the contacts card checks them (services/shared/contact.ts), so a contact the card accepts is never refused here. */
+const customerContactSchema = contactSchema(contactMessagesFor('Customer contact'));
+const partnerContactSchema = contactSchema(contactMessagesFor('Your contact'));
 
+/** Whole US dollars above 0; "-5" is read as a number, so it is told it must be more than 0, not that it is no whole number. */
 const dealSize = z
-  .union([z.number(), z.string().trim().regex(/^\d+$/, 'the estimated deal size must be a whole number of US dollars').transform(Number)], {
+  .union([z.number(), z.string().trim().regex(/^-?\d+$/, 'the estimated deal size must be a whole number of US dollars').transform(Number)], {
     error: 'the estimated deal size must be a whole number of US dollars',
   })
   .pipe(
@@ -51,8 +46,8 @@ const dealSize = z
 
 export const RequestConsentInputSchema = z.object({
   claimId: z.string().trim().min(1, 'the claim id is missing'),
-  customerContact: contactSchema.optional(),
-  partnerContact: contactSchema.optional(),
+  customerContact: customerContactSchema.optional(),
+  partnerContact: partnerContactSchema.optional(),
   estimatedDealSizeUsd: dealSize,
   disclaimerAccepted: z.literal(true, { error: 'the disclaimer must be accepted' }),
 });
@@ -61,11 +56,23 @@ export type RequestConsentInput = z.input<typeof RequestConsentInputSchema>;
 
 export const ResendConsentInputSchema = z.object({
   claimId: z.string().trim().min(1, 'the claim id is missing'),
-  customerContact: contactSchema.optional(),
-  partnerContact: contactSchema.optional(),
+  customerContact: customerContactSchema.optional(),
+  partnerContact: partnerContactSchema.optional(),
 });
 
 export type ResendConsentInput = z.input<typeof ResendConsentInputSchema>;
+
+/** When the consent email may be re-sent (24 hours after it was last sent), or null when it may be now. */
+export function resendWaitUntil(lastSentAt: Date, now: Date): Date | null {
+  const next = new Date(lastSentAt.getTime() + RESEND_INTERVAL_MS);
+  return now.getTime() < next.getTime() ? next : null;
+}
+
+/** A re-sent consent email: the claim, and whether the customer got a new link (the earlier one then stops working). */
+export interface ResendResult {
+  claim: Claim;
+  newLink: boolean;
+}
 
 /** A re-send inside the 24-hour limit; `nextAllowedAt` is when the partner may re-send again. */
 export class ResendTooSoonError extends NotAllowedError {
@@ -122,7 +129,8 @@ export async function requestConsent(
 }
 
 /**
- * Re-sends the consent email as a reminder, at most once per 24 hours per claim, with the same link.
+ * Re-sends the consent email as a reminder, at most once per 24 hours per claim, with the same link
+ * when it can, and says whether it did.
  *
  * Same link: the token is taken back from the claim's latest consent email in the outbox (the only
  * place it exists in clear) and checked against the stored hash. When that email is gone, or the
@@ -135,7 +143,7 @@ export async function resendConsent(
   settings: ConsentSettings,
   caller: Caller,
   input: ResendConsentInput,
-): Promise<Claim> {
+): Promise<ResendResult> {
   const partner = requireClaimWorker(caller);
   const request = parseOrRefuse(ResendConsentInputSchema, input, 'The consent email was not re-sent');
   return db.prisma.$transaction(async (tx) => {
@@ -146,9 +154,10 @@ export async function resendConsent(
     if (!decision.ok) throw new NotAllowedError(decision.reason);
     const consent = claim.consent;
     if (!consent) throw new NotAllowedError('This claim has no consent request to re-send. Send the consent email first.');
-    const nextAllowedAt = new Date(consent.lastSentAt.getTime() + RESEND_INTERVAL_MS);
-    if (now.getTime() < nextAllowedAt.getTime()) throw new ResendTooSoonError(nextAllowedAt);
-    const token = (await sentToken(tx, settings, claim.id, consent.tokenHash)) ?? newConsentToken();
+    const nextAllowedAt = resendWaitUntil(consent.lastSentAt, now);
+    if (nextAllowedAt) throw new ResendTooSoonError(nextAllowedAt);
+    const sameToken = await sentToken(tx, settings, claim.id, consent.tokenHash);
+    const token = sameToken ?? newConsentToken();
     const sendNumber = consent.sendCount + 1;
     const updated = await applyTransitionInTx(tx, clock, {
       claimId: claim.id,
@@ -164,7 +173,7 @@ export async function resendConsent(
       data: { lastSentAt: now, sendCount: sendNumber, tokenHash: hashConsentToken(settings.tokenSecret, token) },
     });
     if (count !== 1) throw new NotAllowedError('The consent email was re-sent by someone else at the same time, so nothing was saved.');
-    return updated;
+    return { claim: updated, newLink: sameToken === null };
   });
 }
 
@@ -174,7 +183,7 @@ export type ConsentProblem = 'malformed' | 'unknown' | 'answered' | 'expired' | 
 export type ConsentRefusal = {
   ok: false;
   problem: ConsentProblem;
-  /** For the customer. */
+  /** For the customer, under the page's heading for the problem (which it does not repeat). */
   message: string;
   /** For `answered`: what was answered and when. */
   answered?: { response: ConsentResponse; at: Date };
@@ -244,7 +253,7 @@ export async function answerConsent(
     });
   } catch (error) {
     // The claim changed between reading and writing (expired by the scheduler, canceled, answered): nothing was saved.
-    if (isNotAllowed(error)) return { ok: false, problem: 'closed', message: 'This consent request can no longer be answered.' };
+    if (isNotAllowed(error)) return { ok: false, problem: 'closed', message: NO_LONGER_OPEN };
     throw error;
   }
 }
@@ -253,23 +262,23 @@ type OpenRequest = { ok: true; claim: Claim; view: ConsentPageView } | ConsentRe
 
 async function openRequest(tx: Tx, clock: Clock, settings: ConsentSettings, token: string): Promise<OpenRequest> {
   if (!isWellFormedToken(token)) {
-    return { ok: false, problem: 'malformed', message: 'This consent link is incomplete or damaged. Open the link from the email again, or ask the partner to re-send it.' };
+    return { ok: false, problem: 'malformed', message: 'The link is incomplete or damaged. Open the link from the email again, or ask the partner to re-send it.' };
   }
   const request = await tx.consentRequest.findUnique({
     where: { tokenHash: hashConsentToken(settings.tokenSecret, token) },
     include: { claim: { include: { partner: true, engagement: true, customer: true } } },
   });
   if (!request) {
-    return { ok: false, problem: 'unknown', message: 'This consent link is not valid. It may have been replaced by a newer email; use the link from the latest email, or ask the partner to re-send it.' };
+    return { ok: false, problem: 'unknown', message: 'It may have been replaced by a newer email: use the link from the latest email, or ask the partner to re-send it.' };
   }
   if (request.response && request.respondedAt) return answeredRefusal({ response: request.response, at: request.respondedAt });
   const { claim } = request;
   const now = clock.now();
   if (now.getTime() >= request.expiresAt.getTime() || claim.status === 'EXPIRED') {
-    return { ok: false, problem: 'expired', message: `This consent request expired on ${formatDay(request.expiresAt)}. Ask the partner if you still want to take part.` };
+    return { ok: false, problem: 'expired', message: `It expired on ${formatDay(request.expiresAt)}. Ask the partner if you still want to take part.` };
   }
   if (claim.status !== 'CONSENT_REQUESTED') {
-    return { ok: false, problem: 'closed', message: 'This consent request is no longer open, so it cannot be answered.' };
+    return { ok: false, problem: 'closed', message: NO_LONGER_OPEN };
   }
   return {
     ok: true,
@@ -288,9 +297,12 @@ async function openRequest(tx: Tx, clock: Clock, settings: ConsentSettings, toke
   };
 }
 
+const NO_LONGER_OPEN = 'It can no longer be answered. Ask the partner if you still want to take part.';
+
+/** The answered state, said once: the heading says it was answered, this says how and when. */
 function answeredRefusal(answered: { response: ConsentResponse; at: Date } | null): ConsentRefusal {
-  const what = answered ? ` You ${answered.response === 'ACCEPTED' ? 'accepted' : 'declined'} it on ${formatDay(answered.at)}.` : '';
-  return { ok: false, problem: 'answered', message: `This consent request has already been answered.${what} Nothing was changed.`, ...(answered ? { answered } : {}) };
+  const message = answered ? `You ${answered.response === 'ACCEPTED' ? 'accepted' : 'declined'} it on ${formatDay(answered.at)}.` : 'It was answered a moment ago.';
+  return { ok: false, problem: 'answered', message, ...(answered ? { answered } : {}) };
 }
 
 function requireClaimWorker(caller: Caller): { partnerId: string; userId: string } {
@@ -300,7 +312,7 @@ function requireClaimWorker(caller: Caller): { partnerId: string; userId: string
   return { partnerId: caller.partnerId, userId: caller.userId };
 }
 
-type Contact = z.output<typeof contactSchema>;
+type Contact = z.output<typeof customerContactSchema>;
 
 function contactChanges(request: { customerContact?: Contact; partnerContact?: Contact }) {
   return {
@@ -322,7 +334,20 @@ function contactChanges(request: { customerContact?: Contact; partnerContact?: C
 }
 
 
-/** When the claim's consent email was last sent and how often, for the re-send card; null before the first send. */
-export async function consentSendHistory(db: Database, partnerId: string, claimId: string): Promise<{ lastSentAt: Date; sendCount: number } | null> {
-  return db.prisma.consentRequest.findFirst({ where: { claimId, claim: { partnerId } }, select: { lastSentAt: true, sendCount: true } });
+/** What the re-send card shows: when the email was last sent and how often, when it may be re-sent, and with which link. */
+export interface ConsentSendHistory {
+  lastSentAt: Date;
+  sendCount: number;
+  /** When a re-send is allowed, if not now. */
+  resendFrom: Date | null;
+  /** A re-send now keeps the link of the earlier email (otherwise a new one replaces it). */
+  keepsLink: boolean;
+}
+
+/** The claim's consent email history, for the re-send card; null before the first send (or for another partner's claim). */
+export async function consentSendHistory(db: Database, clock: Clock, settings: ConsentSettings, partnerId: string, claimId: string): Promise<ConsentSendHistory | null> {
+  const consent = await db.prisma.consentRequest.findFirst({ where: { claimId, claim: { partnerId } }, select: { lastSentAt: true, sendCount: true, tokenHash: true } });
+  if (!consent) return null;
+  const keepsLink = (await sentToken(db.prisma, settings, claimId, consent.tokenHash)) !== null;
+  return { lastSentAt: consent.lastSentAt, sendCount: consent.sendCount, resendFrom: resendWaitUntil(consent.lastSentAt, clock.now()), keepsLink };
 }

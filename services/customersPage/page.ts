@@ -3,6 +3,7 @@ import { DAY_MS, type Clock } from '../shared/clock';
 import type { ClaimOrigin, ClaimStatus, CustomerIdType, Database } from '../db';
 import { OPEN_STATUSES, decideTransition, runningDeadline, type ClaimEvent } from '../claims/lifecycle';
 import { NotAllowedError } from '../shared/errors';
+import { resendWaitUntil } from '../consent/consent';
 import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pageCursor';
 
 /**
@@ -38,6 +39,11 @@ export interface PageClaim {
   submissionDeadline: Date | null;
   /** The deadline running now (consent or submission) with whole days left, rounded up; null when none runs. */
   deadline: { kind: 'consent' | 'submission'; at: Date; daysLeft: number } | null;
+  /**
+   * When the consent email may be re-sent, while the 24-hour wait after the last send runs (the
+   * row then offers no Re-send and says when); absent when a re-send is not waiting on it.
+   */
+  resendFrom?: Date;
 }
 
 export interface EligibleRow {
@@ -89,7 +95,8 @@ const CLAIM_ACTIONS: readonly [CustomerAction, ClaimEvent][] = [
 /** What can be done now with a row of the Eligible tab. */
 export function actionsFor(known: boolean, claim: PageClaim | null, now: Date): CustomerAction[] {
   if (!claim) return known ? ['claimCustomer'] : [];
-  const allowed = CLAIM_ACTIONS.filter(([, event]) => decideTransition(claim, event, now).ok).map(([action]) => action);
+  const allowed = CLAIM_ACTIONS.filter(([action, event]) => decideTransition(claim, event, now).ok && !(action === 'resendConsent' && claim.resendFrom))
+    .map(([action]) => action);
   return [...allowed, 'viewClaim'];
 }
 
@@ -217,12 +224,26 @@ export async function eligibleTab(db: Database, clock: Clock, request: PageReque
   const [claims, known] = await Promise.all([
     db.prisma.claim.findMany({
       where: { partnerId: request.partnerId, engagementId: engagement.id, customerId: { in: customerIds }, status: { in: [...OPEN_STATUSES] } },
-      select: { id: true, customerId: true, status: true, origin: true, friendlyName: true, consentDeadline: true, submissionDeadline: true },
+      select: {
+        id: true,
+        customerId: true,
+        status: true,
+        origin: true,
+        friendlyName: true,
+        consentDeadline: true,
+        submissionDeadline: true,
+        consent: { select: { lastSentAt: true } },
+      },
     }),
     db.prisma.knownCustomer.findMany({ where: { partnerId: request.partnerId, customerId: { in: customerIds } }, select: { customerId: true } }),
   ]);
   const now = clock.now();
-  const claimOf = new Map(claims.map(({ customerId, ...claim }): [string, PageClaim] => [customerId, { ...claim, deadline: deadlineOf(claim, now) }]));
+  const claimOf = new Map(
+    claims.map(({ customerId, consent, ...claim }): [string, PageClaim] => {
+      const resendFrom = claim.status === 'CONSENT_REQUESTED' && consent ? resendWaitUntil(consent.lastSentAt, now) : null;
+      return [customerId, { ...claim, deadline: deadlineOf(claim, now), ...(resendFrom && decideTransition(claim, 'RESEND_CONSENT', now).ok ? { resendFrom } : {}) }];
+    }),
+  );
   const knownIds = new Set(known.map((k) => k.customerId));
   const rows = pageKeys.map((key): EligibleRow => {
     const claim = claimOf.get(key.customer_id) ?? null;

@@ -10,7 +10,7 @@ import { isNotAllowed, NotAllowedError } from '../shared/errors';
 import { checkAddCustomer, checkClaimCustomer, type OfferedEngagement } from './checks';
 import { nominationLocations, type LocationChoice } from './facts';
 import { assertVariableNomination } from './payout';
-import { engagementNeedingHours, knownCustomerRefusal, NOT_KNOWN_CANNOT_CLAIM, payoutOpportunityId, type EngagementVerdict } from './rule';
+import { engagementNeedingHours, knownCustomerRefusal, NOT_KNOWN_CANNOT_CLAIM, payoutOpportunityIds, type EngagementVerdict } from './rule';
 
 /**
  * What an Add or Claim customer conversation asks the domain between its questions, before the
@@ -118,20 +118,32 @@ export interface NominationOffer {
   engagements: OfferedEngagement[];
 }
 
+/**
+ * Rule 2: the claim to offer instead of adding a customer the partner already knows — for the
+ * engagement asked for when it can be claimed for it (`engagementId`), otherwise without one.
+ */
+export interface ClaimInstead {
+  customerId: string;
+  customerName: string;
+  engagementId: string | null;
+  engagementName: string | null;
+}
+
 export type AddOffer =
   | { ok: true; offer: NominationOffer; customerLabel: string; derivedTenantId: string | null; opportunity: PayoutOpportunity | null }
-  /** `canRetry`: another id can be given (an unknown domain); otherwise the flow ends (rule 2: a known customer is claimed). */
-  | { ok: false; message: string; canRetry: boolean };
+  /** `canRetry`: another id can be given (an unknown domain); otherwise the flow ends (rule 2: a known customer is claimed, see `claimInstead`). */
+  | { ok: false; message: string; canRetry: boolean; claimInstead?: ClaimInstead };
 
 /**
  * The eligibility step of Add customer, for the id given and the location (if chosen). A customer
- * the partner already knows is refused whatever the engagement (rule 2): it must be claimed.
+ * the partner already knows is refused whatever the engagement (rule 2): it must be claimed, and
+ * the refusal says whether it can be claimed for the engagement asked for (`engagementId`).
  */
 export async function offerAdd(
   prisma: Tx,
   ports: EligibilityPorts,
   caller: PartnerCaller,
-  request: { customerId: CustomerId; locationId: string | null },
+  request: { customerId: CustomerId; locationId: string | null; engagementId?: string | null },
 ): Promise<AddOffer> {
   let check;
   try {
@@ -142,9 +154,36 @@ export async function offerAdd(
   }
   const id = request.customerId;
   const customerLabel = check.customerName ?? (id.type === 'DOMAIN' ? domainForDisplay(id.value) : id.value);
-  if (check.knownToPartner) return { ok: false, message: knownCustomerRefusal(check.verdicts, customerLabel), canRetry: false };
+  if (check.knownToPartner && check.customerId) return knownCustomerOffer(prisma, ports, caller, check.customerId, customerLabel, request);
   const opportunity = check.opportunity ? { id: check.opportunity.id, name: check.opportunity.name, valueUsd: check.opportunity.valueUsd } : null;
   return { ok: true, offer: { verdicts: check.verdicts, engagements: check.engagements }, customerLabel, derivedTenantId: check.derivedTenantId, opportunity };
+}
+
+/** Rule 2's refusal of an add, with the claim for the engagement asked for checked (in claim mode) so it is offered only when it can be made. */
+async function knownCustomerOffer(
+  prisma: Tx,
+  ports: EligibilityPorts,
+  caller: PartnerCaller,
+  customerId: string,
+  customerName: string,
+  request: { locationId: string | null; engagementId?: string | null },
+): Promise<AddOffer> {
+  let asked: EngagementVerdict | undefined;
+  if (request.engagementId) {
+    try {
+      asked = (await checkClaimCustomer(prisma, ports, { partnerId: caller.partnerId, customerId, engagementIds: [request.engagementId], locationId: request.locationId })).verdicts[0];
+    } catch (error) {
+      // An engagement that no longer exists: refused without naming it.
+      if (!isNotAllowed(error)) throw error;
+    }
+  }
+  const claimable = asked?.eligible ? asked : undefined;
+  return {
+    ok: false,
+    canRetry: false,
+    message: knownCustomerRefusal(customerName, asked),
+    claimInstead: { customerId, customerName, engagementId: claimable?.engagementId ?? null, engagementName: claimable?.engagementName ?? null },
+  };
 }
 
 /** The eligibility step of Claim customer, for the known customer and the location (if chosen). */
@@ -163,6 +202,9 @@ export interface ChosenEngagements {
   names: string[];
   /** The VARIABLE engagement, which needs hours; null when every chosen one is FIXED. */
   hoursFor: OfferedEngagement | null;
+  /** The VARIABLE engagement's eligible MSX opportunities of the customer (an add: the one given), in a stable order; empty for FIXED. */
+  opportunities: PayoutOpportunity[];
+  /** The one of `opportunities` the claim is paid on: the first, until the partner picks another. */
   opportunity: PayoutOpportunity | null;
 }
 
@@ -175,8 +217,9 @@ export type EngagementChoiceRequest = { offer: NominationOffer; engagementIds: r
 
 /**
  * Takes the engagements chosen among those offered. VARIABLE: one engagement on its own, by MSX
- * opportunity id (a claim picks the customer's eligible opportunity by itself, so it is always by
- * one), paid on that opportunity, looked up once here for a claim.
+ * opportunity id (a claim is always made by one of the customer's eligible opportunities), paid on
+ * that opportunity; for a claim, every eligible opportunity is looked up once here, so the partner
+ * can pick the one paid on when there are several.
  */
 export async function chooseEngagements(ports: EligibilityPorts, request: EngagementChoiceRequest): Promise<EngagementChoice> {
   const engagements = request.engagementIds.map((id) => request.offer.engagements.find((e) => e.id === id));
@@ -190,20 +233,45 @@ export async function chooseEngagements(ports: EligibilityPorts, request: Engage
     throw error;
   }
   const hoursFor = engagementNeedingHours(chosen) ?? null;
-  let opportunity: PayoutOpportunity | null = null;
-  if (request.mode === 'add') opportunity = request.opportunity;
-  else if (hoursFor) {
-    const opportunityId = payoutOpportunityId(request.offer.verdicts.find((v) => v.engagementId === hoursFor.id));
-    const found = opportunityId ? await ports.eligibility.opportunity(opportunityId) : null;
-    opportunity = found ? { id: found.id, name: found.name, valueUsd: found.valueUsd } : null;
+  const opportunities: PayoutOpportunity[] = [];
+  if (request.mode === 'add') {
+    if (request.opportunity) opportunities.push(request.opportunity);
+  } else if (hoursFor) {
+    for (const opportunityId of payoutOpportunityIds(request.offer.verdicts.find((v) => v.engagementId === hoursFor.id))) {
+      const found = await ports.eligibility.opportunity(opportunityId);
+      if (found) opportunities.push({ id: found.id, name: found.name, valueUsd: found.valueUsd });
+    }
   }
-  return { ok: true, chosen: { engagementIds: chosen.map((e) => e.id), names: chosen.map((e) => e.name), hoursFor, opportunity } };
+  const names = chosen.map((e) => e.name);
+  return { ok: true, chosen: { engagementIds: chosen.map((e) => e.id), names, hoursFor, opportunities, opportunity: opportunities[0] ?? null } };
 }
 
-/** A claim name proposed from the customer and the engagements. */
+/** The longest claim name (as the nomination input takes it). */
+export const MAX_FRIENDLY_NAME = 200;
+
+const NAME_SEPARATOR = ' – ';
+
+/**
+ * The claim name the details card proposes: "<customer> – <engagement>" for one engagement; for
+ * several just the customer, as each claim is then named after it and its own engagement (claimNames).
+ */
 export function proposeFriendlyName(customer: string, engagementNames: readonly string[]): string {
-  const first = engagementNames[0];
-  if (!first) return customer;
-  const rest = engagementNames.length > 1 ? ` and ${engagementNames.length - 1} more` : '';
-  return `${customer} – ${first}${rest}`.slice(0, 200);
+  const only = engagementNames.length === 1 ? engagementNames[0] : undefined;
+  return (only ? `${customer}${NAME_SEPARATOR}${only}` : customer).slice(0, MAX_FRIENDLY_NAME);
+}
+
+/**
+ * What each claim of one nomination is called, in the order of its engagements: the name given for
+ * one engagement; for several, "<name given> – <engagement>" each (the name given shortened to fit),
+ * so that no two claims added together share a name.
+ */
+export function claimNames(friendlyName: string, engagementNames: readonly string[]): string[] {
+  if (engagementNames.length <= 1) return engagementNames.map(() => friendlyName);
+  // A name proposed for one of these engagements alone (before more were chosen) is named after the customer only.
+  const named = engagementNames.find((engagement) => friendlyName.endsWith(`${NAME_SEPARATOR}${engagement}`));
+  const base = named ? friendlyName.slice(0, -`${NAME_SEPARATOR}${named}`.length) : friendlyName;
+  return engagementNames.map((engagement) => {
+    const suffix = `${NAME_SEPARATOR}${engagement}`.slice(0, MAX_FRIENDLY_NAME - 1);
+    return `${base.slice(0, MAX_FRIENDLY_NAME - suffix.length).trimEnd()}${suffix}`;
+  });
 }

@@ -22,6 +22,7 @@ export type { OfferedEngagement } from './checks';
 export type {
   AddOffer,
   ChosenEngagements,
+  ClaimInstead,
   ClaimableCustomer,
   EngagementChoice,
   EngagementChoiceRequest,
@@ -36,7 +37,7 @@ export type { LocationChoice } from './facts';
 export type { EngagementVerdict } from './rule';
 export type { PayoutProposal } from './payout';
 export type { Contact } from '../shared/contact';
-export { proposeFriendlyName } from './draft';
+export { claimNames, proposeFriendlyName } from './draft';
 export { localEligibilityPorts } from './facts';
 export { describeId } from './rule';
 export { proposePayout, validateHours } from './payout';
@@ -64,7 +65,8 @@ export function createNomination({ db, clock, ports }: ServiceContext) {
     claimableCustomer: (caller: PartnerCaller, customerId: string) => claimableCustomer(db.prisma, caller, customerId),
     /** The engagement a typed name means, among the caller's partner's. */
     findEngagement: (caller: PartnerCaller, typed: string) => findEngagement(db, caller, typed),
-    offerAdd: (caller: PartnerCaller, request: { customerId: CustomerId; locationId: string | null }) => offerAdd(db.prisma, ports, caller, request),
+    /** `engagementId`: the engagement asked for, named in the refusal of a customer already known (rule 2). */
+    offerAdd: (caller: PartnerCaller, request: { customerId: CustomerId; locationId: string | null; engagementId?: string | null }) => offerAdd(db.prisma, ports, caller, request),
     offerClaim: (caller: PartnerCaller, request: { customerId: string; locationId: string | null }) => offerClaim(db.prisma, ports, caller, request),
     chooseEngagements: (request: EngagementChoiceRequest) => chooseEngagements(ports, request),
     /** What does not match between a tenant id nomination and the customer contact's email domain (null: nothing to explain). */

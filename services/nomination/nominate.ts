@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { writeAudit } from '../outbox/audit';
 import { consentDeadlineFor, openClaimKey } from '../claims/lifecycle';
 import type { Clock } from '../shared/clock';
-import { contactSchema, type Contact } from '../shared/contact';
+import { contactMessagesFor, contactSchema, type Contact } from '../shared/contact';
 import { customerIdSchema, type CustomerId } from '../customers/customerIds';
 import { Prisma, type ClaimOrigin, type ClaimStatus, type CustomerIdType, type Database, type Engagement, type Tx } from '../db';
 import { accessRefusal } from '../directory/access';
 import { hasClaimRole, type PartnerCaller } from '../directory/callers';
 import type { EligibilityPorts } from '../shared/context';
 import { checkContactTenant } from './checks';
+import { claimNames } from './draft';
 import {
   engagementRules,
   findNominatedCustomer,
@@ -23,6 +24,7 @@ import {
 } from './facts';
 import { checkNomination, describeId, type EngagementVerdict } from './rule';
 import { NotAllowedError } from '../shared/errors';
+import { parseUserInput, problemsOf } from '../shared/validation';
 import { assertVariableNomination, proposePayout, validateHours } from './payout';
 import type { MsxOpportunityInfo } from '../ports/eligibilitySource';
 
@@ -43,7 +45,7 @@ export function newClaimId(): string {
 }
 
 const baseSchema = z.object({
-  friendlyName: z.string().trim().min(1, 'a friendly name is required').max(200),
+  friendlyName: z.string().trim().min(1, 'a friendly name is required').max(200, 'a friendly name has at most 200 characters'),
   locationId: z.string().trim().min(1, 'a location is required'),
   engagementIds: z
     .array(z.string().trim().min(1))
@@ -51,8 +53,8 @@ const baseSchema = z.object({
     .transform((ids) => [...new Set(ids)]),
   /** VARIABLE only; checked against the engagement's maximum inside the transaction. */
   hours: z.union([z.number(), z.string()]).optional(),
-  customerContact: contactSchema(),
-  partnerContact: contactSchema(),
+  customerContact: contactSchema(contactMessagesFor('Customer contact')),
+  partnerContact: contactSchema(contactMessagesFor('Your contact')),
 });
 
 const addCustomerSchema = baseSchema.extend({
@@ -63,7 +65,7 @@ const addCustomerSchema = baseSchema.extend({
 const claimCustomerSchema = baseSchema.extend({
   /** The known customer (Customer.id) chosen on the Eligible tab. */
   customerId: z.string().trim().min(1, 'a customer is required'),
-  /** Pins the id the claim is made with (for example one of several MSX opportunities); otherwise the first eligible id is used. */
+  /** Pins the id the claim is made with, and for VARIABLE the MSX opportunity it is paid on (one of several); otherwise the first eligible id is used. */
   nominatedId: customerIdSchema.optional(),
 });
 
@@ -71,16 +73,15 @@ export type AddCustomerInput = z.input<typeof addCustomerSchema>;
 export type ClaimCustomerInput = z.input<typeof claimCustomerSchema>;
 
 function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
-    throw new NotAllowedError(`Please check the details: ${problems.join('; ')}.`);
-  }
+  const result = parseUserInput(schema, input);
+  if (!result.success) throw new NotAllowedError(`Please check the details: ${problemsOf(result.error).join('; ')}.`);
   return result.data;
 }
 
 export interface CreatedClaim {
   id: string;
+  /** Distinct among the claims created together (claimNames). */
+  friendlyName: string;
   engagementId: string;
   engagementName: string;
   status: ClaimStatus;
@@ -139,7 +140,8 @@ function checkPayTypeShape(engagements: readonly Engagement[], idType: CustomerI
 function refuseIneligible(verdicts: readonly EngagementVerdict[], what: string): void {
   const refused = verdicts.flatMap((v) => (v.eligible ? [] : [v.reason]));
   if (refused.length === 0) return;
-  const reasons = [...new Set(refused)];
+  const hints = verdicts.flatMap((v) => (!v.eligible && v.hint ? [v.hint] : []));
+  const reasons = [...new Set([...refused, ...hints])];
   throw new NotAllowedError(`The customer cannot be ${what}. ${reasons.join(' ')}`);
 }
 
@@ -198,7 +200,8 @@ function claimDrafts(
 async function createClaims(tx: Tx, nomination: Nomination, drafts: readonly ClaimDraft[]): Promise<CreatedClaim[]> {
   const { now, user, customerId, origin, input } = nomination;
   const created: CreatedClaim[] = [];
-  for (const { engagement, via, proposedPayoutUsd } of drafts) {
+  const names = claimNames(input.friendlyName, drafts.map((draft) => draft.engagement.name));
+  for (const [index, { engagement, via, proposedPayoutUsd }] of drafts.entries()) {
     const claim = await tx.claim.create({
       data: {
         id: newClaimId(),
@@ -208,7 +211,7 @@ async function createClaims(tx: Tx, nomination: Nomination, drafts: readonly Cla
         customerId,
         idType: via.type,
         idValue: via.value,
-        friendlyName: input.friendlyName,
+        friendlyName: names[index] ?? input.friendlyName,
         origin,
         status: origin,
         openClaimKey: openClaimKey(user.partnerId, engagement.id, customerId),
@@ -246,6 +249,7 @@ async function createClaims(tx: Tx, nomination: Nomination, drafts: readonly Cla
     });
     created.push({
       id: claim.id,
+      friendlyName: claim.friendlyName,
       engagementId: engagement.id,
       engagementName: engagement.name,
       status: claim.status,

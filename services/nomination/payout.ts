@@ -53,9 +53,11 @@ export function validateHours(raw: string | number, engagement: Pick<Engagement,
   const maxHours = requiredSetting(engagement, engagement.maxHours, 'maximum hours');
   const text = typeof raw === 'number' ? String(raw) : raw.trim();
   const expected = `Enter the hours as a whole number from 1 to ${maxHours}.`;
+  // A negative or zero count is a whole number all the same: it is the "at least 1" that is broken.
+  if (/^[-\u2212]\d+$/.test(text)) return { ok: false, message: `The hours must be at least 1; you entered ${shorten(text)}. ${expected}` };
   if (!/^\d+$/.test(text)) return { ok: false, message: `"${shorten(text)}" is not a whole number of hours. ${expected}` };
   const hours = Number(text);
-  if (hours <= 0) return { ok: false, message: `The hours must be at least 1. ${expected}` };
+  if (hours <= 0) return { ok: false, message: `The hours must be at least 1; you entered ${shorten(text)}. ${expected}` };
   if (hours > maxHours) return { ok: false, message: `${engagement.name} allows at most ${maxHours} hours. ${expected}` };
   return { ok: true, hours };
 }

@@ -75,8 +75,24 @@ interface VerdictBase {
 }
 
 export type EngagementVerdict =
-  | (VerdictBase & { eligible: true; /** The id the claim is recorded with. */ via: CustomerId })
-  | (VerdictBase & { eligible: false; code: IneligibleCode; reason: string });
+  | (VerdictBase & {
+      eligible: true;
+      /** The id the claim is recorded with. */
+      via: CustomerId;
+      /** VARIABLE: every eligible MSX opportunity id of the customer, in the order checked (`via` first); a claim may be paid on any one. */
+      opportunityIds?: string[];
+    })
+  | (VerdictBase & {
+      eligible: false;
+      code: IneligibleCode;
+      reason: string;
+      /** What the partner can do about it, said once however many verdicts share it. */
+      hint?: string;
+    });
+
+/** Eligibility is per id: said once under the reasons that depend on the id given. */
+export const PER_ID_HINT =
+  'Eligibility is checked per id and does not carry over to other ids of the same customer: if the customer is eligible through another id (for example its TPID), nominate it with that id.';
 
 export function describeId(id: CustomerId): string {
   return `${CUSTOMER_ID_TYPE_LABELS[id.type]} ${id.value}`;
@@ -130,29 +146,31 @@ export function checkNomination(facts: NominationFacts): EngagementVerdict[] {
       return refuse('ID_TYPE_NOT_ACCEPTED', `${name} does not accept ${what}; it accepts ${listTypes(engagement.acceptedIdTypes)}.`);
     }
 
-    let via: CustomerId | null = null;
+    const eligibleIds: CustomerId[] = [];
     let refusal: { id: NominatedId; entry: IdEligibility } | null = null;
     for (const nominated of usable) {
       for (const key of nominated.checkedAs) {
         const entry = entries.get(entryKey(engagement.id, key));
         if (entry?.eligible) {
-          via = nominated.id;
+          eligibleIds.push(nominated.id);
           break;
         }
         if (entry && !refusal) refusal = { id: nominated, entry };
       }
-      if (via) break;
+      // Only a VARIABLE engagement needs every eligible id (its opportunities); otherwise the first is the one.
+      if (eligibleIds.length > 0 && engagement.payType !== 'VARIABLE') break;
     }
+    const via = eligibleIds[0];
     if (!via) {
-      const perId =
-        'Eligibility is checked per id and does not carry over to other ids of the same customer: if the customer is eligible through another id (for example its TPID), nominate it with that id.';
+      // Another id can help only where the engagement takes other ids: a variable pay one takes MSX opportunity IDs alone.
+      const hint = engagement.payType === 'VARIABLE' ? {} : { hint: PER_ID_HINT };
       if (refusal) {
         const why = refusal.entry.reason ? `: ${refusal.entry.reason}` : '';
-        return refuse('CRITERIA_NOT_MET', `${describeNominated(refusal.id)} does not meet the eligibility criteria of ${name}${why}. ${perId}`);
+        return { ...refuse('CRITERIA_NOT_MET', `${describeNominated(refusal.id)} does not meet the eligibility criteria of ${name}${why}.`), ...hint };
       }
       const subject = facts.mode === 'add' && usable[0] ? describeNominated(usable[0]) : 'None of the customer\'s ids';
       const verb = facts.mode === 'add' ? 'is not found' : 'is found';
-      return refuse('NOT_IN_CATALOG', `${subject} ${verb} in the eligibility list of ${name}. ${perId}`);
+      return { ...refuse('NOT_IN_CATALOG', `${subject} ${verb} in the eligibility list of ${name}.`), ...hint };
     }
 
     const open = facts.openClaimCounts.get(engagement.id) ?? 0;
@@ -165,7 +183,8 @@ export function checkNomination(facts: NominationFacts): EngagementVerdict[] {
         : `None of your MCI-enrolled locations is enrolled for ${name}.`;
       return refuse('NO_ENROLLED_LOCATION', reason);
     }
-    return { ...base, eligible: true, via };
+    const opportunityIds = engagement.payType === 'VARIABLE' ? { opportunityIds: eligibleIds.map((id) => id.value) } : {};
+    return { ...base, eligible: true, via, ...opportunityIds };
   });
 }
 
@@ -175,12 +194,15 @@ function describeNominated(nominated: NominatedId): string {
 }
 
 /**
- * Rule 2 on the add side: a customer the partner already knows is claimed, never added, whatever
- * engagement was asked for. The refusal is the first "must claim" verdict's, and says how to claim.
+ * Rule 2 on the add side: a customer the partner already knows is claimed, never added. The
+ * refusal names the engagement asked for (if one was) and whether the customer can be claimed for
+ * it: `claim` is that engagement's verdict in claim mode, undefined when none was asked for.
  */
-export function knownCustomerRefusal(verdicts: readonly EngagementVerdict[], customerLabel: string): string {
-  const mustClaim = verdicts.flatMap((v) => (!v.eligible && v.code === 'KNOWN_MUST_CLAIM' ? [v.reason] : []))[0];
-  return `${mustClaim ?? 'The customer is already known to you, so it must be claimed, not added.'} Nothing was created. Try: claim ${customerLabel} for <engagement>.`;
+export function knownCustomerRefusal(customerLabel: string, claim: EngagementVerdict | undefined): string {
+  const known = `${customerLabel} is already known to you (it consented to you for an earlier claim), so it is claimed, not added.`;
+  if (!claim) return `${known} Nothing was created.`;
+  if (claim.eligible) return `${known} Nothing was created: claim it for ${claim.engagementName} instead.`;
+  return `${known} It cannot be claimed for ${claim.engagementName} either: ${claim.reason} Nothing was created.`;
 }
 
 /** Rule 2 on the claim side: only a customer the partner already knows can be claimed. */
@@ -214,9 +236,11 @@ export function engagementNeedingHours<T extends { payType: PayType }>(engagemen
 }
 
 /**
- * The MSX opportunity a VARIABLE nomination is paid on: the id its eligible verdict records. A
- * claim picks it among the customer's ids by itself; an add is made with it.
+ * The MSX opportunities a VARIABLE nomination may be paid on: those its eligible verdict found
+ * eligible, the one it records first. An add is made with its one opportunity; a claim of a
+ * customer with several is paid on the one the partner picks.
  */
-export function payoutOpportunityId(verdict: EngagementVerdict | undefined): string | null {
-  return verdict?.eligible && verdict.via.type === 'MSX_OPPORTUNITY_ID' ? verdict.via.value : null;
+export function payoutOpportunityIds(verdict: EngagementVerdict | undefined): string[] {
+  if (!verdict?.eligible || verdict.via.type !== 'MSX_OPPORTUNITY_ID') return [];
+  return verdict.opportunityIds ?? [verdict.via.value];
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Referral, Tx } from '../db';
 import { enqueue } from '../outbox/outbox';
 
@@ -12,6 +11,14 @@ import { enqueue } from '../outbox/outbox';
 
 /** The REFERRALS outbox events: push a new referral, push its upgrade to co-sell. */
 export const REFERRAL_SYNC_EVENTS = { create: 'referral.sync.create', upgrade: 'referral.sync.upgrade' } as const;
+
+/**
+ * A referral's id: `REF-` and its claim's id without `CLM-` (a claim has at most one referral), so
+ * people read and say it like the claim id instead of a GUID. The demo data uses the same form.
+ */
+export function referralIdFor(claimId: string): string {
+  return `REF-${claimId.replace(/^CLM-/, '')}`;
+}
 
 /** Who the REFERRALS rows are addressed to. */
 export const PARTNER_CENTER_RECIPIENT = 'partner-center';
@@ -39,7 +46,7 @@ export class LocalReferralPort implements ReferralPort {
     if (existing) return { referral: existing, created: false };
     const referral = await tx.referral.create({
       data: {
-        id: `REF-${randomUUID()}`,
+        id: referralIdFor(input.claimId),
         claimId: input.claimId,
         partnerId: input.partnerId,
         dealType: 'PARTNER_LED',

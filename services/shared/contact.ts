@@ -15,7 +15,7 @@ export interface Contact {
 /** The longest values a contact may hold (as the Claim columns and Partner Center take them). */
 export const CONTACT_LIMITS = { name: 200, email: 320, phone: 50 } as const;
 
-/** How a contact's problems are worded: services name the field by its path, cards by who the contact is. */
+/** How a contact's problems are worded, each naming whose contact it is. */
 export interface ContactMessages {
   nameRequired: string;
   nameTooLong: string;
@@ -23,14 +23,7 @@ export interface ContactMessages {
   phoneTooLong: string;
 }
 
-const SERVICE_MESSAGES: ContactMessages = {
-  nameRequired: 'a name is required',
-  nameTooLong: `a name has at most ${CONTACT_LIMITS.name} characters`,
-  email: 'a valid email address is required',
-  phoneTooLong: `a phone number has at most ${CONTACT_LIMITS.phone} characters`,
-};
-
-/** The messages of a card's contact fields, each starting with who the contact is ("Customer contact: …"). */
+/** The messages of a contact's fields, on a card or from a service, each starting with who the contact is ("Customer contact: …"). */
 export function contactMessagesFor(who: string): ContactMessages {
   return {
     nameRequired: `${who}: a name is required`,
@@ -44,7 +37,7 @@ export function contactMessagesFor(who: string): ContactMessages {
  * A contact as given (its text cleaned for storage): name and email required (trimmed, the email lower-cased), the phone optional
  * (an empty one is none).
  */
-export function contactSchema(messages: ContactMessages = SERVICE_MESSAGES) {
+export function contactSchema(messages: ContactMessages) {
   return z.object({
     name: cleanTextSchema.pipe(z.string().trim().min(1, messages.nameRequired).max(CONTACT_LIMITS.name, messages.nameTooLong)),
     email: z.string().trim().toLowerCase().max(CONTACT_LIMITS.email, messages.email).pipe(z.email({ error: messages.email })),

@@ -23,4 +23,6 @@ export interface ServiceContext {
   clock: Clock;
   ports: EligibilityPorts;
   consent: ConsentSettings;
+  /** PARTNER_CENTER_REFERRALS_URL: where Referrals admins open a referral; Partner Center's Referrals workspace unless given. */
+  partnerCenterReferralsUrl?: string;
 }

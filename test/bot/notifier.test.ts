@@ -109,7 +109,7 @@ async function row(id: string) {
 }
 
 describe('the Teams notifier', () => {
-  it('sends one Adaptive Card with a View claim action to the recipient’s personal conversation', async () => {
+  it('sends one Adaptive Card with the next step (Submit claim) and View claim to the recipient’s personal conversation', async () => {
     const user = await installedUser();
     const id = await queue(user.aadObjectId);
     expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 1 });
@@ -118,7 +118,10 @@ describe('the Teams notifier', () => {
     const card = cardOf(sent[0]?.body ?? {});
     expect(JSON.stringify(card)).toContain('Contoso');
     expect(JSON.stringify(card)).toContain('Azure Migrate');
-    expect(card?.actions).toEqual([{ type: 'Action.Submit', title: 'View claim', data: { action: 'viewClaim', claimId: 'CLM-TEST0001' } }]);
+    expect(card?.actions).toEqual([
+      { type: 'Action.Submit', title: 'Submit claim', data: { action: 'submitClaim', claimId: 'CLM-TEST0001' } },
+      { type: 'Action.Submit', title: 'View claim', data: { action: 'viewClaim', claimId: 'CLM-TEST0001' } },
+    ]);
     expect(sent[0]?.body).toMatchObject({ summary: 'Contoso accepted consent.' });
     expect(sent[0]?.body.text).toBeUndefined();
     expect(adaptiveCardErrors(card)).toEqual([]);

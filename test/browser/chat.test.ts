@@ -182,6 +182,17 @@ describeWithChromium('/chat in Chromium: add a customer, send consent, see the p
     await customer.getByRole('heading', { name: 'Thank you: consent given' }).waitFor();
     await customer.screenshot({ path: artifactPath('chat', 'customer-accepted.png') });
     await customer.close();
+    // Reopened, the answered link says so once: the heading, then when; there is nothing it did not change.
+    // (Not a watched page: the answered link is 410 Gone on purpose.)
+    const again = await chromium.newPage();
+    await again.goto(`${live.url}${new URL(link).pathname}`);
+    await again.getByRole('heading', { name: 'This consent request has already been answered' }).waitFor();
+    const reopened = await again.locator('main').innerText();
+    expect(reopened.split('already been answered').length - 1).toBe(1);
+    expect(reopened).toMatch(/You accepted it on \d{1,2} [A-Z][a-z]+ \d{4}\./);
+    expect(reopened).not.toContain('Nothing was changed');
+    await again.screenshot({ path: artifactPath('chat', 'customer-reopened.png') });
+    await again.close();
     expect((await live.db.prisma.claim.findUniqueOrThrow({ where: { id: claim.id } })).status).toBe('CONSENT_GRANTED');
 
     // The next tick delivers the proactive card into the open chat.

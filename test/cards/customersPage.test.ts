@@ -73,6 +73,18 @@ describe('Customers page card', () => {
     );
   });
 
+  it('says when Re-send comes back on a row the service holds it back on, with no Re-send button', () => {
+    const waiting = { ...claim('CLM-N2HQC766', 'CONSENT_REQUESTED'), resendFrom: new Date('2026-03-03T14:05:00.000Z') };
+    const card = customersPageCard(
+      eligibleData({
+        current: { tab: 'eligible', page: { rows: [{ customerId: 'cust-tailspin', customerName: 'Tailspin Toys', known: true, claim: waiting, actions: ['viewClaim'] }], nextCursor: null } },
+      }),
+    );
+    expect(adaptiveCardErrors(card)).toEqual([]);
+    expect(JSON.stringify(card)).toContain('Consent due by 20 March 2026 (18 days left). You can re-send the consent email after 3 March 2026 at 14:05 UTC.');
+    expect(submitActions(card).map((action) => action.data.action)).not.toContain('resendConsent');
+  });
+
   it('offers only the row actions the bot can carry out now', () => {
     const card = customersPageCard(eligibleData({ availableActions: new Set(['viewClaim']), canAddCustomer: false }));
     expect(adaptiveCardErrors(card)).toEqual([]);

@@ -81,7 +81,7 @@ const CARDS: [string, AdaptiveCard][] = [
   ],
   [
     'engagement choice',
-    engagementChoiceCard({
+    engagementChoiceCard({ hint: '',
       title: 'Engagements for Woodgrove Bank (TPID (Top Parent ID) 11520025)',
       text: 'Choose one or more engagements.',
       eligible: [
@@ -98,7 +98,7 @@ const CARDS: [string, AdaptiveCard][] = [
   ],
   [
     'engagement choice with nothing eligible',
-    engagementChoiceCard({
+    engagementChoiceCard({ hint: '',
       title: 'Engagements for Woodgrove Bank (domain name woodgrovebank.com)',
       text: 'Woodgrove Bank is not eligible for any engagement you can nominate for.',
       eligible: [],

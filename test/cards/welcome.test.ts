@@ -2,7 +2,7 @@ import { welcomeCard } from '../../cards/welcome';
 import { adaptiveCardErrors } from '../support/cardSchema';
 
 describe('welcome card', () => {
-  const full = welcomeCard({
+  const cardData = {
     greeting: 'Hello Ana Bowman.',
     showIdentity: true,
     partnerName: 'Fabrikam Consulting',
@@ -12,7 +12,8 @@ describe('welcome card', () => {
       { command: 'engagements', description: 'List engagements.' },
     ],
     buttons: [{ title: 'Help', action: 'help' }],
-  });
+  };
+  const full = welcomeCard(cardData);
 
   it('is a valid Adaptive Card 1.5', () => {
     expect(adaptiveCardErrors(full)).toEqual([]);
@@ -25,6 +26,13 @@ describe('welcome card', () => {
     expect(text).toContain('engagements');
     expect(text).not.toContain('${');
     expect(full.actions).toEqual([{ type: 'Action.Submit', title: 'Help', data: { action: 'help' } }]);
+  });
+
+  it('draws a command\'s placeholders in italics, never as <…>, which a Markdown host would take for an HTML tag and drop', () => {
+    const card = welcomeCard({ ...cardData, commands: [{ command: 'grant <role> to <email>', description: 'Give a user a role.' }] });
+    const text = JSON.stringify(card);
+    expect(text).toContain('grant *role* to *email*');
+    expect(text).not.toMatch(/<[^>]*>/);
   });
 
   it('drops the identity facts when there is no identity to show', () => {

@@ -104,7 +104,7 @@ describe('Add customer dialog', () => {
       { send: 'add customer', expect: ['Which location is this for?', 'Fabrikam Consulting — Toronto (4329981)'], reject: ['London'] },
       { send: 'Paris', expect: ['"Paris" is not one of your MCI-enrolled locations', 'Which location is this for?'] },
       { send: { value: { action: 'chooseLocation', locationId: DEMO.locations.seattle } }, expect: ['Which customer?', 'Detect from the value'] },
-      { send: { value: { action: 'enterCustomerId', customerId: 'not an id', idType: 'AUTO' } }, expect: ['"not an id" is not a customer id this bot recognises', 'Which customer?'] },
+      { send: { value: { action: 'enterCustomerId', customerId: 'not an id', idType: 'AUTO' } }, expect: ['is not a customer id this bot recognises', 'Which customer?', '"value":"not an id"'] },
       { send: { value: { action: 'enterCustomerId', customerId: '12345', idType: 'MSX_OPPORTUNITY_ID' } }, expect: ['is not a valid MSX opportunity ID'] },
       { send: { value: { action: 'submitDetails' } }, expect: ['That card belongs to another step'] },
       {
@@ -117,10 +117,10 @@ describe('Add customer dialog', () => {
         send: { value: { action: 'chooseEngagements', engagementIds: `${DEMO.engagements.innovateVariable},${DEMO.engagements.migrationAssessment}` } },
         expect: ['variable pay engagement: add the customer to it on its own'],
       },
-      { send: { value: { action: 'chooseEngagements', engagementIds: DEMO.engagements.innovateVariable } }, expect: ['Hours for Azure Innovate Variable Pay', 'Hours (1 to 120)'] },
+      { send: { value: { action: 'chooseEngagements', engagementIds: DEMO.engagements.innovateVariable } }, expect: ['Hours for Azure Innovate Variable Pay', 'Hours (1 to 120)', '"type":"Input.Number"', '"min":1,"max":120'] },
       { send: { value: { action: 'enterHours', hours: '0' } }, expect: ['The hours must be at least 1'] },
-      { send: '500', expect: ['allows at most 120 hours'] },
-      { send: '4.5', expect: ['"4.5" is not a whole number of hours'] },
+      { send: '500', expect: ['allows at most 120 hours', '"value":500'] },
+      { send: '4.5', expect: ['is not a whole number of hours'] },
       { send: { value: { action: 'enterHours', hours: '40' } }, expect: ['Blue Yonder Airlines – Azure Innovate Variable Pay', 'alex.wilber@fabrikamconsulting.com'] },
       {
         send: details('Enrico Cattaneo', 'not-an-email', { customerName: ' ', friendlyName: 'Blue Yonder PoC' }),
@@ -247,7 +247,7 @@ describe('Add customer dialog', () => {
   });
 
   it.each([
-    ['a customer already known to the partner must be claimed', DEMO.users.adminA, 'contoso.com', 'must be claimed (Claim customer on the Eligible tab), not added'],
+    ['a customer already known to the partner must be claimed', DEMO.users.adminA, 'contoso.com', 'so it is claimed, not added. Nothing was created: claim it for Azure Migrate and Modernize instead.'],
     ['a user without a role is told who can grant it', DEMO.users.noRoleA, 'bellowscollege.com', 'Ask an Incentives admin to grant you a role: Adele Vance (adele.vance@fabrikamconsulting.com)'],
   ])('refuses: %s, and creates nothing', async (_name, aad, idText, message) => {
     const before = await db.prisma.claim.count();
@@ -261,7 +261,7 @@ describe('Add customer dialog', () => {
     await run(DEMO.users.adminA, { idText: 'firstupconsultants.com', engagementId: DEMO.engagements.security }, [
       {
         send: 'add firstupconsultants.com to security',
-        expect: ['Fabrikam Consulting — Seattle (4105567), the one you used last. You can change it at review.', 'First Up Consultants – Security Workshop: Threat Protection'],
+        expect: ['Fabrikam Consulting — Seattle (4105567), the one you used last', 'Change location', 'First Up Consultants – Security Workshop: Threat Protection'],
       },
       { send: details('Tomas Oliveira', 'tomas.oliveira@firstupconsultants.com'), expect: ['Fabrikam Consulting — Seattle (4105567)'] },
       {

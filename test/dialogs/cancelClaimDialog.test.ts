@@ -79,8 +79,12 @@ describe('Cancel claim, turn by turn through the main dialog (demo data)', () =>
     expect(allText(ask)).toContain('Why is it canceled?');
 
     const tooShort = await turn(bot, 'adminA', { action: CANCEL_REASON_ACTION, reason: 'no' });
-    expect(allText(tooShort)).toContain('That reason cannot be used: give the reason for canceling in at least 5 characters');
+    // The reason card comes back with what was typed, and what was wrong under the input (issue 14).
+    expect(allText(tooShort)).toContain('That reason cannot be used yet: see what is marked on the card below. Nothing was changed.');
     expect(allText(tooShort)).toContain('Why is it canceled?');
+    const reasonCard = JSON.stringify(tooShort.at(-1)?.card);
+    expect(reasonCard).toContain('"value":"no"');
+    expect(reasonCard).toMatch(/"text":"Give the reason for canceling in at least 5 characters \(you gave 2\)\.","color":"Attention"/);
 
     const help = await turn(bot, 'adminA', 'help');
     expect(allText(help)).toContain('Say why this claim is canceled');
@@ -124,8 +128,11 @@ describe('Cancel claim, turn by turn through the main dialog (demo data)', () =>
     const claimId = DEMO.claims.tailspinMigrateConsentRequested;
     const bot = client();
     await turn(bot, 'adminA', `cancel claim ${claimId}`);
-    expect(allText(await turn(bot, 'adminA', { action: 'viewClaim', claimId }))).toContain('That card belongs to another step');
-    expect(allText(await turn(bot, 'adminA', { action: CANCEL_REASON_ACTION, reason: 'x'.repeat(501) }))).toContain('keep the reason to 500 characters');
+    // A button of another card asks whether to leave; staying keeps the flow where it was.
+    const asked = allText(await turn(bot, 'adminA', { action: 'viewClaim', claimId }));
+    expect(asked).toContain(`Leave Cancel claim and show claim ${claimId}?`);
+    expect(allText(await turn(bot, 'adminA', { action: 'stayInFlow' }))).toContain('Carrying on with Cancel claim');
+    expect(allText(await turn(bot, 'adminA', { action: CANCEL_REASON_ACTION, reason: 'x'.repeat(501) }))).toContain('Keep the reason to 500 characters (you gave 501).');
     await turn(bot, 'adminA', 'Not needed any more, customer moved on');
     const before = await snapshot();
     expect(allText(await turn(bot, 'adminA', 'cancel'))).toContain('Canceled. Nothing was saved.');

@@ -129,7 +129,7 @@ describe('my claims, claims, expiring and summary with filters, turn by turn (de
     ['an unknown typed status', 'claims status sleeping', /"sleeping" is not a claim status/],
     ['an engagement name that matches several', 'summary azure', /"azure" matches several engagements: .*Azure Migrate and Modernize/],
     ['an engagement that matches nothing', 'my claims quantum teleportation', /No engagement of Fabrikam Consulting matches "quantum teleportation"/],
-    ['a card status that is not one', { action: 'summary', status: 'SLEEPING' }, /out of date or not one of mine/],
+    ['a card status that is not one', { action: 'summary', status: 'SLEEPING' }, /from an earlier card or not one of mine/],
   ])('%s is answered with a clear message', async (_name, say, message) => {
     expect(allText(await turn('userA', say))).toMatch(message);
   });
@@ -140,7 +140,7 @@ describe('my claims, claims, expiring and summary with filters, turn by turn (de
 
   it('help lists the new commands and the Summary button', async () => {
     const text = allText(await turn('adminA', 'help'));
-    for (const command of ['my claims', 'claims', 'expiring', 'summary', 'cancel claim <claim id>']) expect(text).toContain(command);
+    for (const command of ['my claims', 'claims', 'expiring', 'summary', 'cancel claim *claim id*']) expect(text).toContain(command);
     expect(text).toContain('"action":"summary"');
   });
 });

@@ -85,7 +85,7 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
       name: 'help shows who you are and only the commands that work',
       who: 'adminA',
       say: 'HELP',
-      expect: [{ card: [/Incentives admin, Referrals admin/, /Fabrikam Consulting/, /customers <engagement>/, /status <claim id>/] }],
+      expect: [{ card: [/Incentives admin, Referrals admin/, /Fabrikam Consulting/, /customers \*engagement\*/, /status \*claim id\*/] }],
       status: DialogTurnStatus.complete,
       check: ([reply]) => {
         const text = JSON.stringify(reply?.card);
@@ -93,9 +93,9 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
         expect(text).toContain('claim customer');
         expect(text).toContain('my claims');
         expect(text).toContain('expiring');
-        expect(text).toContain('send consent <claim id>');
-        expect(text).toContain('resend consent <claim id>');
-        expect(text).toContain('submit claim <claim id>');
+        expect(text).toContain('send consent *claim id*');
+        expect(text).toContain('resend consent *claim id*');
+        expect(text).toContain('submit claim *claim id*');
       },
     },
     {
@@ -240,10 +240,10 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
       status: DialogTurnStatus.complete,
     },
     {
-      name: 'unknown input gets the help card, not silence',
+      name: 'unknown input gets a short card pointing at help, not silence (and not the whole welcome card)',
       who: 'userA',
       say: 'make me a sandwich',
-      expect: [{ text: /I don't know "make me a sandwich"/ }, { card: [/What I can do/] }],
+      expect: [{ card: [/I don't know \\"make me a sandwich\\"/, /"action":"help"/] }],
       status: DialogTurnStatus.complete,
     },
     {
@@ -334,14 +334,14 @@ describe('MainDialog: routing of commands and card actions (demo data)', () => {
       name: 'a card action with missing data is refused',
       who: 'userA',
       say: { action: 'viewClaim' },
-      expect: [{ text: /out of date or not one of mine/ }],
+      expect: [{ text: /^That button is from an earlier card or not one of mine, so nothing was done/ }],
       status: DialogTurnStatus.complete,
     },
     {
       name: 'an unknown card verb is refused',
       who: 'userA',
       say: { action: 'deleteEverything', claimId: DEMO.claims.contosoMigrateCompleted },
-      expect: [{ text: /out of date or not one of mine/ }],
+      expect: [{ text: /^That button is from an earlier card or not one of mine, so nothing was done/ }],
       status: DialogTurnStatus.complete,
     },
   ];

@@ -135,7 +135,8 @@ describe('a nomination flow asks the outside world once per question', () => {
     ]);
     expect(allText(last)).toContain('Customer claimed');
     expect(driver.turns).toBe(9);
-    // Northwind has one domain (resolved for each eligibility check) and one MSX opportunity.
-    expect(ports.calls).toEqual({ tenantForDomain: 2, eligibility: 2, opportunity: 2 });
+    // Northwind has one domain (resolved when the eligibility is shown) and one MSX opportunity; the claim confirmed
+    // is pinned to that opportunity, so confirm checks it alone and resolves no domain.
+    expect(ports.calls).toEqual({ tenantForDomain: 1, eligibility: 2, opportunity: 2 });
   });
 });

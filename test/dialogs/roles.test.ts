@@ -74,11 +74,11 @@ describe('roles: users, grant and revoke through the main dialog', () => {
 
   it('lists the role commands on an Incentives admin’s welcome card only', async () => {
     const [admin] = await turn(DEMO.users.adminA, 'help');
-    expect(JSON.stringify(admin?.card)).toContain('grant <role> to <email>');
-    expect(JSON.stringify(admin?.card)).toContain('revoke <role> from <email>');
+    expect(JSON.stringify(admin?.card)).toContain('grant *role* to *email*');
+    expect(JSON.stringify(admin?.card)).toContain('revoke *role* from *email*');
     expect(submitActions(admin?.card)).toContainEqual({ title: 'Users', data: { action: 'users' } });
     const [user] = await turn(DEMO.users.userA, 'help');
-    expect(JSON.stringify(user?.card)).not.toContain('grant <role>');
+    expect(JSON.stringify(user?.card)).not.toContain('grant *role*');
     expect(submitActions(user?.card).map((a) => a.data.action)).not.toContain('users');
   });
 
@@ -141,7 +141,8 @@ describe('roles: users, grant and revoke through the main dialog', () => {
     const [role] = await turn(DEMO.users.adminA, `grant superuser to ${LEE}`);
     expect(role?.text).toMatch(/"superuser" is not a role\. The roles are Incentives admin, Incentives user, Referrals admin/);
     const [button] = await turn(DEMO.users.adminA, { action: 'grantRole', email: LEE, role: 'SUPERUSER' });
-    expect(button?.text).toMatch(/That button \("grantRole"\) is out of date/);
+    expect(button?.text).toMatch(/^That button is from an earlier card/);
+    expect(button?.text).not.toContain('grantRole');
     const [other] = await turn(DEMO.users.adminA, `grant incentives user to ${MEGAN}`);
     expect(other?.text).toMatch(/not found among your organisation's users/);
     expect(JSON.stringify(other)).not.toContain('Megan');

@@ -94,6 +94,37 @@ describe('a Microsoft field seller talking to the bot (demo data)', () => {
     expect(JSON.stringify(card)).toContain('Co-sell referrals for customers you cover');
   });
 
+  async function coveredCoSellClaim() {
+    return db.prisma.claim.findFirstOrThrow({
+      where: { referral: { dealType: 'CO_SELL' }, customer: { name: { in: coveredCustomers } } },
+      include: { customer: { select: { name: true } } },
+      orderBy: { id: 'asc' },
+    });
+  }
+
+  it.each(['coSellReferrals', 'viewClaim'])('opens the co-sell referral of a claim they cover from a co-sell card’s %s button, never "for partner staff"', async (action) => {
+    const claim = await coveredCoSellClaim();
+    const replies = await say({ action, claimId: claim.id });
+    expect(replies).toHaveLength(1);
+    const card = replies[0]?.card;
+    expect(adaptiveCardErrors(card)).toEqual([]);
+    const json = JSON.stringify(card);
+    expect(json).toContain(`Co-sell referral: ${claim.customer.name}`);
+    expect(json).toContain(claim.partnerContactEmail);
+    expect(json).not.toContain('That command is for partner staff');
+    expect(submitActions(card)).toEqual([{ title: 'All co-sell referrals', data: { action: 'coSellReferrals' } }]);
+  });
+
+  it('lists them all from the referral card’s button, and says so for a claim they may not see', async () => {
+    const all = JSON.stringify((await say({ action: 'coSellReferrals' }))[0]?.card);
+    expect(all).toContain('Co-sell referrals for customers you cover');
+    expect(all).not.toContain('That command is for partner staff');
+    const uncovered = await db.prisma.referral.findUniqueOrThrow({ where: { id: 'REF-NOT-COVERED' }, include: { claim: { include: { customer: true } } } });
+    const refused = JSON.stringify((await say({ action: 'coSellReferrals', claimId: uncovered.claimId }))[0]?.card);
+    expect(refused).toContain('That claim has no co-sell referral for a customer you cover.');
+    expect(refused).not.toContain(uncovered.claim.customer.name);
+  });
+
   it('says so when a Next page link is not valid', async () => {
     const bad = await say({ action: 'coSellReferrals', cursor: 'garbage' });
     expect(bad.map((reply) => reply.text)).toEqual([expect.stringContaining('page link is not valid') as unknown]);

@@ -79,6 +79,7 @@ describe('Send customer consent email and Re-send dialogs', () => {
     const claimId = DEMO.claims.contosoDataAiClaimed;
     const before = await db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } });
     let review: Reply[] = [];
+    let beforeChange: Reply[] = [];
     const { last } = await run('send', DEMO.users.userA, claimId.toLowerCase(), [
       { send: 'send consent', expect: ['Send consent:', claimId, before.customerContactEmail, before.partnerContactEmail, 'Customer contact (receives the consent email)'] },
       { send: 'help', expect: ['Check the customer contact who receives the consent email', 'cancel'] },
@@ -86,10 +87,28 @@ describe('Send customer consent email and Re-send dialogs', () => {
       { send: { value: { action: 'enterDealSize', dealSize: '5' } }, expect: ['That card belongs to another step'] },
       {
         send: contacts({ customerName: ' ', customerEmail: 'not-an-email', partnerPhone: '+1 425 555 0199' }),
-        expect: ['Customer contact: a name is required', 'Customer contact: enter a valid email address', 'Everything else you entered is kept', 'not-an-email', '+1 425 555 0199'],
+        expect: [
+          'Please correct what is marked on the card below (Customer contact name, Customer contact email). Everything else you entered is kept.',
+          'Customer contact: a name is required',
+          'Customer contact: enter a valid email address',
+          '"color":"Attention"',
+          '"value":"not-an-email"',
+          '"value":"+1 425 555 0199"',
+          '"value":"alex.wilber@fabrikamconsulting.com"',
+        ],
+        reject: ['Estimated deal size'],
+      },
+      {
+        send: contacts({ partnerName: 'A'.repeat(201), partnerPhone: '+1 425 555 0199' }),
+        expect: ['(Your contact name)', 'Your contact: the name is too long', `"value":"${'A'.repeat(201)}"`, '"value":"Patti Fernandez"'],
+        reject: ['a value is too long', 'Customer contact: a name is required'],
       },
       { send: contacts({ partnerPhone: '+1 425 555 0199' }), expect: ['Estimated deal size', 'cannot be changed once the consent email is sent', 'does not affect eligibility or payout'] },
-      { send: dealSize('0'), expect: ['The estimated deal size must be more than 0 US dollars', 'You entered "0"', '"value":"0"'] },
+      {
+        send: dealSize('0'),
+        expect: ['The estimated deal size must be more than 0 US dollars', 'You entered "0"', '"type":"Input.Number"', '"min":1', '"value":0', '"color":"Attention"'],
+      },
+      { send: dealSize('-5'), expect: ['The estimated deal size must be more than 0 US dollars', 'You entered "-5"'], reject: ['whole number of US dollars, such as'] },
       { send: dealSize('12.5'), expect: ['must be a whole number of US dollars'] },
       { send: 'lots', expect: ['must be a whole number of US dollars', 'You entered "lots"'] },
       { send: '3000000000', expect: ['cannot exceed 2,000,000,000 US dollars'] },
@@ -97,7 +116,14 @@ describe('Send customer consent email and Re-send dialogs', () => {
         send: dealSize('$45,000'),
         expect: ['Review: send customer consent email', '$45,000 (cannot change once sent)', 'patti.fernandez@contoso.com', '+1 425 555 0199', 'Disclaimer', 'Input.Toggle', 'Send for consent'],
       },
-      { send: { value: { action: 'changeConsentAnswer', field: 'dealSize' } }, expect: ['Estimated deal size', '"value":"$45,000"'] },
+      {
+        send: (last) => {
+          beforeChange = last;
+          return { value: { action: 'changeConsentAnswer', field: 'dealSize' } };
+        },
+        expect: ['Estimated deal size', '"value":45000'],
+        reject: ['"color":"Attention"'],
+      },
       { send: dealSize('50000'), expect: ['$50,000 (cannot change once sent)'] },
       { send: 'send it', expect: ['Accept the disclaimer on the review card'] },
       {
@@ -107,7 +133,7 @@ describe('Send customer consent email and Re-send dialogs', () => {
         },
         expect: ['Accept the disclaimer (switch it on)', 'Review: send customer consent email'],
       },
-      { send: () => confirm('true')(review), expect: ['That review card is out of date'] },
+      { send: () => confirm('true')(beforeChange), expect: ['That review card is out of date'] },
       { send: confirm('true'), expect: ['Consent email sent', claimId, 'patti.fernandez@contoso.com', 'Consent deadline', 'viewClaim', 'showTab'] },
     ]);
     const claim = await db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } });
@@ -167,21 +193,23 @@ describe('Send customer consent email and Re-send dialogs', () => {
     await db.prisma.claim.update({ where: { id: claimId }, data: { status: 'CLAIMED' } });
   });
 
-  it('re-sends the consent email as a reminder once, then refuses within 24 hours saying when', async () => {
+  it('re-sends the consent email as a reminder once, saying a new link was issued; within 24 hours no Re-send button, only when it will be allowed', async () => {
     const claimId = DEMO.claims.humongousSecurityConsentRequested;
     const consentBefore = await db.prisma.consentRequest.findUniqueOrThrow({ where: { claimId } });
     expect(NOW.getTime() - consentBefore.lastSentAt.getTime()).toBeGreaterThanOrEqual(24 * HOUR);
     const confirmResend = (last: Reply[]): Turn => ({ value: submitData(lastCard(last), (d) => d.action === CONFIRM_RESEND_CONSENT_ACTION) });
     let card: Reply[] = [];
     await run('resend', DEMO.users.userA, claimId, [
-      { send: 'resend consent', expect: ['Re-send consent email:', 'Last sent', 'once every 24 hours'] },
+      // The demo's consent request predates its outbox, so the service cannot recover the old link: the card says so.
+      { send: 'resend consent', expect: ['Re-send consent email:', 'Last sent', 'once every 24 hours', 'It carries a new link; the link in the earlier email stops working.'], reject: ['same link'] },
       { send: 'maybe', expect: ['Select **Re-send consent email**'] },
       {
         send: (last) => {
           card = last;
           return confirmResend(last);
         },
-        expect: ['Reminder sent', claimId, 'same link'],
+        expect: ['Reminder sent', claimId, 'with a new link: the link in the earlier email no longer works'],
+        reject: ['same link'],
       },
     ]);
     const consent = await db.prisma.consentRequest.findUniqueOrThrow({ where: { claimId } });
@@ -192,8 +220,32 @@ describe('Send customer consent email and Re-send dialogs', () => {
     await run('resend', DEMO.users.userA, undefined, [
       { send: confirmResend(card), expect: ['can be re-sent once every 24 hours', 'You can re-send it again from 25 November 2026', 'Nothing was sent'] },
     ]);
-    await run('resend', DEMO.users.userA, claimId, [{ send: 'resend consent', expect: ['Re-send consent email:'] }, { send: confirmResend, expect: ['You can re-send it again from'] }]);
+    const { driver } = await run('resend', DEMO.users.userA, claimId, [
+      { send: 'resend consent', expect: ['Re-send consent email:', 'You can re-send it after 25 November 2026 at 09:00 UTC', 'Nothing was sent.', 'viewClaim'], reject: [CONFIRM_RESEND_CONSENT_ACTION] },
+    ]);
+    expect(driver.client.dialogTurnResult.status).toBe('complete');
     expect(await snapshot(claimId)).toEqual(settled);
+  });
+
+  it('sends, then re-sends a day later with the same link, and says so', async () => {
+    const claimId = DEMO.claims.woodgroveBusinessCentralClaimed;
+    await run('send', DEMO.users.adminA, claimId, [
+      { send: 'send consent', expect: ['Send consent:'] },
+      { send: contacts({ customerEmail: 'it@woodgrovebank.example' }), expect: ['Estimated deal size'] },
+      { send: dealSize('20000'), expect: ['Review: send customer consent email'] },
+      { send: confirm('true'), expect: ['Consent email sent', 'you can re-send it as a reminder from 25 November 2026 at 09:00 UTC'] },
+    ]);
+    const later = new FixedClock(new Date(NOW.getTime() + 25 * HOUR));
+    const deps = dialogDeps(db, later);
+    const driver = new DialogDriver(new ResendConsentDialog(deps), { caller: await callerFor(db, DEMO.users.adminA), claimId });
+    const ask = await driver.send('resend consent');
+    expect(allText(ask)).toContain('It carries the same link as before.');
+    const done = await driver.send({ value: submitData(lastCard(ask), (d) => d.action === CONFIRM_RESEND_CONSENT_ACTION) });
+    expect(allText(done)).toContain('as a reminder, with the same link.');
+    const emails = await db.prisma.outboxMessage.findMany({ where: { claimId, channel: 'EMAIL' }, orderBy: { createdAt: 'asc' } });
+    const links = emails.map((email) => /\/consent\/([A-Za-z0-9_-]{43})/.exec(JSON.stringify(email.payload))?.[1]);
+    expect(links).toHaveLength(2);
+    expect(links[1]).toBe(links[0]);
   });
 
   it.each([

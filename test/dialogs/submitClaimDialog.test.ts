@@ -1,4 +1,4 @@
-import { submitProofCard } from '../../cards/submitProof';
+import { submitProofCard, type SubmitProofCardData } from '../../cards/submitProof';
 import { SubmitClaimDialog } from '../../dialogs/submitClaimDialog';
 import { DEMO } from '../../prisma/demoData';
 import { FixedClock } from '../../services/shared/clock';
@@ -12,6 +12,22 @@ import { CONFIRM_SUBMIT_CLAIM_ACTION, SUBMIT_PROOF_ACTION } from '../../cards/ac
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 const TODAY = '2026-11-24';
 const SUMMARY = 'Two threat protection workshops and a Defender deployment plan, delivered on site.';
+
+const SAMPLE_PROOF_CARD: SubmitProofCardData = {
+  title: 'Submit claim: Northwind – Copilot (CLM-QY4WA29C)',
+  text: 'Give the proof of execution.',
+  deliverySummary: SUMMARY,
+  completionDate: TODAY,
+  evidenceLinks: 'https://evidence.fabrikam.example/a',
+  summaryMin: 20,
+  summaryMax: 4000,
+  linksMax: 10,
+  minDate: '2026-11-01',
+  today: TODAY,
+  dateRangeText: '1 November 2026 (when the customer consented) to today, 24 November 2026',
+  errors: { completionDate: '2026-02-30 is not a real date: February 2026 has 28 days.' },
+  action: SUBMIT_PROOF_ACTION,
+};
 
 interface Step {
   send: Turn | ((last: Reply[]) => Turn);
@@ -61,25 +77,41 @@ describe('Submit claim dialog', () => {
     };
   }
 
-  it('submits a consented claim: bad proof re-asked with entries kept, a future date refused by the service, one submission on a double click', async () => {
+  it('submits a consented claim: bad proof re-asked filled in with the problem under its input, a future date refused on the card, one submission on a double click', async () => {
     const claimId = DEMO.claims.northwindCopilotConsentGranted;
+    const consentDay = (await db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).consentAnsweredAt?.toISOString().slice(0, 10) ?? '';
+    expect(consentDay).not.toBe('');
     let review: Reply[] = [];
     await run(DEMO.users.userA, claimId, [
-      { send: 'submit', expect: [`Submit claim:`, claimId, 'Input.Date', `"max":"${TODAY}"`, 'Evidence links (https, one per line)'] },
+      { send: 'submit', expect: [`Submit claim:`, claimId, 'Input.Date', `"min":"${consentDay}"`, `"max":"${TODAY}"`, 'Evidence links (https, one per line)'] },
       { send: 'help', expect: ['Describe what was delivered (at least 20 characters)', 'cancel'] },
       { send: 'done it', expect: ['Please fill in the proof of execution on the card above'] },
       {
         send: proof({ deliverySummary: 'Workshops.', evidenceLinks: 'http://insecure.example/x\nnot a link' }),
-        expect: ['describe what was delivered in at least 20 characters', 'each evidence link must be a full https:// address', 'Everything else you entered is kept', '"value":"Workshops."', 'not a link'],
+        expect: [
+          'Please correct what is marked on the card below (What was delivered, Evidence links)',
+          'Everything else you entered is kept',
+          'Describe what was delivered in at least 20 characters.',
+          '\\"http://insecure.example/x\\" is not a full https:// address',
+          '"value":"Workshops."',
+          'not a link',
+          `"value":"${TODAY}"`,
+          '"color":"Attention"',
+        ],
+        reject: ['Review: submit claim', 'Invalid input'],
       },
-      { send: proof({ completionDate: 'yesterday' }), expect: ['the completion date must be a date such as 2026-03-01'] },
+      { send: proof({ completionDate: 'yesterday' }), expect: ['Give the completion date as a date such as 2026-03-01.', `"value":"${SUMMARY}"`] },
       {
         send: proof({ evidenceLinks: 'https://evidence.fabrikam.example/a\nhttps://evidence.fabrikam.example/a' }),
-        expect: ['each evidence link only once'],
+        expect: ['give each evidence link only once'],
       },
-      { send: proof({ completionDate: '2026-12-31' }), expect: ['Review: submit claim', '31 December 2026'] },
-      { send: confirm, expect: ['the completion date cannot be in the future', 'Nothing was submitted', 'Change an answer'] },
-      { send: { value: { action: 'changeAnswer', field: 'proof' } }, expect: ['"value":"2026-12-31"', SUMMARY] },
+      {
+        send: proof({ completionDate: '2026-12-31' }),
+        expect: ['Please correct what is marked on the card below (Completion date)', 'The completion date cannot be in the future: give a day up to today, 24 November 2026.', '"value":"2026-12-31"'],
+        reject: ['Review: submit claim'],
+      },
+      { send: proof(), expect: ['Review: submit claim', '24 November 2026', 'https://evidence.fabrikam.example/northwind/signoff'] },
+      { send: { value: { action: 'changeAnswer', field: 'proof' } }, expect: [`"value":"${TODAY}"`, SUMMARY], reject: ['"color":"Attention"'] },
       {
         send: proof(),
         expect: ['Review: submit claim', '24 November 2026', 'https://evidence.fabrikam.example/northwind/signoff'],
@@ -107,6 +139,39 @@ describe('Submit claim dialog', () => {
   });
 
   it.each([
+    ['2026-02-30', 'February 2026 has 28 days'],
+    ['2026-11-31', 'November 2026 has 30 days'],
+    ['2026-13-01', 'the month must be 01 to 12'],
+  ])('refuses %s on the proof card itself (no rolled-over date), keeping every answer', async (date, why) => {
+    const claimId = DEMO.claims.adventureWorksSecurityConsentGranted;
+    const before = await snapshot(claimId);
+    await run(DEMO.users.adminA, claimId, [
+      { send: 'submit', expect: ['Submit claim:'] },
+      {
+        send: proof({ completionDate: date }),
+        expect: [`${date} is not a real date: ${why}.`, `"value":"${date}"`, `"value":"${SUMMARY}"`, 'northwind/signoff', 'Please correct what is marked on the card below (Completion date)'],
+        reject: ['Review: submit claim', '2 March 2026', '1 December 2026'],
+      },
+    ]);
+    expect(await snapshot(claimId)).toEqual(before);
+  });
+
+  it('refuses a completion date before the customer consented on the proof card, naming the consent day', async () => {
+    const claimId = DEMO.claims.adventureWorksSecurityConsentGranted;
+    const consentedAt = (await db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } })).consentAnsweredAt ?? NOW;
+    const dayBefore = new Date(consentedAt.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const consentDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(consentedAt);
+    await run(DEMO.users.adminA, claimId, [
+      { send: 'submit', expect: ['Submit claim:', `(when the customer consented) to today, 24 November 2026`] },
+      {
+        send: proof({ completionDate: dayBefore }),
+        expect: [`The completion date cannot be before the customer consented on ${consentDay}.`, `"value":"${dayBefore}"`],
+        reject: ['Review: submit claim'],
+      },
+    ]);
+  });
+
+  it.each([
     ['a claim without consent', DEMO.users.userA, DEMO.claims.contosoDataAiClaimed],
     ['a submitted claim', DEMO.users.userA, DEMO.claims.litwareSecuritySubmitted],
     ['another partner’s claim', DEMO.users.adminB, DEMO.claims.adventureWorksSecurityConsentGranted],
@@ -129,17 +194,21 @@ describe('Submit claim dialog', () => {
   });
 
   it('expands the proof card into a valid Adaptive Card 1.5', () => {
-    const card = submitProofCard({
-      title: 'Submit claim: Northwind – Copilot (CLM-QY4WA29C)',
-      text: 'Give the proof of execution.',
-      deliverySummary: SUMMARY,
-      completionDate: TODAY,
-      evidenceLinks: 'https://evidence.fabrikam.example/a',
-      summaryMax: 4000,
-      today: TODAY,
-      action: SUBMIT_PROOF_ACTION,
-    });
+    const card = submitProofCard(SAMPLE_PROOF_CARD);
     expect(adaptiveCardErrors(card)).toEqual([]);
     expect(JSON.stringify(card)).not.toContain('${');
+    const text = JSON.stringify(card);
+    expect(text).toContain('"min":"2026-11-01"');
+    expect(text).toContain('Give the completion date: a day from 1 November 2026 (when the customer consented) to today, 24 November 2026.');
+    expect(text).toContain('"regex":"^\\\\s*\\\\S[\\\\s\\\\S]{18,}\\\\S\\\\s*$"');
+    // The card's own patterns accept what the service accepts, and refuse what it refuses.
+    const patternOf = (id: string) => new RegExp(String((card.body as { id?: string; regex?: string }[]).find((input) => input.id === id)?.regex));
+    expect(patternOf('deliverySummary').test(`  ${SUMMARY}  `)).toBe(true);
+    expect(patternOf('deliverySummary').test('  too short        ')).toBe(false);
+    expect(patternOf('evidenceLinks').test('https://a.example/x\n https://b.example/y \n')).toBe(true);
+    expect(patternOf('evidenceLinks').test('https://a.example/x\nhttp://b.example/y')).toBe(false);
+    const noConsentDay = submitProofCard({ ...SAMPLE_PROOF_CARD, minDate: '', dateRangeText: 'any day up to today, 24 November 2026', errors: {} });
+    expect(adaptiveCardErrors(noConsentDay)).toEqual([]);
+    expect(JSON.stringify(noConsentDay)).not.toContain('"color":"Attention"');
   });
 });

@@ -63,6 +63,10 @@ describe('the consent email and page through the real server in local mode', () 
     return { res, html: await res.text() };
   }
 
+  /** The text a person reads in a page's body, tags removed; how often it says something. */
+  const bodyText = (html: string) => (/<body>([\s\S]*)<\/body>/.exec(html)?.[1] ?? '').replace(/<[^>]+>/g, ' ');
+  const times = (html: string, part: string) => bodyText(html).split(part).length - 1;
+
   async function snapshot(claimId: string) {
     return {
       claim: await app.db.prisma.claim.findUniqueOrThrow({ where: { id: claimId } }),
@@ -118,10 +122,16 @@ describe('the consent email and page through the real server in local mode', () 
     const settled = await snapshot(claimId);
     const again = await answer(linkPath, { answer: 'decline', csrf: page.csrf });
     expect(again.res.status).toBe(410);
-    expect(again.html).toContain('already been answered');
+    expect(times(again.html, 'already been answered')).toBe(1);
+    expect(times(again.html, 'Nothing was changed.')).toBe(1);
     const reopened = await openPage(linkPath);
     expect(reopened.res.status).toBe(410);
     expect(reopened.csrf).toBe('');
+    // Reopened, the answered state is said once: the heading, then how and when; nothing was tried, so nothing to "not change".
+    expect(times(reopened.html, 'This consent request has already been answered')).toBe(1);
+    expect(times(reopened.html, 'answered')).toBe(1);
+    expect(bodyText(reopened.html)).toMatch(/You accepted it on \d{1,2} [A-Z][a-z]+ \d{4}\./);
+    expect(bodyText(reopened.html)).not.toContain('Nothing was changed');
     expect(await snapshot(claimId)).toEqual(settled);
   });
 
@@ -151,12 +161,12 @@ describe('the consent email and page through the real server in local mode', () 
   it('answers garbage and unknown tokens with a clear page', async () => {
     const garbage = await openPage('/consent/not-a-token');
     expect(garbage.res.status).toBe(400);
-    expect(garbage.html).toContain('This consent link is not valid');
+    expect(times(garbage.html, 'This consent link is not valid')).toBe(1);
     expect(garbage.res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect((await answer('/consent/not-a-token', { answer: 'accept', csrf: 'x' })).res.status).toBe(400);
     const unknown = await openPage(`/consent/${'A'.repeat(43)}`);
     expect(unknown.res.status).toBe(404);
-    expect(unknown.html).toContain('This consent link is not valid');
+    expect(times(unknown.html, 'not valid')).toBe(1);
   });
 
   it('answers an expired token with a clear page and changes nothing', async () => {
@@ -172,10 +182,12 @@ describe('the consent email and page through the real server in local mode', () 
     const before = await snapshot(claimId);
     const page = await openPage(linkPath);
     expect(page.res.status).toBe(410);
-    expect(page.html).toContain('This consent request has expired');
+    expect(times(page.html, 'This consent request has expired')).toBe(1);
+    expect(times(page.html, 'This consent request')).toBe(1);
     const token = linkPath.slice('/consent/'.length);
     const late = await answer(linkPath, { answer: 'accept', csrf: issueFormToken(settings.tokenSecret, token, app.clock.now()) });
     expect(late.res.status).toBe(410);
+    expect(times(late.html, 'Nothing was changed.')).toBe(1);
     expect(await snapshot(claimId)).toEqual(before);
   });
 });

@@ -33,6 +33,7 @@ const PEOPLE = {
   creator: DEMO.users.userA,
   /** Another Incentives user of partner A (added here), who created none of them. */
   otherUser: '00000000-0000-0000-0000-00000000a004',
+  /** Incentives admin and Referrals admin of partner A: told of referrals too. */
   admin: DEMO.users.adminA,
   /** A second Incentives admin of partner A (added here): expiries go to every admin. */
   secondAdmin: '00000000-0000-0000-0000-00000000a005',
@@ -89,9 +90,10 @@ function titleOf(activity: TeamsActivity): string {
   return body?.[0]?.text ?? `(no card: ${JSON.stringify(activity.body)})`;
 }
 
+/** The claim a card's buttons carry: "View claim" for partner staff, the co-sell referral's button for a seller. */
 function claimOf(activity: TeamsActivity): string | undefined {
   const actions = cardOf(activity.body)?.actions as { data?: { action?: string; claimId?: string } }[] | undefined;
-  return actions?.find((action) => action.data?.action === 'viewClaim')?.data?.claimId;
+  return actions?.find((action) => action.data?.claimId)?.data?.claimId;
 }
 
 /** person → sorted titles, people without messages left out. */
@@ -244,18 +246,18 @@ describe('who is told of each claim event, through the real server and the Teams
       expected: { creator: [TITLE.submissionNear] },
     },
     {
-      event: 'referral created (consent requested above the threshold): the creator only',
+      event: "referral created (consent requested above the threshold): the creator and the partner's Referrals admin",
       claimId: CLAIMS.referral,
       trigger: async () => {
         await requestConsent(app.db, app.clock, settings, await caller('creator'), { claimId: CLAIMS.referral, estimatedDealSizeUsd: 35_000, disclaimerAccepted: true });
       },
-      expected: { creator: [TITLE.referralCreated] },
+      expected: { creator: [TITLE.referralCreated], admin: [TITLE.referralCreated] },
     },
     {
-      event: 'consent accepted and referral upgraded: the creator twice, each covering seller once',
+      event: 'consent accepted and referral upgraded: the creator twice, the Referrals admin once, each covering seller once',
       claimId: CLAIMS.referral,
       trigger: () => answerByEmail(CLAIMS.referral, 'accept'),
-      expected: { creator: [TITLE.accepted, TITLE.referralUpgraded], seller: [TITLE.coSell], secondSeller: [TITLE.coSell] },
+      expected: { creator: [TITLE.accepted, TITLE.referralUpgraded], admin: [TITLE.referralUpgraded], seller: [TITLE.coSell], secondSeller: [TITLE.coSell] },
     },
     {
       event: 'claim canceled by an admin: the creator only',

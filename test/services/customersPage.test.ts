@@ -178,6 +178,27 @@ describe('the Customers page of an engagement', () => {
       expect(page.rows.map((r) => [r.customerName, r.actions])).toEqual(statuses.map(([name, , , actions]) => [name, actions]));
     });
 
+    it('holds Re-send back for 24 hours after the consent email was sent, saying when it comes (issue 14)', async () => {
+      const engagement = await f.engagement({ idTypes: ['TPID'] });
+      const HOUR = 60 * 60 * 1000;
+      const cases: [string, number, string[], Date | undefined][] = [
+        ['1 sent 2 hours ago', 2, ['viewClaim'], new Date(T0.getTime() + 22 * HOUR)],
+        ['2 sent 23 hours 59 minutes ago', 24 - 1 / 60, ['viewClaim'], new Date(T0.getTime() + HOUR / 60)],
+        ['3 sent 24 hours ago', 24, ['resendConsent', 'viewClaim'], undefined],
+        ['4 sent 3 days ago', 72, ['resendConsent', 'viewClaim'], undefined],
+      ];
+      for (const [name, hoursAgo] of cases) {
+        const id = await customer({ name, knownTo: w.partnerA, eligibleFor: [engagement] });
+        const claimId = await claimOf(engagement, id, 'CONSENT_REQUESTED', {});
+        const sentAt = new Date(T0.getTime() - hoursAgo * HOUR);
+        await db.prisma.consentRequest.create({
+          data: { claimId, tokenHash: `hash-${claimId}`, expiresAt: addDays(T0, 30), firstSentAt: sentAt, lastSentAt: sentAt, sendCount: 1 },
+        });
+      }
+      const page = await eligibleTab(db, clock, request(engagement));
+      expect(page.rows.map((r) => [r.customerName, r.actions, r.claim?.resendFrom])).toEqual(cases.map(([name, , actions, from]) => [name, actions, from]));
+    });
+
     it('gives each open claim the deadline running now, with whole days left rounded up (the card only words it)', async () => {
       const engagement = await f.engagement({ idTypes: ['TPID'] });
       const almostFiveDays = new Date(addDays(T0, 5).getTime() - 60 * 60 * 1000);

@@ -5,7 +5,7 @@ import {
   checkNomination,
   engagementNeedingHours,
   knownCustomerRefusal,
-  payoutOpportunityId,
+  payoutOpportunityIds,
   tenantMismatch,
   type EngagementRules,
   type EngagementVerdict,
@@ -83,6 +83,31 @@ describe('checkNomination (pure rules)', () => {
     expect(verdict && !verdict.eligible && verdict.reason).toMatch(/TPID.*42.*Customer segment is SMB.*nominate it with that id/s);
   });
 
+  it('a VARIABLE claim lists every eligible MSX opportunity of the customer, in the order checked, and records the first', () => {
+    const variable: EngagementRules = { ...fixed, id: 'V1', payType: 'VARIABLE', acceptedIdTypes: ['MSX_OPPORTUNITY_ID'], maxHours: 40 };
+    const msx = (value: string) => ({ id: { type: 'MSX_OPPORTUNITY_ID' as const, value }, checkedAs: [{ type: 'MSX_OPPORTUNITY_ID' as const, value }] });
+    const entry = (value: string, eligible: boolean) => ({ engagementId: 'V1', type: 'MSX_OPPORTUNITY_ID' as const, value, eligible, reason: eligible ? null : 'Stage' });
+    const [verdict] = checkNomination({
+      ...base,
+      mode: 'claim',
+      knownToPartner: true,
+      engagements: [variable],
+      ids: [...base.ids, msx('7-AAAAAAAAAA'), msx('7-BBBBBBBBBB'), msx('7-CCCCCCCCCC')],
+      eligibility: [entry('7-AAAAAAAAAA', true), entry('7-BBBBBBBBBB', false), entry('7-CCCCCCCCCC', true)],
+      enrolledEngagementIds: new Set(['V1']),
+    });
+    expect(verdict).toEqual({
+      engagementId: 'V1',
+      engagementName: 'Fixed One',
+      payType: 'VARIABLE',
+      eligible: true,
+      via: { type: 'MSX_OPPORTUNITY_ID', value: '7-AAAAAAAAAA' },
+      opportunityIds: ['7-AAAAAAAAAA', '7-CCCCCCCCCC'],
+    });
+    // A FIXED engagement records its first eligible id only.
+    expect(checkNomination(base)[0]).not.toHaveProperty('opportunityIds');
+  });
+
   it('an eligible entry of another engagement does not make the id eligible here', () => {
     const [verdict] = checkNomination({
       ...base,
@@ -96,11 +121,13 @@ describe('the rules the nomination flows used to decide themselves (pure)', () =
   const verdict = (engagementId: string, change: Partial<EngagementVerdict>): EngagementVerdict =>
     ({ engagementId, engagementName: `Engagement ${engagementId}`, payType: 'FIXED', eligible: true, via: { type: 'TPID', value: '1' }, ...change }) as EngagementVerdict;
 
-  it('rule 2: a known customer is claimed, not added; the refusal is the first "must claim" verdict and says how to claim', () => {
-    const mustClaim = verdict('E2', { eligible: false, code: 'KNOWN_MUST_CLAIM', reason: 'For E2 it must be claimed.' });
-    const closed = verdict('E1', { eligible: false, code: 'ENGAGEMENT_CLOSED', reason: 'E1 is closed.' });
-    expect(knownCustomerRefusal([closed, mustClaim], 'Contoso')).toBe('For E2 it must be claimed. Nothing was created. Try: claim Contoso for <engagement>.');
-    expect(knownCustomerRefusal([closed], 'Contoso')).toMatch(/^The customer is already known to you, so it must be claimed, not added\./);
+  it('rule 2: a known customer is claimed, not added; the refusal names the engagement asked for and whether it can be claimed for it', () => {
+    const known = 'Contoso is already known to you (it consented to you for an earlier claim), so it is claimed, not added.';
+    expect(knownCustomerRefusal('Contoso', verdict('E2', {}))).toBe(`${known} Nothing was created: claim it for Engagement E2 instead.`);
+    const limit = verdict('E1', { eligible: false, code: 'ACTIVE_CLAIMS_LIMIT', reason: 'The customer has reached the limit.' });
+    expect(knownCustomerRefusal('Contoso', limit)).toBe(`${known} It cannot be claimed for Engagement E1 either: The customer has reached the limit. Nothing was created.`);
+    expect(knownCustomerRefusal('Contoso', undefined)).toBe(`${known} Nothing was created.`);
+    for (const text of [knownCustomerRefusal('Contoso', verdict('E2', {})), knownCustomerRefusal('Contoso', limit)]) expect(text).not.toMatch(/<[^>]*>/);
   });
 
   it('rule 3: a tenant id that does not match the contact email domain needs a reason, saying what the email belongs to', () => {
@@ -116,10 +143,12 @@ describe('the rules the nomination flows used to decide themselves (pure)', () =
     const variable = { id: 'V', payType: 'VARIABLE' as const };
     expect(engagementNeedingHours([fixed])).toBeUndefined();
     expect(engagementNeedingHours([fixed, variable])).toBe(variable);
-    expect(payoutOpportunityId(verdict('V', { payType: 'VARIABLE', via: { type: 'MSX_OPPORTUNITY_ID', value: '7-AAAAAAAAAA' } }))).toBe('7-AAAAAAAAAA');
-    expect(payoutOpportunityId(verdict('F', {}))).toBeNull();
-    expect(payoutOpportunityId(verdict('V', { eligible: false, code: 'VARIABLE_NEEDS_MSX', reason: 'x' }))).toBeNull();
-    expect(payoutOpportunityId(undefined)).toBeNull();
+    expect(payoutOpportunityIds(verdict('V', { payType: 'VARIABLE', via: { type: 'MSX_OPPORTUNITY_ID', value: '7-AAAAAAAAAA' } }))).toEqual(['7-AAAAAAAAAA']);
+    const several = { payType: 'VARIABLE' as const, via: { type: 'MSX_OPPORTUNITY_ID' as const, value: '7-AAAAAAAAAA' }, opportunityIds: ['7-AAAAAAAAAA', '7-BBBBBBBBBB'] };
+    expect(payoutOpportunityIds(verdict('V', several))).toEqual(['7-AAAAAAAAAA', '7-BBBBBBBBBB']);
+    expect(payoutOpportunityIds(verdict('F', {}))).toEqual([]);
+    expect(payoutOpportunityIds(verdict('V', { eligible: false, code: 'VARIABLE_NEEDS_MSX', reason: 'x' }))).toEqual([]);
+    expect(payoutOpportunityIds(undefined)).toEqual([]);
   });
 });
 

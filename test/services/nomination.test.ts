@@ -90,7 +90,7 @@ describe('nomination: add customer and claim customer', () => {
       ['DOMAIN', 'contoso.com'],
       ['TENANT_ID', contosoTenant],
     ]);
-    const claims = await db.prisma.claim.findMany({ where: { customerId: result.customerId }, orderBy: { engagementId: 'asc' } });
+    const claims = await db.prisma.claim.findMany({ where: { customerId: result.customerId }, orderBy: { engagementId: 'asc' }, include: { engagement: true } });
     for (const claim of claims) {
       expect(claim).toMatchObject({
         partnerId: w.partnerA,
@@ -99,7 +99,8 @@ describe('nomination: add customer and claim customer', () => {
         origin: 'ADDED',
         idType: 'DOMAIN',
         idValue: 'contoso.com',
-        friendlyName: 'Contoso rollout',
+        // Two claims added together: each named after its own engagement, so none share a name.
+        friendlyName: `Contoso rollout – ${claim.engagement.name}`,
         openClaimKey: openClaimKey(w.partnerA, claim.engagementId, result.customerId),
         hours: null,
         proposedPayoutUsd: null,
@@ -110,6 +111,8 @@ describe('nomination: add customer and claim customer', () => {
       });
       expect(claim.id).toMatch(/^CLM-[0-9A-HJKMNP-TV-Z]{8}$/);
     }
+    expect(new Set(claims.map((c) => c.friendlyName)).size).toBe(2);
+    expect(result.claims.map((c) => c.friendlyName).sort()).toEqual(claims.map((c) => c.friendlyName).sort());
     expect(claims.find((c) => c.engagementId === w.fixed)?.consentDeadline).toEqual(addDays(T0, 30));
     expect(claims.find((c) => c.engagementId === second)?.consentDeadline).toEqual(addDays(T0, 10));
     const audits = await db.prisma.auditEvent.findMany({ where: { claimId: { in: claims.map((c) => c.id) } } });
@@ -328,9 +331,9 @@ describe('nomination: add customer and claim customer', () => {
   it('validates the input at the edge with readable messages', async () => {
     const tpid = await eligibleTpid(w.fixed);
     const invalid: [Partial<AddCustomerInput>, RegExp][] = [
-      [{ friendlyName: '  ' }, /friendlyName: a friendly name is required/],
-      [{ customerContact: { name: 'X', email: 'not-an-email' } }, /customerContact\.email: a valid email address is required/],
-      [{ partnerContact: { name: '', email: 'p@partner.example' } }, /partnerContact\.name: a name is required/],
+      [{ friendlyName: '  ' }, /^Please check the details: a friendly name is required\.$/],
+      [{ customerContact: { name: 'X', email: 'not-an-email' } }, /^Please check the details: Customer contact: enter a valid email address, such as name@example\.com\.$/],
+      [{ partnerContact: { name: '', email: 'p@partner.example' } }, /^Please check the details: Your contact: a name is required\.$/],
       [{ customerId: { type: 'TENANT_ID', value: 'abc' } }, /not a valid tenant ID/],
       [{ engagementIds: [] }, /choose at least one engagement/],
       [{ engagementIds: ['E-NOPE'] }, /There is no engagement E-NOPE/],
@@ -402,7 +405,11 @@ describe('nomination: add customer and claim customer', () => {
       const tpid = await eligibleTpid(w.fixed);
       await knownCustomer(tpid);
       const known = await nomination.offerAdd(await partnerCaller(w.user), { customerId: { type: 'TPID', value: tpid }, locationId: null });
-      expect(known).toEqual({ ok: false, canRetry: false, message: expect.stringMatching(/already known to you.*must be claimed.*Nothing was created\. Try: claim .+ for <engagement>\.$/) as unknown });
+      expect(known).toMatchObject({ ok: false, canRetry: false, message: expect.stringMatching(/already known to you .*so it is claimed, not added\. Nothing was created\.$/) as unknown });
+      expect(known).toMatchObject({ claimInstead: { engagementId: null } });
+      const asked = await nomination.offerAdd(await partnerCaller(w.user), { customerId: { type: 'TPID', value: tpid }, locationId: null, engagementId: w.fixed });
+      expect(asked).toMatchObject({ ok: false, canRetry: false, message: expect.stringMatching(/so it is claimed, not added\. Nothing was created: claim it for .+ instead\.$/) as unknown });
+      expect(asked).toMatchObject({ claimInstead: { engagementId: w.fixed } });
       const forB = await nomination.offerAdd(await partnerCaller(w.userB), { customerId: { type: 'TPID', value: tpid }, locationId: null });
       expect(forB.ok).toBe(true);
       const unknownDomain = await nomination.offerAdd(await partnerCaller(w.user), { customerId: { type: 'DOMAIN', value: 'nowhere.example' }, locationId: null });
@@ -444,6 +451,31 @@ describe('nomination: add customer and claim customer', () => {
         ok: false,
         message: expect.stringContaining('on its own') as unknown,
       });
+    });
+
+    it('a VARIABLE claim of a customer with several eligible MSX opportunities offers each of them (id order), and is paid on the one pinned', async () => {
+      const msx = (value: string) => ({ type: 'MSX_OPPORTUNITY_ID' as const, value });
+      const customer = await f.customer({ ids: [msx('7-MULTIVAR03'), msx('7-MULTIVAR01'), msx('7-MULTIVAR02')] });
+      await f.opportunity('7-MULTIVAR01', customer, 50000);
+      await f.opportunity('7-MULTIVAR02', customer, 200000);
+      await f.opportunity('7-MULTIVAR03', customer, 300000);
+      await f.eligible(w.variable, msx('7-MULTIVAR01'));
+      await f.eligible(w.variable, msx('7-MULTIVAR02'), false, 'Opportunity stage is not qualified');
+      await f.eligible(w.variable, msx('7-MULTIVAR03'));
+      await f.known(w.partnerA, customer);
+      const caller = await partnerCaller(w.user);
+      const offer = await nomination.offerClaim(caller, { customerId: customer, locationId: w.location });
+      calls.opportunity = 0;
+
+      const choice = await nomination.chooseEngagements({ mode: 'claim', offer, engagementIds: [w.variable] });
+      const first = { id: '7-MULTIVAR01', name: 'Opportunity 7-MULTIVAR01', valueUsd: 50000 };
+      const third = { id: '7-MULTIVAR03', name: 'Opportunity 7-MULTIVAR03', valueUsd: 300000 };
+      expect(choice).toMatchObject({ ok: true, chosen: { opportunities: [first, third], opportunity: first } });
+      expect(calls.opportunity).toBe(2);
+
+      const input = claimInput(customer, { engagementIds: [w.variable], hours: 20, nominatedId: msx(third.id) });
+      const result = await nomination.claimCustomer(caller, input);
+      expect(result.claims.map((c) => [c.idValue, c.hours, c.proposedPayoutUsd])).toEqual([[third.id, 20, 3000]]);
     });
 
     it('VARIABLE needs hours and an MSX opportunity id: an add by any other id is refused, one by MSX id names the engagement the hours are for', async () => {

@@ -116,12 +116,23 @@ describe('referral conditions', () => {
 });
 
 describe('referral creation when consent is requested', () => {
-  it('creates a partner-led referral and tells the claim creator once', async () => {
+  it('creates a partner-led referral with a readable id and tells the claim creator and the Referrals admin once each', async () => {
     const claimId = await claim({ tpids: [['S-1', 'S-2']] });
     await requestConsent(db, clock, SETTINGS, caller('UA-USER'), { claimId, estimatedDealSizeUsd: 30_000, disclaimerAccepted: true });
     const referral = await db.prisma.referral.findUniqueOrThrow({ where: { claimId } });
     expect(referral).toMatchObject({ dealType: 'PARTNER_LED', status: 'NEW', substatus: 'PENDING', dealSizeUsd: 30_000, partnerId: world.partnerA, upgradedAt: null });
-    expect(await teams(claimId)).toEqual([{ event: REFERRAL_EVENTS.created, recipient: 'aad-UA-USER' }]);
+    // `REF-` and the claim id's suffix, as the demo data has it, never a GUID.
+    expect(referral.id).toBe(`REF-${claimId.replace(/^CLM-/, '')}`);
+    expect(await teams(claimId)).toEqual([
+      { event: REFERRAL_EVENTS.created, recipient: 'aad-UA-REF' },
+      { event: REFERRAL_EVENTS.created, recipient: 'aad-UA-USER' },
+    ]);
+    const rows = await db.prisma.outboxMessage.findMany({ where: { claimId, event: REFERRAL_EVENTS.created }, orderBy: { recipient: 'asc' } });
+    expect(rows.map((row) => row.payload)).toEqual([
+      expect.objectContaining({ audience: 'referralsAdmin', referralId: referral.id, referralsAdmins: 1 }),
+      expect.objectContaining({ audience: 'creator', referralId: referral.id, referralsAdmins: 1 }),
+    ]);
+    expect(JSON.stringify(rows.map((row) => row.payload))).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(await db.prisma.auditEvent.count({ where: { claimId, action: 'referral.created' } })).toBe(1);
   });
 
@@ -138,7 +149,7 @@ describe('referral creation when consent is requested', () => {
 });
 
 describe('co-sell upgrade when the customer accepts', () => {
-  it('upgrades when a seller covers the TPID and notifies the creator and every covering seller exactly once', async () => {
+  it('upgrades when a seller covers the TPID and notifies the creator, the Referrals admin and every covering seller exactly once', async () => {
     const claimId = await claim({ tpids: [['S-1', 'S-2'], ['S-3', 'S-1']] });
     await sendAndAnswer(claimId, 40_000, 'ACCEPTED');
     const referral = await db.prisma.referral.findUniqueOrThrow({ where: { claimId } });
@@ -149,7 +160,9 @@ describe('co-sell upgrade when the customer accepts', () => {
       { event: REFERRAL_EVENTS.coSellAvailable, recipient: 'aad-S-1' },
       { event: REFERRAL_EVENTS.coSellAvailable, recipient: 'aad-S-2' },
       { event: REFERRAL_EVENTS.coSellAvailable, recipient: 'aad-S-3' },
+      { event: REFERRAL_EVENTS.created, recipient: 'aad-UA-REF' },
       { event: REFERRAL_EVENTS.created, recipient: 'aad-UA-USER' },
+      { event: REFERRAL_EVENTS.upgraded, recipient: 'aad-UA-REF' },
       { event: REFERRAL_EVENTS.upgraded, recipient: 'aad-UA-USER' },
     ]);
     const seller = await db.prisma.outboxMessage.findFirstOrThrow({ where: { claimId, recipient: 'aad-S-1' } });
@@ -165,14 +178,47 @@ describe('co-sell upgrade when the customer accepts', () => {
     await sendAndAnswer(claimId, 40_000, 'ACCEPTED');
     expect(await db.prisma.referral.findUniqueOrThrow({ where: { claimId } })).toMatchObject({ dealType: 'PARTNER_LED', status: 'NEW', substatus: 'RECEIVED', upgradedAt: null });
     expect(await db.prisma.auditEvent.findFirstOrThrow({ where: { claimId, action: 'referral.received' } })).toMatchObject({ actorKind: 'SYSTEM', after: { substatus: 'RECEIVED' } });
-    expect((await teams(claimId)).map((row) => row.event)).toEqual(['consent.accepted', REFERRAL_EVENTS.created]);
+    expect((await teams(claimId)).map((row) => row.event)).toEqual(['consent.accepted', REFERRAL_EVENTS.created, REFERRAL_EVENTS.created]);
   });
 
   it('does not upgrade when the customer declines', async () => {
     const claimId = await claim({ tpids: [['S-1', 'S-2']] });
     await sendAndAnswer(claimId, 40_000, 'DECLINED');
     expect(await db.prisma.referral.findUniqueOrThrow({ where: { claimId } })).toMatchObject({ dealType: 'PARTNER_LED', substatus: 'PENDING' });
-    expect((await teams(claimId)).map((row) => row.event)).toEqual(['consent.declined', REFERRAL_EVENTS.created]);
+    expect((await teams(claimId)).map((row) => row.event)).toEqual(['consent.declined', REFERRAL_EVENTS.created, REFERRAL_EVENTS.created]);
+  });
+});
+
+describe('who of the partner is told of a referral', () => {
+  it('tells a creator who is also a Referrals admin once, as the admin', async () => {
+    const both = await f.user({ partnerId: world.partnerA, id: 'UA-BOTH', roles: ['INCENTIVES_USER', 'REFERRALS_ADMIN'] });
+    const claimId = await claim({ tpids: [['S-1']] });
+    await db.prisma.claim.update({ where: { id: claimId }, data: { createdByUserId: both } });
+    await sendAndAnswer(claimId, 40_000, 'ACCEPTED');
+    const referralRows = (await teams(claimId)).filter((row) => row.event.startsWith('referral.'));
+    expect(referralRows).toEqual([
+      { event: REFERRAL_EVENTS.created, recipient: 'aad-UA-BOTH' },
+      { event: REFERRAL_EVENTS.created, recipient: 'aad-UA-REF' },
+      { event: REFERRAL_EVENTS.upgraded, recipient: 'aad-UA-BOTH' },
+      { event: REFERRAL_EVENTS.upgraded, recipient: 'aad-UA-REF' },
+    ]);
+    const own = await db.prisma.outboxMessage.findMany({ where: { claimId, recipient: 'aad-UA-BOTH', event: { startsWith: 'referral.' } } });
+    expect(own.map((row) => (row.payload as { audience?: string }).audience)).toEqual(['referralsAdmin', 'referralsAdmin']);
+    await db.prisma.userRole.deleteMany({ where: { userId: both } });
+  });
+
+  it('tells only the creator, saying so, when the partner has no Referrals admin; never another partner\'s', async () => {
+    const roles = await db.prisma.userRole.findMany({ where: { role: 'REFERRALS_ADMIN' } });
+    await db.prisma.userRole.deleteMany({ where: { role: 'REFERRALS_ADMIN', user: { partnerId: world.partnerA } } });
+    await f.user({ partnerId: world.partnerB, id: 'UB-REF', roles: ['REFERRALS_ADMIN'] });
+    try {
+      const claimId = await claim({ tpids: [['S-1']] });
+      await requestConsent(db, clock, SETTINGS, caller('UA-USER'), { claimId, estimatedDealSizeUsd: 30_000, disclaimerAccepted: true });
+      const rows = await db.prisma.outboxMessage.findMany({ where: { claimId, channel: 'TEAMS' } });
+      expect(rows.map((row) => [row.event, row.recipient, (row.payload as { referralsAdmins?: number }).referralsAdmins])).toEqual([[REFERRAL_EVENTS.created, 'aad-UA-USER', 0]]);
+    } finally {
+      await db.prisma.userRole.createMany({ data: roles, skipDuplicates: true });
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { addDays } from '../../services/shared/clock';
 import type { Database, ReferralDealType } from '../../services/db';
 import { NotAllowedError } from '../../services/shared/errors';
-import { sellerCoSellReferrals } from '../../services/referrals/sellerView';
+import { sellerCoSellReferralOf, sellerCoSellReferrals } from '../../services/referrals/sellerView';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 
@@ -98,5 +98,22 @@ describe("a seller's co-sell referrals", () => {
     expect(second.rows.map((row) => row.referralId)).toEqual(['REF-A-COVERED']);
     expect(second.nextCursor).toBeNull();
     await expect(sellerCoSellReferrals(db, { sellerId: 'S-ONE', cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(NotAllowedError);
+  });
+});
+
+describe("the co-sell referral of one claim, as a seller's co-sell notification opens it", () => {
+  const claim = (name: string): string => ids[name] ?? '';
+
+  it('is the claim’s co-sell referral when the seller covers its customer, whatever the id’s case', async () => {
+    expect(await sellerCoSellReferralOf(db, 'S-ONE', claim('A-COVERED'))).toMatchObject({ referralId: 'REF-A-COVERED', customerName: 'Covered Co', coveredTpids: ['7001'] });
+    expect(await sellerCoSellReferralOf(db, 'S-ONE', ` ${claim('B-COVERED').toLowerCase()} `)).toMatchObject({ referralId: 'REF-B-COVERED' });
+  });
+
+  it('is nothing for a customer they do not cover, a partner-led referral, a claim without one, or a seller without coverage', async () => {
+    expect(await sellerCoSellReferralOf(db, 'S-ONE', claim('A-OTHER'))).toBeNull();
+    expect(await sellerCoSellReferralOf(db, 'S-ONE', claim('B-SECOND-LED'))).toBeNull();
+    expect(await sellerCoSellReferralOf(db, 'S-ONE', 'CLM-NOSUCH1')).toBeNull();
+    expect(await sellerCoSellReferralOf(db, 'S-NONE', claim('A-COVERED'))).toBeNull();
+    expect(JSON.stringify(await sellerCoSellReferralOf(db, 'S-ONE', claim('A-COVERED')))).not.toContain('987654');
   });
 });

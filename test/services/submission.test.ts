@@ -3,7 +3,7 @@ import type { ClaimStatus, Database } from '../../services/db';
 import { findCaller, type Caller } from '../../services/directory/callers';
 import { NotAllowedError } from '../../services/shared/errors';
 import { LocalReviewPort, recordReview } from '../../services/ports/review';
-import { submitClaim, type SubmitClaimInput } from '../../services/claims/submission';
+import { checkProof, completionDateRange, submitClaim, type SubmitClaimInput } from '../../services/claims/submission';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 
@@ -136,6 +136,38 @@ describe('submitClaim', () => {
     expect((await submitClaim(db, clock, caller('UA-USER'), proof(id, { completionDate: T0 }))).status).toBe('SUBMITTED');
     const other = await claim();
     expect((await submitClaim(db, clock, caller('UA-USER'), proof(other, { completionDate: CONSENTED_AT }))).status).toBe('SUBMITTED');
+  });
+
+  it.each([
+    ['2026-02-30', 'February 2026 has 28 days'],
+    ['2026-02-29T10:00:00Z', 'February 2026 has 28 days'],
+    ['2025-11-31', 'November 2025 has 30 days'],
+    ['2026-00-10', 'the month must be 01 to 12'],
+  ])('refuses the impossible day %s instead of rolling it over, and changes nothing', async (date, why) => {
+    const id = await claim();
+    expect(await refusal(submitClaim(db, clock, caller('UA-USER'), proof(id, { completionDate: date })))).toBe(
+      `The claim was not submitted. ${date.slice(0, 10)} is not a real date: ${why}.`,
+    );
+    const { claim: after, audit } = await state(id);
+    expect(after).toMatchObject({ status: 'CONSENT_GRANTED', completionDate: null });
+    expect(audit).toHaveLength(0);
+  });
+
+  it('checks a proof for a claim part by part, in sentences, with the same rule as the submission', () => {
+    const consented = { consentAnsweredAt: CONSENTED_AT };
+    expect(checkProof({ claimId: 'CLM-1', deliverySummary: 'Done.', completionDate: '2026-02-30', evidenceLinks: ['http://x.example.com/a'] }, consented, T0)).toEqual({
+      ok: false,
+      problems: {
+        deliverySummary: 'Describe what was delivered in at least 20 characters.',
+        completionDate: '2026-02-30 is not a real date: February 2026 has 28 days.',
+        evidenceLinks: '"http://x.example.com/a" is not a full https:// address; each evidence link must be one.',
+      },
+    });
+    const empty = checkProof({ claimId: 'CLM-1' }, consented, T0);
+    expect(empty.ok ? [] : Object.keys(empty.problems).sort()).toEqual(['completionDate', 'deliverySummary', 'evidenceLinks']);
+    expect(JSON.stringify(empty)).not.toMatch(/Invalid input|expected/);
+    expect(completionDateRange(consented, T0)).toEqual({ earliest: new Date(Date.UTC(CONSENTED_AT.getUTCFullYear(), CONSENTED_AT.getUTCMonth(), CONSENTED_AT.getUTCDate())), latest: new Date('2026-03-02T00:00:00.000Z') });
+    expect(checkProof(proof('CLM-1', { completionDate: '2026-02-28' }), consented, T0)).toMatchObject({ ok: true, proof: { completionDate: new Date('2026-02-28T00:00:00.000Z') } });
   });
 
   it('refuses callers without an Incentives role, and other partners', async () => {

@@ -3,7 +3,7 @@ import { claimActionCard } from '../../cards/claimAction';
 import { claimDetailsCard } from '../../cards/claimDetails';
 import { claimListCard, type ListFilter } from '../../cards/claimList';
 import { claimSummaryCard } from '../../cards/claimSummary';
-import { coSellReferralsCard } from '../../cards/coSellReferrals';
+import { coSellReferralCard, coSellReferralsCard } from '../../cards/coSellReferrals';
 import { consentContactsCard } from '../../cards/consentContacts';
 import { consentReviewCard } from '../../cards/consentReview';
 import { customersPageCard, type CustomersPageCardData } from '../../cards/customersPage';
@@ -22,6 +22,7 @@ import {
   knownCustomerCard,
   locationCard,
   mismatchReasonCard,
+  opportunityCard,
 } from '../../cards/nominationSteps';
 import { notificationCard } from '../../cards/notification';
 import type { AdaptiveCard } from '../../cards/render';
@@ -126,7 +127,8 @@ const claim: ClaimDetails = {
     { at: new Date('2026-02-18T10:20:00.000Z'), what: 'Consent email sent to the customer', who: 'Ana Bowman' },
   ],
   referral: {
-    id: 'REF-4C1B7E',
+    id: 'REF-N2HQC766',
+    partnerCenterUrl: 'https://partner.microsoft.com/dashboard/referrals/v2/leads',
     dealType: 'PARTNER_LED',
     status: 'NEW',
     substatus: 'PENDING',
@@ -136,6 +138,7 @@ const claim: ClaimDetails = {
   },
   referralsVisible: true,
   canCancel: true,
+  nextSteps: [],
 };
 
 const variableClaim: ClaimDetails = {
@@ -160,6 +163,7 @@ const variableClaim: ClaimDetails = {
   referral: null,
   referralsVisible: false,
   canCancel: false,
+  nextSteps: ['sendConsent'],
 };
 
 const backToPage = [{ title: 'Customers page', data: { action: 'showTab', engagementId: MIGRATE.id, tab: 'eligible' } }];
@@ -512,7 +516,7 @@ export function cardSamples(): CardSample[] {
     sample(
       'add-engagement-choice',
       'engagementChoiceCard',
-      engagementChoiceCard({
+      engagementChoiceCard({ hint: '',
         title: 'Engagements for Woodgrove Bank (TPID (Top Parent ID) 11520025)',
         text: 'Choose one or more engagements.',
         eligible: [
@@ -530,7 +534,7 @@ export function cardSamples(): CardSample[] {
     sample(
       'add-engagement-choice-none',
       'engagementChoiceCard',
-      engagementChoiceCard({
+      engagementChoiceCard({ hint: '',
         title: 'Engagements for Woodgrove Bank (domain name woodgrovebank.com)',
         text: 'Woodgrove Bank is not eligible for any engagement you can nominate for.',
         eligible: [],
@@ -639,6 +643,18 @@ export function cardSamples(): CardSample[] {
     ),
     sample('step-hours', 'hoursCard', hoursCard({ name: 'Azure Innovate Variable Pay', maxHours: 120 })),
     sample(
+      'step-opportunity',
+      'opportunityCard',
+      opportunityCard(
+        { name: 'Azure Innovate Variable Pay' },
+        [
+          { opportunity: { id: '7-9LN8U3ZCDX', name: 'Relecloud – Data estate migration', valueUsd: 180_000 }, proposal: { ok: true, payoutUsd: 5_250, hourlyRateUsd: 175, hours: 30, uncappedUsd: 5_250, capped: false, tier: { minOpportunityUsd: 100_000, hourlyRateUsd: 175 } } },
+          { opportunity: { id: '7-NAR0CF4JAF', name: 'Relecloud – AKS platform modernization', valueUsd: 420_000 }, proposal: { ok: true, payoutUsd: 5_250, hourlyRateUsd: 175, hours: 30, uncappedUsd: 5_250, capped: false, tier: { minOpportunityUsd: 100_000, hourlyRateUsd: 175 } } },
+        ],
+        '',
+      ),
+    ),
+    sample(
       'step-details',
       'detailsCard',
       detailsCard({
@@ -663,6 +679,7 @@ export function cardSamples(): CardSample[] {
           claims: [
             {
               id: 'CLM-8K2M4P6R',
+              friendlyName: 'Bellows College – Azure Migrate and Modernize',
               engagementId: MIGRATE.id,
               engagementName: MIGRATE.name,
               status: 'ADDED',
@@ -740,7 +757,7 @@ export function cardSamples(): CardSample[] {
       claimActionCard({
         title: 'Re-send consent email: Tailspin migration',
         color: 'Default',
-        text: 'The customer has not answered yet. Re-send the consent email to mark.hanson@tailspintoys.com as a reminder, with the same link?',
+        text: 'The customer has not answered yet. Re-send the consent email to mark.hanson@tailspintoys.com as a reminder? It carries the same link as before.',
         facts: [
           { title: 'Claim', value: 'CLM-N2HQC766' },
           { title: 'Customer', value: 'Tailspin Toys' },
@@ -781,8 +798,13 @@ export function cardSamples(): CardSample[] {
         deliverySummary: '',
         completionDate: '',
         evidenceLinks: '',
+        summaryMin: 20,
         summaryMax: 2000,
+        linksMax: 5,
+        minDate: '2026-02-10',
         today: '2026-03-02',
+        dateRangeText: '10 February 2026 (when the customer consented) to today, 2 March 2026',
+        errors: { completionDate: '2026-02-30 is not a real date: February 2026 has 28 days.' },
         action: SUBMIT_PROOF_ACTION,
       }),
     ),
@@ -871,6 +893,26 @@ export function cardSamples(): CardSample[] {
     ),
     sample('cosell-referrals-none', 'coSellReferralsCard', coSellReferralsCard({ sellerName: 'Nestor Wilke', continued: false, page: { rows: [], nextCursor: null } })),
     sample(
+      'cosell-referral-one',
+      'coSellReferralCard',
+      coSellReferralCard({
+        sellerName: 'Nestor Wilke',
+        row: {
+          referralId: 'REF-N2HQC766',
+          claimId: 'CLM-N2HQC766',
+          customerName: 'Tailspin Toys',
+          coveredTpids: ['11520025'],
+          engagementName: MIGRATE.name,
+          partnerName: 'Fabrikam Consulting',
+          partnerContact: { name: 'Adele Vance', email: 'adele.vance@fabrikamconsulting.com', phone: '+1 425 555 0101' },
+          claimStatus: 'CONSENT_GRANTED',
+          claimStatusLabel: 'Consent granted',
+          referralStatusLabel: 'Active (Accepted)',
+          upgradedAt: new Date('2026-02-27T16:00:00.000Z'),
+        },
+      }),
+    ),
+    sample(
       'notification-consent-accepted',
       'notificationCard',
       notificationCard(
@@ -890,6 +932,28 @@ export function cardSamples(): CardSample[] {
           claimId: 'CLM-7B25VBDC',
           payload: { customerName: 'Proseware, Inc.', engagementName: MIGRATE.name, text: 'The consent window of CLM-7B25VBDC ends on 20 March 2026 (1 day left).' },
         }),
+      ),
+    ),
+    sample(
+      'notification-referral-admin',
+      'notificationCard',
+      notificationCard(
+        notificationFor(
+          {
+            event: 'referral.created',
+            claimId: 'CLM-N2HQC766',
+            payload: {
+              customerName: 'Tailspin Toys',
+              friendlyName: 'Tailspin migration wave 1',
+              engagementName: MIGRATE.name,
+              referralId: 'REF-N2HQC766',
+              audience: 'referralsAdmin',
+              referralsAdmins: 1,
+              text: 'A partner-led referral (REF-N2HQC766) was created for Tailspin Toys, Azure Migrate and Modernize, and shared with Microsoft sellers.',
+            },
+          },
+          { partnerCenterReferral: 'https://partner.microsoft.com/dashboard/referrals/v2/leads' },
+        ),
       ),
     ),
     sample(

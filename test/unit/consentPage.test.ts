@@ -20,7 +20,7 @@ describe('the consent page HTML', () => {
       renderConsentForm(view, { action: '/consent/abc', csrfToken: '"><script>' }),
       renderConsentRecorded(view, 'ACCEPTED'),
       renderConsentRecorded(view, 'DECLINED'),
-      renderConsentProblem('expired', hostile),
+      renderConsentProblem('expired', hostile, 'opened'),
     ];
     for (const html of pages) {
       expect(html).not.toMatch(/<script|<link|<img|src=|javascript:/i);
@@ -39,5 +39,26 @@ describe('the consent page HTML', () => {
     expect(html).toContain('<button type="submit" name="answer" value="decline"');
     expect(html).toContain('<legend>Your answer</legend>');
     expect(html).toContain('30 March 2026');
+  });
+
+  /** The text a person reads in the page's body, tags removed. */
+  const bodyText = (html: string) => (/<body>([\s\S]*)<\/body>/.exec(html)?.[1] ?? '').replace(/<[^>]+>/g, ' ');
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  it('says an answered request once: the heading, when it was answered, and "Nothing was changed." only after a new answer', () => {
+    const opened = bodyText(renderConsentProblem('answered', 'You accepted it on 3 March 2026.', 'opened'));
+    expect(count(opened, 'already been answered')).toBe(1);
+    expect(count(opened, 'You accepted it on 3 March 2026.')).toBe(1);
+    expect(opened).not.toContain('Nothing was changed');
+    const answered = bodyText(renderConsentProblem('answered', 'You accepted it on 3 March 2026.', 'answered'));
+    expect(count(answered, 'already been answered')).toBe(1);
+    expect(count(answered, 'Nothing was changed.')).toBe(1);
+  });
+
+  it.each(['malformed', 'unknown', 'answered', 'expired', 'closed', 'forbidden', 'invalid'] as const)('never says the heading of a %s page twice', (problem) => {
+    const text = bodyText(renderConsentProblem(problem, 'Open the link from the email again.', 'answered'));
+    const heading = /<h1>([^<]+)<\/h1>/.exec(renderConsentProblem(problem, '', 'answered'))?.[1] ?? 'no heading';
+    expect(count(text, heading)).toBe(1);
+    expect(count(text, 'Nothing was changed.')).toBe(1);
   });
 });

@@ -37,7 +37,10 @@ describe('validateHours', () => {
     [81, /allows at most 80 hours/],
     ['1.5', /not a whole number/],
     [2.5, /not a whole number/],
-    ['-3', /not a whole number/],
+    // A negative count is refused for being below 1, not as "not a whole number" (issue 14).
+    ['-3', /^The hours must be at least 1; you entered -3\./],
+    [-5, /^The hours must be at least 1; you entered -5\./],
+    ['-2.5', /not a whole number/],
     ['ten', /not a whole number/],
     ['', /not a whole number/],
   ])('refuses %p', (raw, problem) => {
