@@ -36,7 +36,7 @@ export function usersCard(data: UsersCardData): AdaptiveCard {
   footer.push({ title: 'Help', data: { action: 'help' } });
   return expandCard(template, {
     title: `${data.partnerName}'s users`,
-    intro: `${data.continued ? '(continued) ' : ''}Who can use the bot and with which role. You can also type "grant incentives user to <email>" or "revoke referrals admin from <email>".`,
+    intro: `${data.continued ? '(continued) ' : ''}Who can use the bot and with which role. You can also type "grant incentives user to" or "revoke referrals admin from" and the person's email address.`,
     emptyText: 'No more users.',
     rows: data.page.rows.map((user) => ({
       title: userTitle(user),

@@ -40,8 +40,8 @@ export abstract class CancelAndHelpDialog extends ComponentDialog {
   }
 
   /** A flow's own answer that is taken at any step (Change location); undefined when this message is not one. */
-  protected async answerAtAnyStep(_innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
-    return undefined;
+  protected answerAtAnyStep(_innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    return Promise.resolve(undefined);
   }
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {

@@ -2,12 +2,12 @@ import type { AdaptiveCard } from '../cards/render';
 import { welcomeCard } from '../cards/welcome';
 import { canViewClaims } from '../services/claims';
 import { rolesText } from '../cards/format';
-import { canWorkWithClaims, isIncentivesAdmin, type Caller, type Directory } from '../services/directory';
+import { canWorkWithClaims, isIncentivesAdmin, type Caller, type Directory, type PartnerCaller } from '../services/directory';
 import { CONVERSATION_ACTIONS } from '../cards/actions';
 import { questionCard } from '../cards/question';
 import { shorten } from '../services/shared';
 import { suggestCommand, type FlowVerb } from './commands';
-import { ROLE_COMMANDS_HELP } from './roleCommands';
+import { roleCommandsHelp } from './roleCommands';
 import { UNDELIVERED_COMMAND_HELP } from './undeliveredView';
 
 export interface CommandHelp {
@@ -57,6 +57,12 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
   return commands;
 }
 
+/** A colleague of the admin to name in the role examples: another user of the same partner, or the admin. */
+async function colleagueEmail(directory: Directory, caller: PartnerCaller): Promise<string> {
+  const users = await directory.listUsers(caller, { pageSize: 5 });
+  return (users.rows.find((row) => row.userId !== caller.userId) ?? users.rows[0])?.email ?? 'name@yourcompany.com';
+}
+
 /** The welcome card for a caller: who they are, their partner and roles, and the commands that work. */
 export async function welcomeFor(directory: Directory, caller: Caller, flows: ReadonlySet<FlowVerb>): Promise<AdaptiveCard> {
   const buttons = [{ title: 'Help', action: 'help' }];
@@ -71,7 +77,7 @@ export async function welcomeFor(directory: Directory, caller: Caller, flows: Re
       partnerName: caller.partnerName,
       roles: rolesText(caller.roles),
       commands: canWork
-        ? [...availableCommands(flows), ...(isIncentivesAdmin(caller) ? [...ROLE_COMMANDS_HELP, UNDELIVERED_COMMAND_HELP] : [])]
+        ? [...availableCommands(flows), ...(isIncentivesAdmin(caller) ? [...roleCommandsHelp(await colleagueEmail(directory, caller)), UNDELIVERED_COMMAND_HELP] : [])]
         : availableCommands(new Set()).filter((c) => c.command === 'help' || (canViewClaims(caller.roles) && c.command === 'status <claim id>')),
       buttons: canWork
         ? [...buttons, { title: 'Engagements', action: 'engagements' }, { title: 'My claims', action: 'myClaims' }, { title: 'Expiring', action: 'expiring' }, { title: 'Summary', action: 'summary' }, ...(isIncentivesAdmin(caller) ? [{ title: 'Users', action: 'users' }] : [])]

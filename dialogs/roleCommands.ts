@@ -16,12 +16,17 @@ export type RoleRoute =
   | { kind: 'users'; cursor: string | null }
   | { kind: 'roleChange'; change: 'grant' | 'revoke' | 'confirmRevoke'; role: string; email: string };
 
-/** The role commands on an Incentives admin's welcome card. */
-export const ROLE_COMMANDS_HELP: readonly { command: string; description: string }[] = [
-  { command: 'users', description: "Your organisation's users and their roles, with Grant and Revoke buttons." },
-  { command: 'grant <role> to <email>', description: 'Give a user a role, for example "grant referrals admin to alex.wilber@fabrikamconsulting.com".' },
-  { command: 'revoke <role> from <email>', description: 'Take a role away (after a confirm), for example "revoke incentives user from alex.wilber@fabrikamconsulting.com".' },
-];
+/**
+ * The role commands on an Incentives admin's welcome card, their examples naming a colleague of
+ * the admin's own organisation (never a person of another partner).
+ */
+export function roleCommandsHelp(colleagueEmail: string): { command: string; description: string }[] {
+  return [
+    { command: 'users', description: "Your organisation's users and their roles, with Grant and Revoke buttons." },
+    { command: 'grant <role> to <email>', description: `Give a user a role, for example "grant referrals admin to ${colleagueEmail}".` },
+    { command: 'revoke <role> from <email>', description: `Take a role away (after a confirm), for example "revoke incentives user from ${colleagueEmail}".` },
+  ];
+}
 
 const email = cleanTextSchema.pipe(z.string().trim().min(1).max(320));
 

@@ -528,7 +528,7 @@ export const DEMO_CUSTOMERS: readonly DemoCustomer[] = [
     tpid: '64714835',
     subscriptions: ['35b2bdf2-4913-49b9-84f1-e47a07319429', 'e18a1e7b-0caf-4d1b-bd36-3faeb03c527b'],
     opportunities: [
-      { id: '7-NAR0CF4JAF', name: 'Relecloud – AKS platform modernization', valueUsd: 420_000 },
+      { id: '7-NAR0CF4JAF', name: 'Relecloud – AKS platform modernization', valueUsd: 620_000 },
       { id: '7-9LN8U3ZCDX', name: 'Relecloud – Data estate migration', valueUsd: 180_000 },
     ],
     contact: { name: 'Miriam Graham', email: 'miriam.graham@relecloud.com', phone: '+1 408 555 0148' },

@@ -151,7 +151,7 @@ describeWithChromium('/chat in Chromium: add a customer, send consent, see the p
     await expectReply(
       page,
       async () => {
-        await input(page, 'dealSize').fill('75,000');
+        await input(page, 'dealSize').fill('75000');
         await lastCard(page).getByRole('button', { name: 'Next' }).click();
       },
       'Review: send customer consent email',

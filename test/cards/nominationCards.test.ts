@@ -5,6 +5,8 @@ import { nominationDetailsCard } from '../../cards/nominationDetails';
 import { nominationReviewCard } from '../../cards/nominationReview';
 import type { AdaptiveCard } from '../../cards/render';
 import { textEntryCard } from '../../cards/textEntry';
+import { engagementCard } from '../../cards/nominationSteps';
+import { PER_ID_HINT } from '../../services/nomination/rule';
 import { adaptiveCardErrors } from '../support/cardSchema';
 
 type Node = Record<string, unknown>;
@@ -217,6 +219,27 @@ describe('nomination cards', () => {
     expect(actionSets.map((set) => (set.actions as Node[]).map((a) => a.data))).toEqual([
       [{ action: 'sendConsent', claimId: 'CLM-8K2M4P6R' }, { action: 'showTab', engagementId: 'eng-azure-migrate-modernize', tab: 'eligible' }],
       [{ action: 'sendConsent', claimId: 'CLM-3N7Q9T2W' }, { action: 'showTab', engagementId: 'eng-m365-copilot', tab: 'eligible' }],
+    ]);
+  });
+});
+
+describe('the engagements step card', () => {
+  it('lists each ineligible engagement with its own reason and says the per-id hint once, under the list', () => {
+    const card = engagementCard(
+      [
+        { engagementId: 'e1', engagementName: 'Azure Migrate', payType: 'FIXED', eligible: true, via: { type: 'DOMAIN', value: 'x.com' } },
+        { engagementId: 'e2', engagementName: 'Security', payType: 'FIXED', eligible: false, code: 'NOT_IN_CATALOG', reason: 'domain name x.com is not found in the eligibility list of Security.', hint: PER_ID_HINT },
+        { engagementId: 'e3', engagementName: 'Copilot', payType: 'FIXED', eligible: false, code: 'CRITERIA_NOT_MET', reason: 'domain name x.com does not meet the eligibility criteria of Copilot.', hint: PER_ID_HINT },
+      ],
+      { customer: 'X', selected: [], otherIdAction: '', note: '' },
+    );
+    expect(adaptiveCardErrors(card)).toEqual([]);
+    const text = JSON.stringify(card);
+    expect(text.split('Eligibility is checked per id').length - 1).toBe(1);
+    const facts = nodes(card).filter((n) => n.type === 'FactSet').flatMap((n) => n.facts as { value: string }[]);
+    expect(facts.map((f) => f.value)).toEqual([
+      'domain name x.com is not found in the eligibility list of Security.',
+      'domain name x.com does not meet the eligibility criteria of Copilot.',
     ]);
   });
 });

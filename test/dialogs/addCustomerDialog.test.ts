@@ -13,6 +13,8 @@ interface Step {
   send: Turn | ((last: Reply[]) => Turn);
   expect?: (string | RegExp)[];
   reject?: string[];
+  /** Further checks of the turn's replies. */
+  check?: (replies: Reply[]) => void;
 }
 
 function details(customerName: string, customerEmail: string, change: Record<string, string> = {}): Turn {
@@ -56,6 +58,7 @@ describe('Add customer dialog', () => {
         }
       }
       for (const rejected of step.reject ?? []) expect(text).not.toContain(rejected);
+      step.check?.(last);
     }
     return { driver, last };
   }
@@ -228,8 +231,17 @@ describe('Add customer dialog', () => {
         expect: [
           'wingtiptoys.com belongs to tenant bdacc29c-dcbb-4f9d-87eb-6d5cc377abe3',
           'Security Workshop: Threat Protection is the only engagement Wingtip Toys is eligible for, so it is chosen.',
+          // Why each other engagement is out, one line each; what can be done about it said at most once.
+          'The others are out:\n- ',
           'Wingtip Toys – Security Workshop: Threat Protection',
         ],
+        check: (replies) => {
+          const said = replies.map((r) => r.text).join('\n');
+          const others = said.split('\n').filter((line) => line.startsWith('- '));
+          expect(others.length).toBeGreaterThan(0);
+          for (const line of others) expect(line).not.toContain('Eligibility is checked per id');
+          expect(said.split('Eligibility is checked per id').length - 1).toBeLessThanOrEqual(1);
+        },
       },
       { send: { value: { action: 'cancel' } }, expect: ['Canceled. Nothing was saved.'] },
     ]);

@@ -47,8 +47,6 @@ describe('Claim customer: the MSX opportunity a VARIABLE claim is paid on', () =
 
   beforeAll(async () => {
     db = await createDemoDatabase(NOW);
-    // The demo's two Relecloud opportunities fall in the same rate tier; the AKS one grown past $500,000 pays $200 an hour, so the payouts differ.
-    await db.prisma.msxOpportunity.update({ where: { id: AKS }, data: { valueUsd: 620_000 } });
   });
   afterAll(() => db.close());
 

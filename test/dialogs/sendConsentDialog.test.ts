@@ -106,11 +106,11 @@ describe('Send customer consent email and Re-send dialogs', () => {
       { send: contacts({ partnerPhone: '+1 425 555 0199' }), expect: ['Estimated deal size', 'cannot be changed once the consent email is sent', 'does not affect eligibility or payout'] },
       {
         send: dealSize('0'),
-        expect: ['The estimated deal size must be more than 0 US dollars', 'You entered "0"', '"type":"Input.Number"', '"min":1', '"value":0', '"color":"Attention"'],
+        expect: ['The estimated deal size must be more than 0 US dollars', 'You entered \\"0\\"', '"type":"Input.Number"', '"min":1', '"value":0', '"color":"Attention"'],
       },
-      { send: dealSize('-5'), expect: ['The estimated deal size must be more than 0 US dollars', 'You entered "-5"'], reject: ['whole number of US dollars, such as'] },
+      { send: dealSize('-5'), expect: ['The estimated deal size must be more than 0 US dollars', 'You entered \\"-5\\"'], reject: ['whole number of US dollars, such as'] },
       { send: dealSize('12.5'), expect: ['must be a whole number of US dollars'] },
-      { send: 'lots', expect: ['must be a whole number of US dollars', 'You entered "lots"'] },
+      { send: 'lots', expect: ['must be a whole number of US dollars', 'You entered \\"lots\\"'] },
       { send: '3000000000', expect: ['cannot exceed 2,000,000,000 US dollars'] },
       {
         send: dealSize('$45,000'),

@@ -135,7 +135,8 @@ describe('Add customer and Claim customer through the real HTTP server (local mo
   it('refuses to add a customer who must be claimed, and creates nothing', async () => {
     const before = await running().db.prisma.claim.count();
     const refused = await say('e2e-refused', DEMO.users.adminA, { text: 'add contoso.com to Azure Migrate' });
-    expect(refused.text).toContain('must be claimed (Claim customer on the Eligible tab), not added');
+    expect(refused.text).toContain('Contoso Ltd is already known to you');
+    expect(refused.text).toContain('so it is claimed, not added');
     expect(await running().db.prisma.claim.count()).toBe(before);
   });
 });

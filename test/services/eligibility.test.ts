@@ -50,6 +50,18 @@ describe('checkNomination (pure rules)', () => {
     locationId: 'L1',
   };
 
+  it('keeps the per-id hint out of the reason: a FIXED engagement carries it apart, a variable pay one (MSX ids only) not at all', () => {
+    const [fixedVerdict] = checkNomination({ ...base, eligibility: [] });
+    expect(fixedVerdict).toMatchObject({ eligible: false, code: 'NOT_IN_CATALOG' });
+    expect(fixedVerdict && !fixedVerdict.eligible && fixedVerdict.hint).toContain('Eligibility is checked per id');
+    expect(fixedVerdict && !fixedVerdict.eligible && fixedVerdict.reason).not.toContain('Eligibility is checked per id');
+    const variable = { ...fixed, payType: 'VARIABLE' as const, acceptedIdTypes: ['MSX_OPPORTUNITY_ID' as const] };
+    const msx = { type: 'MSX_OPPORTUNITY_ID' as const, value: '7-AAAAAAAAAA' };
+    const [variableVerdict] = checkNomination({ ...base, engagements: [variable], ids: [{ id: msx, checkedAs: [msx] }], eligibility: [] });
+    expect(variableVerdict).toMatchObject({ eligible: false, code: 'NOT_IN_CATALOG' });
+    expect(variableVerdict && !variableVerdict.eligible && variableVerdict.hint).toBeFalsy();
+  });
+
   it('accepts an eligible id and records the id the claim is made with', () => {
     const [verdict] = checkNomination(base);
     expect(verdict).toMatchObject({ eligible: true, via: { type: 'TPID', value: '42' } });
@@ -80,7 +92,8 @@ describe('checkNomination (pure rules)', () => {
       eligibility: [{ engagementId: 'E1', type: 'TPID', value: '42', eligible: false, reason: 'Customer segment is SMB' }],
     });
     expect(verdict?.eligible).toBe(false);
-    expect(verdict && !verdict.eligible && verdict.reason).toMatch(/TPID.*42.*Customer segment is SMB.*nominate it with that id/s);
+    expect(verdict && !verdict.eligible && verdict.reason).toMatch(/TPID.*42.*Customer segment is SMB/s);
+    expect(verdict && !verdict.eligible && verdict.hint).toMatch(/nominate it with that id/);
   });
 
   it('a VARIABLE claim lists every eligible MSX opportunity of the customer, in the order checked, and records the first', () => {
@@ -184,7 +197,7 @@ describe('eligibility against the database', () => {
     const byTenant = await checkAddCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: { type: 'TENANT_ID', value: guid(1001) }, engagementIds: [w.fixed] });
     const tenantVerdict = verdictFor(byTenant.verdicts, w.fixed);
     expect(codeOf(tenantVerdict)).toBe('NOT_IN_CATALOG');
-    expect(!tenantVerdict.eligible && tenantVerdict.reason).toContain('TPID');
+    expect(!tenantVerdict.eligible && tenantVerdict.hint).toContain('TPID');
 
     const byDomain = await checkAddCustomer(db.prisma, ports, { partnerId: w.partnerA, customerId: { type: 'DOMAIN', value: 'tpidonly.com' }, engagementIds: [w.fixed] });
     expect(codeOf(verdictFor(byDomain.verdicts, w.fixed))).toBe('NOT_IN_CATALOG');

@@ -21,9 +21,11 @@ import {
   hoursCard,
   knownCustomerCard,
   locationCard,
+  locationInUseCard,
   mismatchReasonCard,
   opportunityCard,
 } from '../../cards/nominationSteps';
+import { questionCard } from '../../cards/question';
 import { notificationCard } from '../../cards/notification';
 import type { AdaptiveCard } from '../../cards/render';
 import { submitProofCard } from '../../cards/submitProof';
@@ -642,6 +644,20 @@ export function cardSamples(): CardSample[] {
       ),
     ),
     sample('step-hours', 'hoursCard', hoursCard({ name: 'Azure Innovate Variable Pay', maxHours: 120 })),
+    sample('step-hours-wrong', 'hoursCard', hoursCard({ name: 'Azure Innovate Variable Pay', maxHours: 120 }, { value: '500', error: 'Azure Innovate Variable Pay allows at most 120 hours; you entered 500.' })),
+    sample('step-location-in-use', 'locationInUseCard', locationInUseCard({ id: '4105567', name: 'Fabrikam Consulting — Seattle' })),
+    sample(
+      'question-leave-flow',
+      'questionCard',
+      questionCard({
+        title: 'Leave Add customer and open the engagements?',
+        text: 'If you stay, everything you answered in Add customer is kept. If you leave, nothing of it is saved.',
+        buttons: [
+          { title: 'Leave and open the engagements', style: 'default', data: { action: 'leaveFlow', command: 'engagements' } },
+          { title: 'Stay in Add customer', style: 'positive', data: { action: 'stayInFlow' } },
+        ],
+      }),
+    ),
     sample(
       'step-opportunity',
       'opportunityCard',
@@ -649,7 +665,7 @@ export function cardSamples(): CardSample[] {
         { name: 'Azure Innovate Variable Pay' },
         [
           { opportunity: { id: '7-9LN8U3ZCDX', name: 'Relecloud – Data estate migration', valueUsd: 180_000 }, proposal: { ok: true, payoutUsd: 5_250, hourlyRateUsd: 175, hours: 30, uncappedUsd: 5_250, capped: false, tier: { minOpportunityUsd: 100_000, hourlyRateUsd: 175 } } },
-          { opportunity: { id: '7-NAR0CF4JAF', name: 'Relecloud – AKS platform modernization', valueUsd: 420_000 }, proposal: { ok: true, payoutUsd: 5_250, hourlyRateUsd: 175, hours: 30, uncappedUsd: 5_250, capped: false, tier: { minOpportunityUsd: 100_000, hourlyRateUsd: 175 } } },
+          { opportunity: { id: '7-NAR0CF4JAF', name: 'Relecloud – AKS platform modernization', valueUsd: 620_000 }, proposal: { ok: true, payoutUsd: 6_000, hourlyRateUsd: 200, hours: 30, uncappedUsd: 6_000, capped: false, tier: { minOpportunityUsd: 500_000, hourlyRateUsd: 200 } } },
         ],
         '',
       ),
