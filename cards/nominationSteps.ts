@@ -2,7 +2,7 @@ import type { Contact, EngagementVerdict, LocationChoice, NamedNomination, Payou
 import { NOMINATION_ACTIONS } from './actions';
 import { choiceCard } from './choice';
 import { engagementChoiceCard } from './engagementChoice';
-import { CUSTOMER_ID_TYPE_LABELS, formatDay, formatUsd, payTypeText } from './format';
+import { CUSTOMER_ID_TYPE_LABELS, engagementTitle, formatDay, formatUsd } from './format';
 import { nominationConfirmationCard } from './nominationConfirmation';
 import { nominationDetailsCard, type DetailsErrors } from './nominationDetails';
 import type { AdaptiveCard } from './render';
@@ -125,10 +125,7 @@ export function engagementCard(
   return engagementChoiceCard({
     title: `Engagements for ${options.customer}`,
     text: [options.note, intro].filter((t) => t !== '').join(' '),
-    eligible: eligible.map((v) => {
-      const payType = payTypeText(v.payType);
-      return { id: v.engagementId, title: v.engagementName.toLowerCase().includes(payType) ? v.engagementName : `${v.engagementName} (${payType})` };
-    }),
+    eligible: eligible.map((v) => ({ id: v.engagementId, title: engagementTitle(v.engagementName, v.payType) })),
     ineligible,
     hint: hints.join(' '),
     multiSelect: !variableOffered,

@@ -78,11 +78,12 @@ describe('the bot through its real HTTP server in local mode', () => {
     expect(JSON.stringify(cardOf(reply?.body ?? {}))).toContain('Co-sell referrals for customers you cover');
   });
 
-  it('answers unknown input with help, not silence', async () => {
+  it('answers unknown input with a short card pointing at help, not silence', async () => {
     await postActivity(baseUrl, messageActivity({ serviceUrl, text: 'make me a sandwich', aadObjectId: ADMIN_A }));
-    const replies = await connector.waitFor(2);
-    expect(replies[0]?.body.text).toContain('make me a sandwich');
-    expect(cardOf(replies[1]?.body ?? {})).toBeDefined();
+    const replies = await connector.waitFor(1);
+    const card = JSON.stringify(cardOf(replies[0]?.body ?? {}));
+    expect(card).toContain('make me a sandwich');
+    expect(card).toContain('"action":"help"');
   });
 
   it('reads a command typed after an @mention of the bot, as Teams sends it in channels and group chats', async () => {
