@@ -1,11 +1,13 @@
 import { CardFactory, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import { claimRefresh } from '../cards/actions';
 import { notificationCard, type NotificationCardData } from '../cards/notification';
 import type { Database } from '../services/db';
 import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../services/outbox';
 import { ConversationReferenceStore } from './conversationReferences';
 import type { Logger } from './logger';
 import { TeamsRateLimiter } from './teamsRateLimiter';
+import { activityForChannel } from './universalActions';
 
 /**
  * The outbox's TEAMS channel: a proactive Adaptive Card in the recipient's personal chat with the
@@ -117,11 +119,12 @@ export class TeamsNotifier implements ChannelHandler {
     if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, reason: 'Held back to keep within the Teams rate limits' };
 
     const content = notificationFor(message);
-    const card = notificationCard(content);
+    // Opened later, a notification about a claim shows that claim as it is then (Universal Actions' refresh).
+    const card = content.claimId ? { ...notificationCard(content), refresh: claimRefresh(content.claimId, `${content.title}: ${content.text}`) } : notificationCard(content);
     try {
       await this.options.adapter.continueConversationAsync(this.options.appId, target.reference, async (context) => {
         // The card says it all; the text goes in `summary`, which Teams shows in the notification toast and feed.
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        const activity = activityForChannel(MessageFactory.attachment(CardFactory.adaptiveCard(card)), context.activity);
         activity.summary = content.text;
         await context.sendActivity(activity);
       });

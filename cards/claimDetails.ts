@@ -1,7 +1,7 @@
 import type { ClaimDetails } from '../services/claims/details';
 import template from './claimDetails.json';
 import { expandCard, type AdaptiveCard } from './render';
-import { CANCEL_CLAIM_ACTION } from './actions';
+import { CANCEL_CLAIM_ACTION, claimRefresh } from './actions';
 import { daysLeftText, formatDateTime, formatDay, formatUsd, payTypeText, REFERRAL_DEAL_TYPE_LABELS, referralStatusText } from './format';
 
 export interface ClaimDetailsCardData {
@@ -77,7 +77,7 @@ function referralFacts(claim: ClaimDetails): Fact[] {
  */
 export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
   const { claim } = data;
-  return expandCard(template, {
+  const card = expandCard(template, {
     claimId: claim.id,
     friendlyName: claim.friendlyName,
     statusLine: claim.closedAt ? `${claim.statusLabel} on ${formatDay(claim.closedAt)}` : claim.statusLabel,
@@ -92,4 +92,6 @@ export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
     history: claim.history.map((entry) => ({ title: formatDateTime(entry.at), value: `${entry.what} (${entry.who})` })),
     buttons: claim.canCancel ? [...data.buttons, { title: 'Cancel claim', data: { action: CANCEL_CLAIM_ACTION, claimId: claim.id } }] : data.buttons,
   });
+  // Opened later (Teams, Universal Actions), the card shows the claim as it is then, for whoever looks.
+  return { ...card, refresh: claimRefresh(claim.id) };
 }
