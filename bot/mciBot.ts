@@ -12,6 +12,7 @@ import {
 } from 'botbuilder';
 import { DialogContext, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { claimRefresh } from '../cards/actions';
+import { z } from 'zod';
 import type { Database } from '../services/db';
 import { cleanText, cleanValue } from '../services/shared/text';
 import type { DialogDeps } from '../dialogs/dialogDeps';
@@ -91,7 +92,14 @@ export class MciBot extends TeamsActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     cleanUserInput(context.activity);
     // First, so that an invoke's replies are held back before anything counts or reshapes them.
-    if (isCardAction(context.activity)) context.turnState.set(INVOKE_REPLIES, new InvokeReplies(context));
+    if (isCardAction(context.activity)) {
+      if (!CardActionValue.safeParse(context.activity.value).success) {
+        // botbuilder would fail on it with a TypeError (a 500, a fault of ours); it is the request that is wrong (400).
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: BAD_CARD_ACTION } });
+        return;
+      }
+      context.turnState.set(INVOKE_REPLIES, new InvokeReplies(context));
+    }
     await this.references.record(context);
     await registerOnFirstContact(context, this.provisioning);
     shapeCardsForChannel(context);
@@ -208,6 +216,15 @@ export const CLAIM_NOT_VISIBLE_MESSAGE =
 const TURN_FAILED_MESSAGE = 'Sorry, something went wrong on my side and nothing was saved. Please try again.';
 
 const INVOKE_REPLIES = Symbol('invokeReplies');
+
+/** What an `adaptiveCard/action` invoke must carry: an Action.Execute with a verb. */
+const CardActionValue = z.looseObject({ action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string().min(1).max(200), data: z.unknown().optional() }) });
+
+const BAD_CARD_ACTION = {
+  statusCode: 400,
+  type: 'application/vnd.microsoft.error',
+  value: { code: 'BadRequest', message: 'An adaptiveCard/action invoke carries value.action, an Action.Execute with a verb.' },
+};
 
 function isCardAction(activity: Activity): boolean {
   return activity.type === 'invoke' && activity.name === 'adaptiveCard/action';

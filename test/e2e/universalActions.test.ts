@@ -138,6 +138,14 @@ describe('Universal Actions over the protocol: Teams buttons are Action.Execute,
     expect(connector.activities.length).toBe(before);
   });
 
+  it('refuses an invoke that is no Action.Execute as a bad request (400, not a failure of the bot), running nothing', async () => {
+    const base = messageActivity({ serviceUrl, aadObjectId: DEMO.users.userA, conversationId: 'ua-malformed' });
+    const before = connector.activities.length;
+    const res = await postActivity(running().url, teams({ ...base, type: 'invoke', name: 'adaptiveCard/action', value: { trigger: 'manual' } }));
+    expect(res.status).toBe(400);
+    expect(connector.activities.length).toBe(before);
+  });
+
   it('shows a refused action on the card itself: an unknown verb answers with why, and no buttons', async () => {
     const card = answerCard(await execute({ verb: 'noSuchThing', data: {} }, DEMO.users.userA, 'ua-refused'));
     expect(JSON.stringify(card)).toContain('out of date or not one of mine');
