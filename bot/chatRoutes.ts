@@ -18,6 +18,28 @@ export function webChatBundlePath(): string {
   return path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
 }
 
+/**
+ * Teams' look for cards, as the card gallery (`npm run cards`) draws them: the Teams host config and
+ * the Teams container styles of adaptivecards-designer (a development dependency, as /chat is a
+ * local try-out; without it the page keeps Web Chat's own look).
+ */
+export function teamsCardFiles(): { hostConfig: string; stylesheet: string } {
+  const designer = path.join(path.dirname(require.resolve('adaptivecards-designer')), '..');
+  return {
+    hostConfig: path.join(designer, 'lib', 'hostConfigs', 'microsoft-teams-light.json'),
+    stylesheet: path.join(designer, 'dist', 'containers', 'teams-container-light.css'),
+  };
+}
+
+function designerFiles(logger: Logger): { hostConfig: string; stylesheet: string } | null {
+  try {
+    return teamsCardFiles();
+  } catch {
+    logger.warn('adaptivecards-designer is not installed: /chat draws cards in Web Chat’s own style rather than Teams’');
+    return null;
+  }
+}
+
 const COMMON_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -26,6 +48,7 @@ const COMMON_HEADERS: Record<string, string> = {
 export function registerChatRoutes(server: Server, localMode: boolean, logger: Logger, identities: readonly ChatIdentity[] = DEMO_IDENTITIES): boolean {
   if (!localMode) return false;
   const bundle = webChatBundlePath();
+  const teams = designerFiles(logger);
 
   server.get('/chat', (req: Request, res: Response, next: Next) => {
     const wanted = new URL(req.url ?? '', 'http://local').searchParams.get('user')?.trim().toLowerCase();
@@ -53,22 +76,28 @@ export function registerChatRoutes(server: Server, localMode: boolean, logger: L
     next();
   });
 
-  server.get('/chat/webchat.js', async (_req: Request, res: Response) => {
-    let file;
+  /** Sends a file from node_modules, or says it is missing. */
+  const sendFile = async (res: Response, file: string | undefined, contentType: string): Promise<void> => {
+    let handle;
     try {
-      file = await open(bundle);
+      if (!file) throw new Error('not installed');
+      handle = await open(file);
     } catch (error) {
-      logger.error({ err: error, bundle }, 'the Web Chat bundle could not be read');
-      res.send(500, { error: 'The Web Chat bundle is missing; run npm ci.' });
+      logger.error({ err: error, file }, 'a file of the chat page could not be read');
+      res.send(file ? 500 : 404, { error: 'A file of the chat page is missing; run npm ci.' });
       return;
     }
-    res.writeHead(200, { ...COMMON_HEADERS, 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' });
+    res.writeHead(200, { ...COMMON_HEADERS, 'content-type': contentType, 'cache-control': 'public, max-age=3600' });
     try {
-      await pipeline(file.createReadStream(), res);
+      await pipeline(handle.createReadStream(), res);
     } catch (error) {
-      logger.warn({ err: error }, 'the Web Chat bundle was not sent whole');
+      logger.warn({ err: error, file }, 'a file of the chat page was not sent whole');
     }
-  });
+  };
+
+  server.get('/chat/webchat.js', async (_req: Request, res: Response) => sendFile(res, bundle, 'text/javascript; charset=utf-8'));
+  server.get('/chat/teams-host-config.json', async (_req: Request, res: Response) => sendFile(res, teams?.hostConfig, 'application/json; charset=utf-8'));
+  server.get('/chat/teams-cards.css', async (_req: Request, res: Response) => sendFile(res, teams?.stylesheet, 'text/css; charset=utf-8'));
 
   return true;
 }

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Next, Request, Response, Server } from 'restify';
-import type { Activity, ActivityHandler, CloudAdapter } from 'botbuilder';
+import { INVOKE_RESPONSE_KEY, type Activity, type ActivityHandler, type CloudAdapter, type InvokeResponse } from 'botbuilder';
 import { z } from 'zod';
+import { answeredCard, cardAttachment, cardPress, tagCardActions } from './directLineCards';
 import type { Logger } from './logger';
 import type { InFlight } from './server';
 
@@ -17,11 +18,16 @@ import type { InFlight } from './server';
  * - `POST /conversations/:id/activities` → echoed into the conversation (Web Chat waits for the echo)
  *   and run through the real bot, with `from` set to the token's user, `from.aadObjectId` included
  *   (in local mode that is who the activity acts as);
- * - `GET /conversations/:id/activities?watermark=N` → what arrived after N.
+ * - `GET /conversations/:id/activities?watermark=N` → what arrived after N; an activity updated since
+ *   comes again, with its id and timestamp, and Web Chat redraws it in place.
+ *
+ * A card button pressed in /chat acts on its card, as Universal Actions do in Teams: see
+ * bot/directLineCards.ts.
  *
  * The bot answers, as in local mode it always does, by posting to the activity's serviceUrl with the
  * Bot Framework connector API; that serviceUrl is this same server under `/directline-connector`,
- * whose `POST /v3/conversations/:id/activities[/:replyToId]` appends to the conversation. Proactive
+ * whose `POST /v3/conversations/:id/activities[/:replyToId]` appends to the conversation and
+ * `PUT /v3/conversations/:id/activities/:activityId` (botbuilder's updateActivity) replaces one. Proactive
  * messages take the same road from the stored conversation reference, so they arrive while the page
  * is open. The connector routes only answer requests from this machine, since only the bot posts there.
  *
@@ -147,17 +153,36 @@ export class DirectLineStore {
     return conversation;
   }
 
-  /** Appends with the next sequence number as its id; keeps only the newest activities. */
-  append(conversation: Conversation, activity: Record<string, unknown>): string {
+  /** Appends with the next sequence number as its id (`activity` may be made from it); keeps only the newest activities. */
+  append(conversation: Conversation, activity: Record<string, unknown> | ((id: string) => Record<string, unknown>)): string {
     const seq = conversation.dropped + conversation.activities.length;
     const id = `${conversation.id}|${String(seq).padStart(7, '0')}`;
-    conversation.activities.push({ ...activity, id });
+    this.push(conversation, { ...(typeof activity === 'function' ? activity(id) : activity), id });
+    return id;
+  }
+
+  /**
+   * Replaces an activity's content, keeping its id, timestamp and place, and delivers it again
+   * after the watermark (a client that already has it redraws it). False if it is not (or no longer) here.
+   */
+  update(conversation: Conversation, activityId: string, content: Record<string, unknown>): boolean {
+    const original = conversation.activities.findLast((activity) => activity.id === activityId);
+    if (!original) return false;
+    const updated = { ...content, id: activityId, timestamp: original.timestamp, from: original.from, conversation: original.conversation, ...(original.replyToId ? { replyToId: original.replyToId } : {}) };
+    conversation.activities.forEach((activity, index) => {
+      if (activity.id === activityId) conversation.activities[index] = updated;
+    });
+    this.push(conversation, updated);
+    return true;
+  }
+
+  private push(conversation: Conversation, activity: Record<string, unknown>): void {
+    conversation.activities.push(activity);
     const excess = conversation.activities.length - this.limits.maxActivitiesPerConversation;
     if (excess > 0) {
       conversation.activities.splice(0, excess);
       conversation.dropped += excess;
     }
-    return id;
   }
 
   has(conversation: Conversation, activityId: string): boolean {
@@ -206,9 +231,10 @@ export function registerDirectLineRoutes(server: Server, localMode: boolean, dep
     return conversation;
   };
 
-  /** Runs one activity through the real bot, as if the channel had posted it to /api/messages. */
-  const runThroughBot = (conversation: Conversation, activity: Partial<Activity>) =>
-    deps.inFlight.track(() =>
+  /** Runs one activity through the real bot, as if the channel had posted it to /api/messages; an invoke's answer is returned. */
+  const runThroughBot = (conversation: Conversation, activity: Partial<Activity>): Promise<InvokeResponse | undefined> => {
+    let answer: InvokeResponse | undefined;
+    return deps.inFlight.track(() =>
       deps.adapter
         .processActivityDirect(
           '',
@@ -221,12 +247,31 @@ export function registerDirectLineRoutes(server: Server, localMode: boolean, dep
             from: sender(conversation.user),
             recipient: { ...BOT_ACCOUNT },
           } as Activity,
-          (context) => deps.bot.run(context),
+          async (context) => {
+            await deps.bot.run(context);
+            answer = context.turnState.get<{ value?: InvokeResponse } | undefined>(INVOKE_RESPONSE_KEY)?.value;
+          },
         )
         .catch((error: unknown) => {
           deps.logger.error({ err: error, conversationId: conversation.id }, 'the local Direct Line channel could not run an activity');
         }),
-    );
+    ).then(() => answer);
+  };
+
+  /** A button on a card of this conversation: the bot's answer takes the card's place, as in Teams. */
+  const pressOnCard = async (conversation: Conversation, value: unknown, id: string): Promise<boolean> => {
+    const press = cardPress(value);
+    if (!press || !store.has(conversation, press.cardActivityId)) return false;
+    const answer = await runThroughBot(conversation, {
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      id,
+      value: { action: { type: 'Action.Execute', verb: press.verb, data: press.data }, trigger: 'manual' },
+    });
+    const card = answeredCard(answer?.body);
+    if (card) store.update(conversation, press.cardActivityId, tagCardActions({ type: 'message', attachments: [cardAttachment(card)] }, press.cardActivityId));
+    return true;
+  };
 
   server.post(`${DIRECT_LINE_PREFIX}/tokens/generate`, (req: Request, res: Response, next: Next) => {
     const body = GenerateBody.safeParse(req.body ?? {});
@@ -292,7 +337,7 @@ export function registerDirectLineRoutes(server: Server, localMode: boolean, dep
     const from = sender(conversation.user);
     // Web Chat marks a message sent when it sees its echo (matched by channelData.clientActivityID).
     const id = store.append(conversation, { ...fields, from, conversation: { id: conversation.id }, timestamp: new Date(now()).toISOString(), channelId: 'webchat' });
-    if (type !== 'typing') await runThroughBot(conversation, { ...fields, id });
+    if (type !== 'typing' && !(type === 'message' && (await pressOnCard(conversation, value, id)))) await runThroughBot(conversation, { ...fields, id });
     res.send(200, { id });
   });
 
@@ -310,17 +355,41 @@ export function registerDirectLineRoutes(server: Server, localMode: boolean, dep
       // would wait for in vain; only a reply to an activity of this conversation keeps its replyToId.
       const { replyToId, ...rest } = activity.data;
       const known = typeof replyToId === 'string' && store.has(conversation, replyToId);
-      const id = store.append(conversation, {
-        ...rest,
-        ...(known ? { replyToId } : {}),
-        from: activity.data.from ?? BOT_ACCOUNT,
-        conversation: { id: conversation.id },
-        timestamp: new Date(now()).toISOString(),
-      });
+      const id = store.append(conversation, (newId) =>
+        tagCardActions(
+          {
+            ...rest,
+            ...(known ? { replyToId } : {}),
+            from: activity.data.from ?? BOT_ACCOUNT,
+            conversation: { id: conversation.id },
+            timestamp: new Date(now()).toISOString(),
+          },
+          newId,
+        ),
+      );
       res.send(200, { id });
     }
     next();
   };
+
+  /** botbuilder's updateActivity: the activity keeps its id and place, with the new content. */
+  server.put(`${CONNECTOR_PREFIX}/v3/conversations/:conversationId/activities/:activityId`, (req: Request, res: Response, next: Next) => {
+    const conversation = store.find(param(req, 'conversationId'));
+    const activity = BotActivity.safeParse(req.body);
+    const activityId = param(req, 'activityId');
+    if (!fromThisMachine(req.socket.remoteAddress, req.socket.localAddress)) {
+      res.send(403, { error: { code: 'Forbidden', message: 'Only the bot on this machine posts here.' } });
+    } else if (!conversation) {
+      res.send(404, { error: { code: 'ConversationNotFound', message: 'No such conversation (it expired, or the process restarted).' } });
+    } else if (!activity.success) {
+      res.send(400, { error: { code: 'BadArgument', message: 'The body must be an activity with a type.' } });
+    } else if (!store.update(conversation, activityId, tagCardActions(activity.data, activityId))) {
+      res.send(404, { error: { code: 'ActivityNotFound', message: 'No such activity in this conversation (it was trimmed, or never sent).' } });
+    } else {
+      res.send(200, { id: activityId });
+    }
+    next();
+  });
   server.post(`${CONNECTOR_PREFIX}/v3/conversations/:conversationId/activities`, fromBot);
   server.post(`${CONNECTOR_PREFIX}/v3/conversations/:conversationId/activities/:replyToId`, fromBot);
 

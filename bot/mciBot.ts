@@ -1,5 +1,7 @@
 import {
   type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
   CardFactory,
   ConversationState,
   MessageFactory,
@@ -8,7 +10,9 @@ import {
   type Storage,
   TurnContext,
 } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogContext, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { claimRefresh } from '../cards/actions';
+import { z } from 'zod';
 import type { Database } from '../services/db';
 import { cleanText, cleanValue } from '../services/shared/text';
 import type { DialogDeps } from '../dialogs/dialogDeps';
@@ -20,6 +24,7 @@ import type { Logger } from './logger';
 import { registerOnFirstContact, type ProvisioningDeps } from './memberLookup';
 import { PrismaStorage } from './prismaStorage';
 import type { TeamsRateLimiter } from './teamsRateLimiter';
+import { activityForChannel, cardForChannel, cardResponse, claimRefreshData, InvokeReplies, submittedValue, withNotices } from './universalActions';
 
 export interface MciBotOptions {
   /** The database conversation state and references are kept in. */
@@ -86,8 +91,18 @@ export class MciBot extends TeamsActivityHandler {
    */
   override async run(context: TurnContext): Promise<void> {
     cleanUserInput(context.activity);
+    // First, so that an invoke's replies are held back before anything counts or reshapes them.
+    if (isCardAction(context.activity)) {
+      if (!CardActionValue.safeParse(context.activity.value).success) {
+        // botbuilder would fail on it with a TypeError (a 500, a fault of ours); it is the request that is wrong (400).
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: BAD_CARD_ACTION } });
+        return;
+      }
+      context.turnState.set(INVOKE_REPLIES, new InvokeReplies(context));
+    }
     await this.references.record(context);
     await registerOnFirstContact(context, this.provisioning);
+    shapeCardsForChannel(context);
     keepRepliesWithinTeamsSize(context, this.logger);
     this.countRepliesAgainstTeamsLimits(context);
     await super.run(context);
@@ -134,6 +149,51 @@ export class MciBot extends TeamsActivityHandler {
     });
   }
 
+  /**
+   * A card button (Universal Actions): the turn runs as the Submit of the same button would, and the
+   * card it produces is the invoke's answer, so the card acted on changes in place. A claim card's
+   * refresh shows the viewer's current view of the claim without touching the conversation's place
+   * in a flow; anyone who may not see that claim gets a card that shows nothing of it.
+   */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const replies = context.turnState.get<InvokeReplies | undefined>(INVOKE_REPLIES);
+    if (!replies) throw new Error('an adaptiveCard/action invoke without its reply collector');
+    const { activity } = context;
+    const value = submittedValue(invokeValue);
+    const refresh = claimRefreshData(value);
+    activity.type = 'message';
+    activity.value = refresh ? { action: 'viewClaim', claimId: refresh.claimId } : value;
+    try {
+      if (refresh) {
+        await new DialogContext(this.dialogs, context, { dialogStack: [] }).beginDialog(this.mainDialog.id);
+      } else {
+        await this.runDialogs(context);
+      }
+    } catch (error) {
+      // Still collecting: the adapter's apology goes nowhere, the card itself says it.
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: cardResponse(textCard(TURN_FAILED_MESSAGE)) } });
+      throw error;
+    } finally {
+      activity.type = 'invoke';
+    }
+    const { card, drawn, rest } = replies.finish();
+    if (rest.length > 0) await context.sendActivities(rest);
+    let answer = card ?? textCard('Done.');
+    if (refresh) {
+      answer = card && drawn ? { ...withNotices(card, refresh.notice ? [refresh.notice] : []), refresh: claimRefresh(refresh.claimId, refresh.notice) } : textCard(CLAIM_NOT_VISIBLE_MESSAGE);
+    }
+    return cardResponse(this.fitInvokeAnswer(context, answer));
+  }
+
+  /** The answer as the channel takes it, within Teams' message size (as every reply is). */
+  private fitInvokeAnswer(context: TurnContext, card: Record<string, unknown>): Record<string, unknown> {
+    const shaped = cardForChannel(card, context.activity);
+    if (byteSize(shaped) <= MAX_REPLY_BYTES) return shaped;
+    if (byteSize(card) <= MAX_REPLY_BYTES) return card;
+    this.logger.warn({ conversationId: context.activity.conversation?.id, size: byteSize(card) }, "an invoke answer over Teams' message size limit was replaced");
+    return textCard(REPLY_TOO_LARGE_MESSAGE);
+  }
+
   private async runDialogs(context: TurnContext): Promise<void> {
     const dialogContext = await this.dialogs.createContext(context);
     const result = await dialogContext.continueDialog();
@@ -149,6 +209,48 @@ export const REPLY_TOO_LARGE_MESSAGE =
 
 export const STATE_RESET_MESSAGE =
   'Sorry, I could not save where we were in this conversation, so I had to start this conversation over; nothing you confirmed was lost. Type **help** to see what I can do.';
+
+export const CLAIM_NOT_VISIBLE_MESSAGE =
+  'This card is about a claim you cannot see (it belongs to another organisation, or your role does not include claims), so nothing of it is shown.';
+
+const TURN_FAILED_MESSAGE = 'Sorry, something went wrong on my side and nothing was saved. Please try again.';
+
+const INVOKE_REPLIES = Symbol('invokeReplies');
+
+/** What an `adaptiveCard/action` invoke must carry: an Action.Execute with a verb. */
+const CardActionValue = z.looseObject({ action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string().min(1).max(200), data: z.unknown().optional() }) });
+
+const BAD_CARD_ACTION = {
+  statusCode: 400,
+  type: 'application/vnd.microsoft.error',
+  value: { code: 'BadRequest', message: 'An adaptiveCard/action invoke carries value.action, an Action.Execute with a verb.' },
+};
+
+function isCardAction(activity: Activity): boolean {
+  return activity.type === 'invoke' && activity.name === 'adaptiveCard/action';
+}
+
+function textCard(text: string): Record<string, unknown> {
+  return { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text, wrap: true }] };
+}
+
+function byteSize(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+/**
+ * Cards go to each channel in the form it acts on (bot/universalActions.ts): Execute buttons with a
+ * Submit fallback in Teams, plain Submit elsewhere. A card too large with the fallbacks goes as it was.
+ */
+function shapeCardsForChannel(context: TurnContext): void {
+  context.onSendActivities(async (_context, activities, next) => {
+    for (const [index, activity] of activities.entries()) {
+      const shaped = activityForChannel(activity, context.activity);
+      if (shaped !== activity && byteSize(shaped) <= MAX_REPLY_BYTES) activities[index] = shaped;
+    }
+    return next();
+  });
+}
 
 /** The activity, addressed as before, without what made it large: its text, attachments and extras. */
 function withoutContent(activity: Partial<Activity>): Partial<Activity> {

@@ -1,6 +1,6 @@
 import { CardFactory, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { CO_SELL_REFERRALS_ACTION } from '../cards/actions';
+import { CO_SELL_REFERRALS_ACTION, claimRefresh } from '../cards/actions';
 import { notificationCard, type NotificationCardData } from '../cards/notification';
 import type { Database } from '../services/db';
 import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../services/outbox';
@@ -8,6 +8,7 @@ import { DEFAULT_PARTNER_CENTER_REFERRALS_URL, partnerCenterReferralLink } from 
 import { ConversationReferenceStore } from './conversationReferences';
 import type { Logger } from './logger';
 import { TeamsRateLimiter } from './teamsRateLimiter';
+import { activityForChannel } from './universalActions';
 
 /**
  * The outbox's TEAMS channel: a proactive Adaptive Card in the recipient's personal chat with the
@@ -195,11 +196,13 @@ export class TeamsNotifier implements ChannelHandler {
     if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, reason: 'Held back to keep within the Teams rate limits' };
 
     const content = notificationFor(message, await this.links(message));
-    const card = notificationCard(content);
+    // Opened later, a notification about a claim shows that claim as it is then (Universal Actions' refresh).
+    const claimId = message.claimId;
+    const card = claimId ? { ...notificationCard(content), refresh: claimRefresh(claimId, `${content.title}: ${content.text}`) } : notificationCard(content);
     try {
       await this.options.adapter.continueConversationAsync(this.options.appId, target.reference, async (context) => {
         // The card says it all; the text goes in `summary`, which Teams shows in the notification toast and feed.
-        const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+        const activity = activityForChannel(MessageFactory.attachment(CardFactory.adaptiveCard(card)), context.activity);
         activity.summary = content.text;
         await context.sendActivity(activity);
       });

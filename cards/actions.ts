@@ -55,3 +55,14 @@ export const CONVERSATION_ACTIONS = {
   /** A suggested command ("Did you mean …?"): runs `command` as if it were typed. */
   runCommand: 'runCommand',
 } as const;
+
+/**
+ * The verb of a claim card's `refresh` (Universal Actions): the viewer's current view of the claim.
+ * Its data is `{ action, claimId }`, and `notice` on a notification (what it said when sent).
+ */
+export const REFRESH_CLAIM_ACTION = 'refreshClaim';
+
+/** The refresh definition of a card showing one claim; the bot layer adds `userIds` where the chat is large. */
+export function claimRefresh(claimId: string, notice?: string): { action: { type: 'Action.Execute'; verb: string; data: Record<string, string> } } {
+  return { action: { type: 'Action.Execute', verb: REFRESH_CLAIM_ACTION, data: { action: REFRESH_CLAIM_ACTION, claimId, ...(notice ? { notice } : {}) } } };
+}

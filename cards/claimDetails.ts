@@ -1,7 +1,7 @@
 import type { ClaimDetails, ClaimNextStep } from '../services/claims/details';
 import template from './claimDetails.json';
 import { expandCard, type AdaptiveCard } from './render';
-import { CANCEL_CLAIM_ACTION } from './actions';
+import { CANCEL_CLAIM_ACTION, claimRefresh } from './actions';
 import { daysLeftText, engagementTitle, formatDateTime, formatDay, formatUsd, markdownLink, REFERRAL_DEAL_TYPE_LABELS, referralStatusText } from './format';
 
 export interface ClaimDetailsCardData {
@@ -83,7 +83,7 @@ const NEXT_STEP_TITLES: Record<ClaimNextStep, string> = {
  */
 export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
   const { claim } = data;
-  return expandCard(template, {
+  const card = expandCard(template, {
     claimId: claim.id,
     friendlyName: claim.friendlyName,
     statusLine: claim.closedAt ? `${claim.statusLabel} on ${formatDay(claim.closedAt)}` : claim.statusLabel,
@@ -103,4 +103,6 @@ export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
       ...(claim.canCancel ? [{ title: 'Cancel claim', data: { action: CANCEL_CLAIM_ACTION, claimId: claim.id } }] : []),
     ],
   });
+  // Opened later (Teams, Universal Actions), the card shows the claim as it is then, for whoever looks.
+  return { ...card, refresh: claimRefresh(claim.id) };
 }

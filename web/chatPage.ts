@@ -49,6 +49,12 @@ select, button { font: inherit; padding: 0.25rem 0.5rem; border-radius: 4px; }
 button { background: #ffffff; color: #1b1b1b; border: 2px solid #ffffff; cursor: pointer; }
 select:focus, button:focus { outline: 3px solid #ffb900; outline-offset: 2px; }
 #status { margin: 0; font-size: 0.9rem; }
+#reload[hidden] { display: none; }
+/* Cards as Teams draws them: words wrap whole (Web Chat breaks them anywhere), buttons in a row keep their titles on one line. */
+.webchat__adaptive-card-renderer .ac-textBlock, .webchat__adaptive-card-renderer .ac-pushButton { overflow-wrap: break-word; word-break: normal; hyphens: manual; }
+.webchat__adaptive-card-renderer .ac-pushButton > div { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+/* The Teams styles size inputs for one line of text; a drop-down needs its own height. */
+.webchat__adaptive-card-renderer select.ac-input { height: auto; min-height: 32px; padding-top: 4px; padding-bottom: 4px; }
 main { flex: 1; min-height: 0; max-width: 56rem; width: 100%; margin: 0 auto; background: #ffffff; }
 #webchat { height: 100%; }
 `;
@@ -70,6 +76,7 @@ export function renderChatPage(options: { nonce: string; identities: readonly Ch
     '<meta name="robots" content="noindex">',
     '<title>MCI Engagement Assistant — local chat</title>',
     '<link rel="icon" href="data:,">',
+    '<link rel="stylesheet" href="/chat/teams-cards.css">',
     `<style nonce="${escapeHtml(nonce)}">${STYLE}</style>`,
     '</head>',
     `<body data-nonce="${escapeHtml(nonce)}" data-user-id="${escapeHtml(selected.aadObjectId)}" data-user-name="${escapeHtml(displayName(selected))}">`,
@@ -81,6 +88,7 @@ export function renderChatPage(options: { nonce: string; identities: readonly Ch
     '<button type="submit">Switch user</button>',
     '</form>',
     `<p id="status" role="status">Connecting as ${escapeHtml(displayName(selected))}…</p>`,
+    '<button id="reload" type="button" hidden>Reload</button>',
     '</header>',
     '<main><div id="webchat"></div></main>',
     '<script src="/chat/webchat.js"></script>',
@@ -92,8 +100,13 @@ export function renderChatPage(options: { nonce: string; identities: readonly Ch
 
 /**
  * The bootstrap: a conversation bound to the chosen person (POST /v3/directline/tokens/generate),
- * then Web Chat with a polling DirectLine on this server. Switching person reloads the page with
- * `?user=`, which starts a new conversation.
+ * then Web Chat with a polling DirectLine on this server, drawing cards with Teams' host config.
+ * Switching person reloads the page with `?user=`, which starts a new conversation. The channel
+ * keeps conversations in memory, so after a bot restart the conversation is gone: the page says so
+ * and offers to reload, rather than still claiming to chat.
+ *
+ * Card buttons stay Action.Submit here (Web Chat 4.18 draws no Action.Execute); the channel turns a
+ * press on a card into the Universal Actions invoke and updates that card in place (bot/directLineCards.ts).
  */
 export const CHAT_APP_SCRIPT = `(function () {
   'use strict';
@@ -101,21 +114,38 @@ export const CHAT_APP_SCRIPT = `(function () {
   var status = document.getElementById('status');
   var userId = body.dataset.userId;
   var userName = body.dataset.userName;
-  fetch('/v3/directline/tokens/generate', {
+  var reload = document.getElementById('reload');
+  reload.addEventListener('click', function () { window.location.reload(); });
+  // Connection states of the DirectLine client: 2 online; 3 token expired, 4 failed to connect, 5 ended.
+  var LOST = [3, 4, 5];
+  var hostConfig = fetch('/chat/teams-host-config.json')
+    .then(function (res) { return res.ok ? res.json() : undefined; })
+    .catch(function () { return undefined; });
+  var conversation = fetch('/v3/directline/tokens/generate', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ user: { id: userId, name: userName } })
-  })
-    .then(function (res) {
-      if (!res.ok) throw new Error('the bot answered ' + res.status);
-      return res.json();
-    })
-    .then(function (conversation) {
+  }).then(function (res) {
+    if (!res.ok) throw new Error('the bot answered ' + res.status);
+    return res.json();
+  });
+  Promise.all([conversation, hostConfig])
+    .then(function (results) {
+      var conversation = results[0];
       var directLine = window.WebChat.createDirectLine({
         token: conversation.token,
         domain: window.location.origin + '/v3/directline',
         webSocket: false,
         pollingInterval: 500
+      });
+      directLine.connectionStatus$.subscribe(function (state) {
+        if (state === 2) {
+          status.textContent = 'Chatting as ' + userName + '. Switching user starts a new conversation.';
+        } else if (LOST.indexOf(state) !== -1 && reload.hidden) {
+          status.textContent = 'The connection to the bot was lost (it was restarted, or this conversation expired). Reload the page to start a new conversation.';
+          reload.hidden = false;
+          directLine.end();
+        }
       });
       window.WebChat.renderWebChat(
         {
@@ -124,11 +154,12 @@ export const CHAT_APP_SCRIPT = `(function () {
           username: userName,
           locale: 'en-US',
           nonce: body.dataset.nonce,
-          styleOptions: { hideUploadButton: true }
+          adaptiveCardsHostConfig: results[1],
+          // About as wide as Teams draws a card in a chat.
+          styleOptions: { hideUploadButton: true, bubbleMaxWidth: 560, bubbleMinWidth: 400 }
         },
         document.getElementById('webchat')
       );
-      status.textContent = 'Chatting as ' + userName + '. Switching user starts a new conversation.';
     })
     .catch(function (error) {
       status.textContent = 'Could not start the chat (' + error.message + '). Is the bot running in local mode?';

@@ -130,6 +130,21 @@ describe('the Teams notifier', () => {
     expect(teams.to(user.conversationId)).toHaveLength(1);
   });
 
+  it('sends Teams the card with Action.Execute (Submit fallback) and a refresh to the claim as it is when opened later', async () => {
+    const aadObjectId = randomUUID();
+    const conversationId = `a:${randomUUID()}`;
+    await store.recordActivity({ ...messageActivity({ serviceUrl, aadObjectId, conversationId, text: 'hi' }), channelId: 'msteams', conversation: { id: conversationId, conversationType: 'personal' } } as unknown as Activity);
+    await queue(aadObjectId);
+    expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 1 });
+    const card = cardOf(teams.to(conversationId)[0]?.body ?? {});
+    const view = { type: 'Action.Submit', title: 'View claim', data: { action: 'viewClaim', claimId: 'CLM-TEST0001' } };
+    expect(card?.actions).toEqual([{ ...view, type: 'Action.Execute', verb: 'viewClaim', fallback: view }]);
+    expect(card?.refresh).toEqual({
+      action: { type: 'Action.Execute', verb: 'refreshClaim', data: { action: 'refreshClaim', claimId: 'CLM-TEST0001', notice: expect.stringContaining('Contoso accepted consent.') as unknown } },
+    });
+    expect(adaptiveCardErrors(card)).toEqual([]);
+  });
+
   it('records a message to someone without a conversation as undeliverable, without retrying', async () => {
     const id = await queue(randomUUID());
     expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ dead: 1 });
