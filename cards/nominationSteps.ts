@@ -6,7 +6,6 @@ import { CUSTOMER_ID_TYPE_LABELS, engagementTitle, formatDay, formatUsd } from '
 import { nominationConfirmationCard } from './nominationConfirmation';
 import { nominationDetailsCard, type DetailsErrors } from './nominationDetails';
 import type { AdaptiveCard } from './render';
-import { questionCard } from './question';
 import { textEntryCard } from './textEntry';
 
 /**
@@ -35,13 +34,31 @@ export function locationCard(locations: readonly LocationChoice[], selected: str
   });
 }
 
-/** The location a flow uses without asking (the one used last), said first with a way to change it. */
-export function locationInUseCard(location: Pick<LocationChoice, 'id' | 'name'>): AdaptiveCard {
-  return questionCard({
-    title: `Location: ${describeLocation(location)}, the one you used last`,
-    text: 'The engagements offered depend on it: change it now if this claim is for another location.',
-    buttons: [{ title: 'Change location', style: 'default', data: { action: NOMINATION_ACTIONS.changeAnswer, field: 'location' } }],
-  });
+/**
+ * A step card with the location the flow uses without asking (the one used last) said on top, with
+ * a way to change it: the engagements offered depend on it. One card, so that a card answered in
+ * place (Universal Actions) shows both.
+ */
+export function withLocationInUse(card: AdaptiveCard, location: Pick<LocationChoice, 'id' | 'name'>): AdaptiveCard {
+  const notice = [
+    {
+      type: 'ColumnSet',
+      columns: [
+        {
+          type: 'Column',
+          width: 'stretch',
+          verticalContentAlignment: 'Center',
+          items: [{ type: 'TextBlock', text: `Location: ${describeLocation(location)}, the one you used last`, isSubtle: true, wrap: true }],
+        },
+        {
+          type: 'Column',
+          width: 'auto',
+          items: [{ type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Change location', associatedInputs: 'none', data: { action: NOMINATION_ACTIONS.changeAnswer, field: 'location' } }] }],
+        },
+      ],
+    },
+  ];
+  return { ...card, body: [...notice, ...card.body] };
 }
 
 /** How many known customers the choice card lists; more are found by typing a name or id. */

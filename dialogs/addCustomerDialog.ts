@@ -104,7 +104,7 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
     const state = this.state(step);
     if (state.customerId) return step.next();
     if (state.guidValue) {
-      await sendCard(step.context, guidTypeCard(state.guidValue));
+      await this.sendStep(step, guidTypeCard(state.guidValue));
       return this.ask(state, 'guidType');
     }
     if (state.idText) {
@@ -112,7 +112,7 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
       state.idText = undefined;
       return this.readCustomerId(step, state, typed, 'AUTO');
     }
-    await sendCard(step.context, customerIdCard(state.idTyped));
+    await this.sendStep(step, customerIdCard(state.idTyped));
     return this.ask(state, 'customerId');
   }
 
@@ -215,7 +215,7 @@ export class AddCustomerDialog extends NominationFlowDialog<AddCustomerState, Ad
   private async askMismatchReason(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = this.state(step);
     if (!state.mismatch || state.tenantMismatchReason) return step.next();
-    await sendCard(step.context, mismatchReasonCard(state.mismatch, state.reasonError ? { value: '', error: state.reasonError } : undefined));
+    await this.sendStep(step, mismatchReasonCard(state.mismatch, state.reasonError ? { value: '', error: state.reasonError } : undefined));
     return this.ask(state, 'mismatchReason');
   }
 

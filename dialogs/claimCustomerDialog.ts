@@ -141,7 +141,7 @@ export class ClaimCustomerDialog extends NominationFlowDialog<ClaimCustomerState
       return step.next();
     }
     const choices = chosen.opportunities.map((opportunity) => ({ opportunity, proposal: proposePayout(hoursFor, opportunity.valueUsd, hours) }));
-    await sendCard(step.context, opportunityCard(hoursFor, choices, state.opportunityId ?? ''));
+    await this.sendStep(step, opportunityCard(hoursFor, choices, state.opportunityId ?? ''));
     return this.ask(state, 'opportunity');
   }
 

@@ -3,7 +3,8 @@ import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botb
 import { z } from 'zod';
 import { NOMINATION_ACTIONS } from '../cards/actions';
 import { nominationReviewCard } from '../cards/nominationReview';
-import { confirmationCard, contactText, describeLocation, detailsCard, engagementCard, hoursCard, locationCard, locationInUseCard, payoutText, type TypedAnswer } from '../cards/nominationSteps';
+import type { AdaptiveCard } from '../cards/render';
+import { confirmationCard, contactText, describeLocation, detailsCard, engagementCard, hoursCard, locationCard, payoutText, withLocationInUse, type TypedAnswer } from '../cards/nominationSteps';
 import type { Caller, PartnerCaller } from '../services/directory';
 import {
   claimNames,
@@ -37,6 +38,8 @@ export interface NominationDraft {
   profile: Contact;
   lastLocationId: string | null;
   location?: LocationChoice;
+  /** The location was taken without asking (the one used last): the next step card says so, with Change. */
+  sayLocation?: boolean;
   /** Set when the user asked to change the location: ask even when a last location exists. */
   chooseLocation?: boolean;
   engagementIds?: string[];
@@ -212,6 +215,14 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     return step.endDialog();
   }
 
+  /** Sends a step's card, with the location used said on top when it was taken without asking. */
+  protected async sendStep(step: WaterfallStepContext, card: AdaptiveCard): Promise<void> {
+    const state = this.state(step);
+    const location = state.sayLocation ? state.location : undefined;
+    state.sayLocation = false;
+    await sendCard(step.context, location ? withLocationInUse(card, location) : card);
+  }
+
   /** Says a note once per flow. */
   protected async sayOnce(context: TurnContext, state: S, key: string, text: string): Promise<void> {
     if (state.said.includes(key)) return;
@@ -235,9 +246,9 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     if (decision.kind === 'chosen') {
       state.location = decision.location;
       if (decision.because === 'last' && !state.said.includes('location')) {
-        // The engagements offered depend on the location: say which one is used, with a way to change it, before anything else.
+        // The engagements offered depend on the location: the next card says which one is used, with a way to change it.
         state.said.push('location');
-        await sendCard(step.context, locationInUseCard(decision.location));
+        state.sayLocation = true;
         return step.next();
       }
       await this.sayOnce(step.context, state, 'location', chosenLocationText(decision, engagementId !== undefined));
@@ -306,7 +317,7 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
       note = refusal;
     }
     const selected = chosen.length > 0 ? chosen : (state.previousEngagementIds ?? []);
-    await sendCard(step.context, engagementCard(offer.verdicts, { ...this.engagementCardFor(state), selected, note }));
+    await this.sendStep(step, engagementCard(offer.verdicts, { ...this.engagementCardFor(state), selected, note }));
     return this.ask(state, 'engagements');
   }
 
@@ -334,7 +345,7 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
       return step.next();
     }
     if (state.hours !== undefined) return step.next();
-    await sendCard(step.context, hoursCard(hoursFor, state.hoursTyped));
+    await this.sendStep(step, hoursCard(hoursFor, state.hoursTyped));
     return this.ask(state, 'hours');
   }
 
@@ -367,8 +378,8 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
     if (state.detailsGiven) return step.next();
     const proposed = proposeFriendlyName(state.customerLabel ?? '', state.chosen?.names ?? []);
     const typed = state.detailsTyped;
-    await sendCard(
-      step.context,
+    await this.sendStep(
+      step,
       typed
         ? detailsCard({
             friendlyName: typed.values.friendlyName,
@@ -433,8 +444,8 @@ export abstract class NominationFlowDialog<S extends NominationDraft, TInput ext
       { title: 'Claim name and contacts', field: 'details' },
     ];
     state.reviewId = newReviewId();
-    await sendCard(
-      step.context,
+    await this.sendStep(
+      step,
       nominationReviewCard({
         title: `Review: ${this.kind.action.toLowerCase()}`,
         text: `Nothing is created until you select ${this.kind.action}.`,

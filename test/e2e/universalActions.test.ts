@@ -148,7 +148,7 @@ describe('Universal Actions over the protocol: Teams buttons are Action.Execute,
 
   it('shows a refused action on the card itself: an unknown verb answers with why, and no buttons', async () => {
     const card = answerCard(await execute({ verb: 'noSuchThing', data: {} }, DEMO.users.userA, 'ua-refused'));
-    expect(JSON.stringify(card)).toContain('out of date or not one of mine');
+    expect(JSON.stringify(card)).toContain('from an earlier card or not one of mine');
     expect(actionsOf(card).executes).toEqual([]);
   });
 

@@ -21,7 +21,7 @@ import {
   hoursCard,
   knownCustomerCard,
   locationCard,
-  locationInUseCard,
+  withLocationInUse,
   mismatchReasonCard,
   opportunityCard,
 } from '../../cards/nominationSteps';
@@ -645,7 +645,7 @@ export function cardSamples(): CardSample[] {
     ),
     sample('step-hours', 'hoursCard', hoursCard({ name: 'Azure Innovate Variable Pay', maxHours: 120 })),
     sample('step-hours-wrong', 'hoursCard', hoursCard({ name: 'Azure Innovate Variable Pay', maxHours: 120 }, { value: '500', error: 'Azure Innovate Variable Pay allows at most 120 hours; you entered 500.' })),
-    sample('step-location-in-use', 'locationInUseCard', locationInUseCard({ id: '4105567', name: 'Fabrikam Consulting — Seattle' })),
+    sample('step-customer-id-location-in-use', 'customerIdCard', withLocationInUse(customerIdCard(), { id: '4105567', name: 'Fabrikam Consulting — Seattle' })),
     sample(
       'question-leave-flow',
       'questionCard',
