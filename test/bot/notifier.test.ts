@@ -137,8 +137,13 @@ describe('the Teams notifier', () => {
     await queue(aadObjectId);
     expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ sent: 1 });
     const card = cardOf(teams.to(conversationId)[0]?.body ?? {});
+    // The consent-accepted card's next step first, then View claim; each an Execute with its Submit as fallback.
+    const submit = { type: 'Action.Submit', title: 'Submit claim', data: { action: 'submitClaim', claimId: 'CLM-TEST0001' } };
     const view = { type: 'Action.Submit', title: 'View claim', data: { action: 'viewClaim', claimId: 'CLM-TEST0001' } };
-    expect(card?.actions).toEqual([{ ...view, type: 'Action.Execute', verb: 'viewClaim', fallback: view }]);
+    expect(card?.actions).toEqual([
+      { ...submit, type: 'Action.Execute', verb: 'submitClaim', fallback: submit },
+      { ...view, type: 'Action.Execute', verb: 'viewClaim', fallback: view },
+    ]);
     expect(card?.refresh).toEqual({
       action: { type: 'Action.Execute', verb: 'refreshClaim', data: { action: 'refreshClaim', claimId: 'CLM-TEST0001', notice: expect.stringContaining('Contoso accepted consent.') as unknown } },
     });
