@@ -15,7 +15,7 @@ interface Fact {
   value: string;
 }
 
-const STATUS_COLORS: Record<ClaimDetails['status'], 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent'> = {
+export const STATUS_COLORS: Record<ClaimDetails['status'], 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent'> = {
   ADDED: 'Accent',
   CLAIMED: 'Accent',
   CONSENT_REQUESTED: 'Accent',
@@ -71,7 +71,7 @@ function referralFacts(claim: ClaimDetails): Fact[] {
 }
 
 
-const NEXT_STEP_TITLES: Record<ClaimNextStep, string> = {
+export const NEXT_STEP_TITLES: Record<ClaimNextStep, string> = {
   sendConsent: 'Send consent email',
   submitClaim: 'Submit claim',
 };
