@@ -4,7 +4,8 @@ import { startApp, type RunningApp } from '../../bot/app';
 import { loadConfig } from '../../bot/config';
 import { CLAIM_NOT_VISIBLE_MESSAGE } from '../../bot/mciBot';
 import { DEMO } from '../../prisma/demoData';
-import { messageActivity, postActivity } from '../support/activities';
+import { SHARE_HINT } from '../../dialogs/helpCard';
+import { cardOf, messageActivity, postActivity } from '../support/activities';
 import { CaptureConnector } from '../support/captureConnector';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { createDemoDatabase } from '../support/testDatabase';
@@ -202,6 +203,17 @@ describe('Message extension over the protocol: search and share claims, and clai
     await search('contoso', DEMO.users.userA);
     await unfurl(`${PUBLIC_BASE_URL}/claims/${DEMO.claims.tailspinMigrateConsentRequested}`, DEMO.users.userA);
     expect(await running().db.prisma.conversationReference.count()).toBe(before);
+  });
+
+  it('the welcome card tells claim workers where search and share is; someone without a role is not offered it', async () => {
+    const welcome = async (aadObjectId: string): Promise<string> => {
+      const conversationId = `me-help-${randomUUID()}`;
+      const before = connector.activities.length;
+      expect((await postActivity(running().url, { ...messageActivity({ serviceUrl, text: 'help', aadObjectId, conversationId }), channelId: 'msteams' })).status).toBe(200);
+      return JSON.stringify(connector.activities.slice(before).map((activity) => cardOf(activity.body)));
+    };
+    expect(await welcome(DEMO.users.userA)).toContain(JSON.stringify(SHARE_HINT).slice(1, -1));
+    expect(await welcome(DEMO.users.noRoleA)).not.toContain('compose box');
   });
 
   it('answers a claim link opened in a browser with a plain page that says to open it in Teams, the same for every id', async () => {
