@@ -168,6 +168,8 @@ describe('Message extension over the protocol: search and share claims, and clai
     expect(opened.status).toBe(200);
     expect(JSON.stringify(opened.body)).toContain(claimId);
     expect(JSON.stringify(opened.body)).toContain('Customer contact');
+    // The bot's claim card gives the link to paste elsewhere.
+    expect(JSON.stringify(opened.body)).toContain(`Link to share: ${PUBLIC_BASE_URL}/claims/${claimId}`);
     const other = await invoke('adaptiveCard/action', { action: { type: 'Action.Execute', verb: refresh.verb, data: refresh.data }, trigger: 'automatic' }, DEMO.users.adminB);
     expect(JSON.stringify(other.body)).toContain(CLAIM_NOT_VISIBLE_MESSAGE);
     expect(JSON.stringify(other.body)).not.toContain('Tailspin');
