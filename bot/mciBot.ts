@@ -107,16 +107,16 @@ export class MciBot extends TeamsActivityHandler {
       }
       context.turnState.set(INVOKE_REPLIES, new InvokeReplies(context));
     }
-    const composeExtension = isComposeExtensionInvoke(context.activity);
-    if (composeExtension) {
+    if (isComposeExtensionInvoke(context.activity)) {
       const problem = composeExtensionProblem(context.activity);
       if (problem) {
         await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: badRequest(problem) } });
         return;
       }
     }
-    // The compose box is in any chat, mostly ones the bot is not part of: no place to send notifications to.
-    if (!composeExtension) await this.references.record(context);
+    // An invoke may come from a chat the bot is not part of (the compose box, a shared claim card):
+    // it refreshes a conversation already recorded, and records none.
+    await this.references.record(context, { create: context.activity.type !== 'invoke' });
     await registerOnFirstContact(context, this.provisioning);
     shapeCardsForChannel(context);
     keepRepliesWithinTeamsSize(context, this.logger);

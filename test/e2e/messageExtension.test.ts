@@ -200,11 +200,17 @@ describe('Message extension over the protocol: search and share claims, and clai
     expect(cards(await unfurl(`${PUBLIC_BASE_URL}/claims/${DEMO.claims.contosoCopilotPartnerB}`, DEMO.users.adminB)).map(claimIdOf)).toEqual([DEMO.claims.contosoCopilotPartnerB]);
   });
 
-  it('records no conversation reference for the chats the compose box is used in', async () => {
+  it('records no conversation reference for the chats the compose box and shared cards are used in, not even a chat between two people', async () => {
     const before = await running().db.prisma.conversationReference.count();
     await search('contoso', DEMO.users.userA);
     await unfurl(`${PUBLIC_BASE_URL}/claims/${DEMO.claims.tailspinMigrateConsentRequested}`, DEMO.users.userA);
+    // A shared card's refresh in a one-to-one chat between two people (Teams calls it "personal" too).
+    const humanChat = `19:${randomUUID()}@unq.gbl.spaces`;
+    const base = messageActivity({ serviceUrl, aadObjectId: DEMO.users.userA, conversationId: humanChat });
+    const refresh = { ...base, channelId: 'msteams', type: 'invoke', name: 'adaptiveCard/action', conversation: { id: humanChat, conversationType: 'personal' }, value: { action: { type: 'Action.Execute', verb: 'refreshClaim', data: { action: 'refreshClaim', claimId: DEMO.claims.tailspinMigrateConsentRequested } }, trigger: 'automatic' } };
+    expect((await postActivity(running().url, refresh)).status).toBe(200);
     expect(await running().db.prisma.conversationReference.count()).toBe(before);
+    expect(await running().db.prisma.conversationReference.findUnique({ where: { conversationId: humanChat } })).toBeNull();
   });
 
   it('the welcome card tells claim workers where search and share is; someone without a role is not offered it', async () => {
