@@ -11,6 +11,7 @@ import { buildServices, createDialogDeps } from './composition';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { registerChatRoutes } from './chatRoutes';
+import { registerClaimLinkRoutes } from './claimLinkRoutes';
 import { registerConsentRoutes } from './consentRoutes';
 import { registerDevRoutes } from './devRoutes';
 import { loopbackUrl, registerDirectLineRoutes } from './directLine';
@@ -100,6 +101,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
     inFlight,
   );
   registerConsentRoutes(server, { consent: services.consent, clock, logger, settings: consent });
+  registerClaimLinkRoutes(server);
   // The /chat try-out page and its Direct Line channel exist in local mode only.
   registerDirectLineRoutes(server, config.localMode, { adapter, bot, logger, inFlight, selfUrl: () => loopbackUrl(server, host) });
   registerChatRoutes(server, config.localMode, logger);

@@ -60,16 +60,21 @@ export class ConversationReferenceStore {
     private readonly logger: Logger,
   ) {}
 
-  /** Records or refreshes the turn's conversation, or deactivates it on removal. Never fails the turn. */
-  async record(context: TurnContext): Promise<void> {
+  /**
+   * Records or refreshes the turn's conversation, or deactivates it on removal. Never fails the turn.
+   * With `create: false` a conversation not recorded yet is left so: an invoke can come from a chat
+   * the bot is not part of (a claim card shared into a chat between people, the compose box), which
+   * must never become where a person's notifications go.
+   */
+  async record(context: TurnContext, options: { create: boolean } = { create: true }): Promise<void> {
     try {
-      await this.recordActivity(context.activity);
+      await this.recordActivity(context.activity, options);
     } catch (error) {
       this.logger.warn({ err: error, conversationId: context.activity.conversation?.id }, 'could not store the conversation reference');
     }
   }
 
-  async recordActivity(activity: Activity): Promise<void> {
+  async recordActivity(activity: Activity, options: { create: boolean } = { create: true }): Promise<void> {
     const parsed = teamsActivitySchema.safeParse(activity);
     if (!parsed.success || !activity.serviceUrl) return;
     const conversationId = parsed.data.conversation.id;
@@ -82,6 +87,10 @@ export class ConversationReferenceStore {
     const tenantId = callerTenantId(activity);
     const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as Prisma.InputJsonValue;
     const fields = { kind, aadObjectId, tenantId, serviceUrl: activity.serviceUrl, reference, active: true, inactiveReason: null };
+    if (!options.create) {
+      await this.db.prisma.conversationReference.updateMany({ where: { conversationId }, data: fields });
+      return;
+    }
     await this.db.prisma.conversationReference.upsert({
       where: { conversationId },
       create: { conversationId, ...fields },

@@ -1,5 +1,6 @@
 import {
   type Activity,
+  type AppBasedLinkQuery,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   CardFactory,
@@ -7,6 +8,8 @@ import {
   MessageFactory,
   TeamsActivityHandler,
   UserState,
+  type MessagingExtensionQuery,
+  type MessagingExtensionResponse,
   type Storage,
   TurnContext,
 } from 'botbuilder';
@@ -17,6 +20,8 @@ import type { Database } from '../services/db';
 import { cleanText, cleanValue } from '../services/shared/text';
 import type { DialogDeps } from '../dialogs/dialogDeps';
 import { MainDialog } from '../dialogs/mainDialog';
+import { answerClaimLink, answerClaimSearch } from '../dialogs/messageExtension';
+import { composeExtensionProblem, isComposeExtensionInvoke, linkQueryUrl, searchQuery, shapedResult } from './composeExtension';
 import { ConversationReferenceStore } from './conversationReferences';
 import { ConversationStateStore, isStateConflict, STATE_CONFLICT_MESSAGE } from './conversationStateStore';
 import { callerTenantId } from './identity';
@@ -52,11 +57,13 @@ export class MciBot extends TeamsActivityHandler {
   private readonly logger: Logger;
   private readonly sendLimiter: TeamsRateLimiter | undefined;
   private readonly provisioning: ProvisioningDeps;
+  private readonly dialogDeps: DialogDeps;
 
   constructor(options: MciBotOptions) {
     super();
     this.logger = options.logger;
     this.sendLimiter = options.sendLimiter;
+    this.dialogDeps = options.dialogs;
     this.provisioning = { directory: options.dialogs.services.directory, logger: options.logger };
     const storage = options.storage ?? new PrismaStorage(options.db.prisma);
     // Dialog state is written only if nobody saved the conversation since this turn read it: two
@@ -100,7 +107,16 @@ export class MciBot extends TeamsActivityHandler {
       }
       context.turnState.set(INVOKE_REPLIES, new InvokeReplies(context));
     }
-    await this.references.record(context);
+    if (isComposeExtensionInvoke(context.activity)) {
+      const problem = composeExtensionProblem(context.activity);
+      if (problem) {
+        await context.sendActivity({ type: 'invokeResponse', value: { status: 400, body: badRequest(problem) } });
+        return;
+      }
+    }
+    // An invoke may come from a chat the bot is not part of (the compose box, a shared claim card):
+    // it refreshes a conversation already recorded, and records none.
+    await this.references.record(context, { create: context.activity.type !== 'invoke' });
     await registerOnFirstContact(context, this.provisioning);
     shapeCardsForChannel(context);
     keepRepliesWithinTeamsSize(context, this.logger);
@@ -185,6 +201,16 @@ export class MciBot extends TeamsActivityHandler {
     return cardResponse(this.fitInvokeAnswer(context, answer));
   }
 
+  /** The compose box's search (message extension): the caller's partner's claims as claim cards to share. */
+  protected override async handleTeamsMessagingExtensionQuery(context: TurnContext, query: MessagingExtensionQuery): Promise<MessagingExtensionResponse> {
+    return { composeExtension: shapedResult(await answerClaimSearch(this.dialogDeps, context, searchQuery(query))) };
+  }
+
+  /** A pasted claim link of the bot's host, unfurled into the claim card for someone of its partner. */
+  protected override async handleTeamsAppBasedLinkQuery(context: TurnContext, query: AppBasedLinkQuery): Promise<MessagingExtensionResponse> {
+    return { composeExtension: shapedResult(await answerClaimLink(this.dialogDeps, context, linkQueryUrl(query))) };
+  }
+
   /** The answer as the channel takes it, within Teams' message size (as every reply is). */
   private fitInvokeAnswer(context: TurnContext, card: Record<string, unknown>): Record<string, unknown> {
     const shaped = cardForChannel(card, context.activity);
@@ -220,11 +246,11 @@ const INVOKE_REPLIES = Symbol('invokeReplies');
 /** What an `adaptiveCard/action` invoke must carry: an Action.Execute with a verb. */
 const CardActionValue = z.looseObject({ action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string().min(1).max(200), data: z.unknown().optional() }) });
 
-const BAD_CARD_ACTION = {
-  statusCode: 400,
-  type: 'application/vnd.microsoft.error',
-  value: { code: 'BadRequest', message: 'An adaptiveCard/action invoke carries value.action, an Action.Execute with a verb.' },
-};
+function badRequest(message: string): Record<string, unknown> {
+  return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } };
+}
+
+const BAD_CARD_ACTION = badRequest('An adaptiveCard/action invoke carries value.action, an Action.Execute with a verb.');
 
 function isCardAction(activity: Activity): boolean {
   return activity.type === 'invoke' && activity.name === 'adaptiveCard/action';

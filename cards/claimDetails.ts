@@ -8,6 +8,8 @@ export interface ClaimDetailsCardData {
   claim: ClaimDetails;
   /** Follow-up buttons (Action.Submit with `data.action`), e.g. back to the engagement's Customers page. */
   buttons: { title: string; data: Record<string, string> }[];
+  /** The claim's link (PUBLIC_BASE_URL/claims/<id>), which unfurls into its card when pasted in Teams. */
+  link?: string;
 }
 
 interface Fact {
@@ -15,7 +17,7 @@ interface Fact {
   value: string;
 }
 
-const STATUS_COLORS: Record<ClaimDetails['status'], 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent'> = {
+export const STATUS_COLORS: Record<ClaimDetails['status'], 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent'> = {
   ADDED: 'Accent',
   CLAIMED: 'Accent',
   CONSENT_REQUESTED: 'Accent',
@@ -71,7 +73,7 @@ function referralFacts(claim: ClaimDetails): Fact[] {
 }
 
 
-const NEXT_STEP_TITLES: Record<ClaimNextStep, string> = {
+export const NEXT_STEP_TITLES: Record<ClaimNextStep, string> = {
   sendConsent: 'Send consent email',
   submitClaim: 'Submit claim',
 };
@@ -96,6 +98,7 @@ export function claimDetailsCard(data: ClaimDetailsCardData): AdaptiveCard {
     showReferralSection: claim.referralsVisible,
     referralFacts: referralFacts(claim),
     referralLink: claim.referral ? markdownLink('Open the referral in Partner Center', claim.referral.partnerCenterUrl) : '',
+    linkText: data.link ? `Link to share: ${data.link} (pasted in a Teams chat it shows this claim to the people of your organisation)` : '',
     history: claim.history.map((entry) => ({ title: formatDateTime(entry.at), value: `${entry.what} (${entry.who})` })),
     buttons: [
       ...claim.nextSteps.map((step) => ({ title: NEXT_STEP_TITLES[step], data: { action: step, claimId: claim.id } })),

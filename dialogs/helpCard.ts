@@ -57,6 +57,10 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
   return commands;
 }
 
+/** The message extension and link unfurling, which no command starts: the welcome card says where they are. */
+export const SHARE_HINT =
+  "In any chat or channel, pick **MCI Engagements** among the compose box's apps to search your organisation's claims and share one as a card; a pasted claim link shows the claim's card too.";
+
 /** A colleague of the admin to name in the role examples: another user of the same partner, or the admin. */
 async function colleagueEmail(directory: Directory, caller: PartnerCaller): Promise<string> {
   const users = await directory.listUsers(caller, { pageSize: 5 });
@@ -69,7 +73,7 @@ export async function welcomeFor(directory: Directory, caller: Caller, flows: Re
   if (caller.kind === 'partnerUser') {
     const canWork = canWorkWithClaims(caller);
     const greeting = canWork
-      ? `Hello ${caller.displayName}. I bring Partner Center's Customers page for MCI engagements into Teams, and tell you when something happens to your claims.`
+      ? `Hello ${caller.displayName}. I bring Partner Center's Customers page for MCI engagements into Teams, and tell you when something happens to your claims. ${SHARE_HINT}`
       : `Hello ${caller.displayName}. ${await directory.accessRefusal(caller)}`;
     return welcomeCard({
       greeting,

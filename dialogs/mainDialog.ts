@@ -309,7 +309,7 @@ export class MainDialog extends ComponentDialog {
     const buttons = canWorkWithClaims(caller)
       ? [{ title: 'Customers page', data: { action: 'showTab', engagementId: claim.engagementId, tab: 'eligible' } }]
       : [];
-    await this.sendCard(context, claimDetailsCard({ claim, buttons }));
+    await this.sendCard(context, claimDetailsCard({ claim, buttons, link: this.deps.services.claims.link(claim.id) }));
   }
 
   private async sendChoice(context: TurnContext, title: string, intro: string, engagements: readonly EngagementSummary[]): Promise<void> {

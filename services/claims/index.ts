@@ -7,6 +7,7 @@ import type { ClaimEvent } from './lifecycle';
 import { expiringClaims, myClaims, partnerClaims, type ClaimListRequest, type ClaimListViewer, type ExpiringRequest } from './lists';
 import { openClaimFor } from './opening';
 import { checkProof, completionDateRange, submitClaim, type ProofClaim, type SubmitClaimInput } from './submission';
+import { claimIdOfLink, claimLink, claimShareView, searchClaims, type ClaimSearchRequest } from './search';
 import { claimSummary, type ClaimSummaryRequest } from './summary';
 
 export { CANCEL_ADMINS_ONLY, CANCEL_REASON_LIMITS, CancelReasonSchema, canCancelClaims, checkCancelReason, offersCancel } from './cancel';
@@ -30,6 +31,8 @@ export type { ClaimListPage, ClaimListRow, StatusFilter } from './lists';
 export type { ClaimOpening, FlowClaim } from './opening';
 export { PROOF_FIELDS, PROOF_LIMITS, SubmitClaimInputSchema } from './submission';
 export type { ProofCheck, ProofClaim, ProofField, ProofProblems, SubmitClaimInput } from './submission';
+export { MAX_SEARCH_TEXT } from './search';
+export type { ClaimSearchPage, ClaimSearchRequest, ClaimShareView } from './search';
 export type { ClaimSummaryPage, EngagementClaimSummary, StatusCount } from './summary';
 
 function viewerOf(caller: PartnerCaller): ClaimListViewer {
@@ -37,7 +40,7 @@ function viewerOf(caller: PartnerCaller): ClaimListViewer {
 }
 
 /** Claims: their details, lists and summary, the transitions a person asks for, and the deadline sweep. */
-export function createClaims({ db, clock, partnerCenterReferralsUrl }: ServiceContext) {
+export function createClaims({ db, clock, consent, partnerCenterReferralsUrl }: ServiceContext) {
   const links = partnerCenterReferralsUrl ? { partnerCenterReferralsUrl } : {};
   return {
     /** One of the caller's partner's claims, as its card shows it; null when it is not theirs. */
@@ -47,6 +50,14 @@ export function createClaims({ db, clock, partnerCenterReferralsUrl }: ServiceCo
     myClaims: (caller: PartnerCaller, request: ClaimListRequest = {}) => myClaims(db, clock, viewerOf(caller), request),
     partnerClaims: (caller: PartnerCaller, request: ClaimListRequest = {}) => partnerClaims(db, clock, viewerOf(caller), request),
     expiringClaims: (caller: PartnerCaller, request: ExpiringRequest = {}) => expiringClaims(db, clock, viewerOf(caller), request),
+    /** The message extension's search: the caller's partner's claims matching what they typed, newest first. */
+    search: (caller: PartnerCaller, request: ClaimSearchRequest = {}) => searchClaims(db, clock, viewerOf(caller), request),
+    /** One claim as the shared claim card shows it; null when it is not the caller's partner's or they have no claim role. */
+    shareView: (caller: PartnerCaller, rawClaimId: string) => claimShareView(db, clock, viewerOf(caller), rawClaimId),
+    /** The claim's link (PUBLIC_BASE_URL/claims/<id>), which Teams unfurls into its card. */
+    link: (claimId: string) => claimLink(consent.publicBaseUrl, claimId),
+    /** The claim id a link of the bot's own host names; null for any other link. */
+    claimIdOfLink: (link: string) => claimIdOfLink(consent.publicBaseUrl, link),
     summary: (caller: PartnerCaller, request: ClaimSummaryRequest = {}) => claimSummary(db, viewerOf(caller), request),
     cancel: (caller: Caller, input: CancelClaimInput) => cancelClaim(db, clock, caller, input),
     submit: (caller: Caller, input: SubmitClaimInput) => submitClaim(db, clock, caller, input),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import { FLOW_VERBS, routeMessage } from '../../dialogs/commands';
+import { SEARCH_COMMAND_ID, SEARCH_PARAMETER } from '../../dialogs/messageExtension';
 import { availableCommands } from '../../dialogs/helpCard';
 import { buildManifest, COMMAND_LIMITS, MENU_COMMANDS, menuDescription, packageSettings, PackageSettingsError, writeAppPackage } from '../../scripts/package-app';
 import { decodePng, zipEntries } from './archive';
@@ -40,6 +41,11 @@ interface Manifest {
   icons: { color: string; outline: string };
   validDomains: string[];
   bots: { botId: string; scopes: string[]; commandLists: { scopes: string[]; commands: { title: string; description: string }[] }[] }[];
+  composeExtensions: {
+    botId: string;
+    commands: { id: string; type: string; initialRun: boolean; parameters: { name: string }[] }[];
+    messageHandlers: { type: string; value: { domains: string[] } }[];
+  }[];
 }
 
 describe('Teams app package', () => {
@@ -85,6 +91,16 @@ describe('Teams app package', () => {
     expect(manifest.bots.map((bot) => bot.botId)).toEqual([APP_ID]);
     expect(manifest.validDomains).toEqual(['mci-bot.contoso.example']);
     expect(JSON.stringify(manifest)).not.toContain('${{');
+  });
+
+  it("declares the message extension the bot answers: the claim search command and the unfurling of the bot host's links", () => {
+    expect(manifest.composeExtensions).toHaveLength(1);
+    const [extension] = manifest.composeExtensions;
+    expect(extension?.botId).toBe(APP_ID);
+    expect(extension?.commands.map((command) => ({ id: command.id, type: command.type, initialRun: command.initialRun, parameters: command.parameters.map((p) => p.name) }))).toEqual([
+      { id: SEARCH_COMMAND_ID, type: 'query', initialRun: true, parameters: [SEARCH_PARAMETER] },
+    ]);
+    expect(extension?.messageHandlers).toEqual([{ type: 'link', value: { domains: ['mci-bot.contoso.example'] } }]);
   });
 
   it('offers the bot in personal chats, teams and group chats', () => {

@@ -1,6 +1,7 @@
 import { choiceCard } from '../../cards/choice';
 import { claimActionCard } from '../../cards/claimAction';
 import { claimDetailsCard } from '../../cards/claimDetails';
+import { claimShareCard } from '../../cards/claimShare';
 import { claimListCard, type ListFilter } from '../../cards/claimList';
 import { claimSummaryCard } from '../../cards/claimSummary';
 import { coSellReferralCard, coSellReferralsCard } from '../../cards/coSellReferrals';
@@ -35,7 +36,7 @@ import { revokeConfirmCard, usersCard } from '../../cards/users';
 import { welcomeCard } from '../../cards/welcome';
 import { notificationFor } from '../../bot/notifier';
 import { FLOW_VERBS } from '../../dialogs/commands';
-import { availableCommands } from '../../dialogs/helpCard';
+import { availableCommands, SHARE_HINT } from '../../dialogs/helpCard';
 import { CONSENT_DISCLAIMER, SEND_CONSENT_ACTIONS } from '../../dialogs/sendConsentDialog';
 import type { ClaimDetails } from '../../services/claims/details';
 import type { CustomerAction } from '../../services/customersPage/page';
@@ -181,7 +182,7 @@ export function cardSamples(): CardSample[] {
       'welcome',
       'welcomeCard',
       welcomeCard({
-        greeting: "Hello Ana Bowman. I bring Partner Center's Customers page for MCI engagements into Teams, and tell you when something happens to your claims.",
+        greeting: `Hello Ana Bowman. I bring Partner Center's Customers page for MCI engagements into Teams, and tell you when something happens to your claims. ${SHARE_HINT}`,
         showIdentity: true,
         partnerName: 'Fabrikam Consulting',
         roles: 'Incentives admin, Referrals admin',
@@ -392,6 +393,29 @@ export function cardSamples(): CardSample[] {
     ),
     sample('claim-details', 'claimDetailsCard', claimDetailsCard({ claim, buttons: backToPage })),
     sample('claim-details-variable', 'claimDetailsCard', claimDetailsCard({ claim: variableClaim, buttons: backToPage })),
+    sample(
+      'claim-details-link',
+      'claimDetailsCard',
+      claimDetailsCard({ claim, buttons: backToPage, link: `https://mci-bot.fabrikamconsulting.example/claims/${claim.id}` }),
+    ),
+    sample(
+      'claim-share',
+      'claimShareCard',
+      claimShareCard({
+        claim: {
+          id: claim.id,
+          friendlyName: claim.friendlyName,
+          customerName: claim.customerName,
+          engagementName: claim.engagementName,
+          payType: claim.payType,
+          status: claim.status,
+          statusLabel: claim.statusLabel,
+          deadline: { kind: 'consent', at: new Date('2026-03-20T09:00:00.000Z'), daysLeft: 18 },
+          nextSteps: [],
+        },
+        link: `https://mci-bot.fabrikamconsulting.example/claims/${claim.id}`,
+      }),
+    ),
     sample(
       'users',
       'usersCard',
