@@ -112,8 +112,10 @@ describe('the import command', () => {
       const refused = await run(['eligibility', bad], { DATABASE_URL: url.toString() });
       expect(refused).toMatchObject({ code: 1 });
       expect(refused.out).toContain('line 2: no engagement is called "nobody".');
-      expect(await run(['eligibility'], {})).toMatchObject({ code: 2, out: expect.stringContaining('Usage: npm run import -- eligibility <file.csv>') as unknown });
-      expect(await run(['review', bad], {})).toMatchObject({ code: 2, out: expect.stringContaining('not available yet') as unknown });
+      expect(await run(['eligibility'], {})).toMatchObject({ code: 2, out: expect.stringContaining('Usage: npm run import -- eligibility <file.csv>   or   npm run import -- review <file.csv>') as unknown });
+      writeFileSync(bad, 'claimId,outcome\nCLM-NOPE,COMPLETED\n');
+      const review = await run(['review', bad], { DATABASE_URL: url.toString() });
+      expect(review).toMatchObject({ code: 1, out: expect.stringContaining('line 2: no claim CLM-NOPE exists.') as unknown });
     } finally {
       await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     }
