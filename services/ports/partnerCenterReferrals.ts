@@ -143,6 +143,8 @@ export class PartnerCenterReferralSync implements ChannelHandler {
     const byId = ours.list[0];
     if (byId) return this.keep(referral.id, byId.id, byId.eTag ?? null);
 
+    // Get Referrals takes OData $filter; that customerProfile/name is filterable is our reading, not
+    // stated in the documentation: check it against Partner Center before relying on link mode.
     const sameCustomer = await this.list(`customerProfile/name eq ${odataString(referral.customerName)}`, requestId);
     if (!sameCustomer.ok) return sameCustomer.result;
     const candidates = sameCustomer.list.filter((item) => isForEngagement(item, referral) && item.status !== 'Closed' && !item.externalReferenceId);

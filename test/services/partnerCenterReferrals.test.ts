@@ -208,6 +208,19 @@ describe('the Partner Center Referrals API client (REFERRALS_MODE=create)', () =
     expect(pc.referrals.get(externalId ?? '')).toMatchObject({ status: 'Active', substatus: 'Accepted' });
   });
 
+  it('a second 412 goes back to the outbox to be retried later, not applied blindly', async () => {
+    const { referralId } = await referral();
+    await deliverDueMessages(db, clock, { REFERRALS: sync() });
+    await upgrade(referralId);
+    pc.requests.length = 0;
+    pc.forced.push({ status: 412, method: 'PATCH' }, { status: 412, method: 'PATCH' });
+    expect(await deliverDueMessages(db, clock, { REFERRALS: sync() })).toMatchObject({ retried: 1 });
+    expect(pc.requests.map((r) => r.method)).toEqual(['PATCH', 'GET', 'PATCH']);
+    const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { event: REFERRAL_SYNC_EVENTS.upgrade } });
+    expect(row).toMatchObject({ status: 'PENDING', lastError: expect.stringContaining('412 twice') as unknown });
+    expect(pc.referrals.get((await stored(referralId)).externalId ?? '')).toMatchObject({ status: 'New' });
+  });
+
   it('holds an upgrade back until its referral exists in Partner Center', async () => {
     const { referralId } = await referral();
     await db.prisma.outboxMessage.updateMany({ where: { event: REFERRAL_SYNC_EVENTS.create }, data: { nextAttemptAt: new Date(T0.getTime() + 3_600_000) } });
@@ -230,7 +243,7 @@ describe('the Partner Center Referrals API client (REFERRALS_MODE=create)', () =
     expect((await stored(referralId)).externalId).toBe(earlier.id);
   });
 
-  it('retries a 429 after its Retry-After and a token failure, and dead-letters a 400 naming the reason', async () => {
+  it('retries a 429 after its Retry-After, and dead-letters a 400 naming the reason', async () => {
     await referral();
     pc.forced.push({ status: 429, headers: { 'retry-after': '120' }, body: { code: 429, description: 'Rate limit is exceeded' } });
     expect(await deliverDueMessages(db, clock, { REFERRALS: sync() }, { random: () => 0 })).toMatchObject({ retried: 1 });

@@ -128,8 +128,8 @@ function applyPatch(referral: Record<string, unknown>, ops: PatchOp[]): Record<s
 export class StubPartnerCenter {
   readonly requests: StubRequest[] = [];
   readonly referrals = new Map<string, StoredReferral>();
-  /** Answers to force for the next calls (status, body), taken before the contract is applied. */
-  readonly forced: { status: number; body?: unknown; headers?: Record<string, string> }[] = [];
+  /** Answers to force for the next calls (of `method` only, when given), taken before the contract is applied. */
+  readonly forced: { status: number; body?: unknown; headers?: Record<string, string>; method?: string }[] = [];
   private server: Server | null = null;
   private sequence = 0;
 
@@ -185,7 +185,8 @@ export class StubPartnerCenter {
       return send(res, 400, { code: 'InvalidJson', description: 'The body is not JSON.' });
     }
     this.requests.push({ method, path: `${url.pathname}${url.search}`, ifMatch, body });
-    const forced = this.forced.shift();
+    const index = this.forced.findIndex((answer) => answer.method === undefined || answer.method === method);
+    const [forced] = index >= 0 ? this.forced.splice(index, 1) : [];
     if (forced) return send(res, forced.status, forced.body, forced.headers);
     const tokenProblem = appUserTokenProblem(req.headers.authorization);
     if (tokenProblem) return send(res, 401, { code: 'Unauthorized', description: tokenProblem });
