@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { systemClock, type Clock } from '../shared/clock';
 import type { Tx } from '../db';
 import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../outbox/delivery';
+import { enqueue } from '../outbox/outbox';
 import { parseRetryAfter } from './email';
 import { RefreshTokenRejectedError, type AccessTokenSource } from './partnerCenterToken';
 import { REFERRAL_SYNC_EVENTS } from './referrals';
@@ -43,6 +44,9 @@ const WAIT_FOR_CREATE_MS = 60_000;
 const WAIT_FOR_PARTNER_CENTER_MS = 6 * 3_600_000;
 
 export type ReferralsMode = 'create' | 'link';
+
+/** The Teams message to a partner's Incentives admins when Partner Center sign-in stops working. */
+export const REFERRALS_SIGN_IN_FAILED = 'referrals.signin.failed';
 
 /** What a create needs that neither the claim nor the customer holds. */
 export interface ReferralCreateSettings {
@@ -105,7 +109,8 @@ export interface ReferralFacts {
   partnerContact: { name: string; email: string; phone: string | null };
 }
 
-type CallResult = { ok: true; json: unknown; etag: string | null } | { ok: false; status: number | null; result: DeliveryResult };
+type SyncResult = DeliveryResult & { signInRefused?: boolean };
+type CallResult = { ok: true; json: unknown; etag: string | null } | { ok: false; status: number | null; result: SyncResult };
 
 export class PartnerCenterReferralSync implements ChannelHandler {
   private readonly baseUrl: string;
@@ -116,6 +121,35 @@ export class PartnerCenterReferralSync implements ChannelHandler {
   }
 
   async send(message: OutboundMessage): Promise<DeliveryResult> {
+    const result = await this.push(message);
+    if (!result.ok && result.signInRefused) await this.tellAdmins(message.partnerId, result.reason);
+    return result;
+  }
+
+  /**
+   * The refresh token was refused: nothing reaches Partner Center until an operator signs in again,
+   * so the partner's Incentives admins are told in Teams, once a day at most while it lasts.
+   */
+  private async tellAdmins(partnerId: string | null, reason: string): Promise<void> {
+    if (!partnerId) return;
+    const now = (this.options.clock ?? systemClock).now();
+    const admins = await this.options.prisma.partnerUser.findMany({ where: { partnerId, roles: { some: { role: 'INCENTIVES_ADMIN' } } }, select: { aadObjectId: true } });
+    const day = now.toISOString().slice(0, 10);
+    await enqueue(
+      this.options.prisma,
+      admins.map(({ aadObjectId }) => ({
+        channel: 'TEAMS' as const,
+        event: REFERRALS_SIGN_IN_FAILED,
+        dedupeKey: `${REFERRALS_SIGN_IN_FAILED}:${partnerId}:${day}:${aadObjectId}`,
+        recipient: aadObjectId,
+        partnerId,
+        payload: { kind: REFERRALS_SIGN_IN_FAILED, text: `Referrals are not reaching Partner Center: ${reason}` },
+      })),
+      now,
+    );
+  }
+
+  private async push(message: OutboundMessage): Promise<DeliveryResult & { signInRefused?: boolean }> {
     const payload = SyncPayloadSchema.safeParse(message.payload);
     if (!payload.success) return { ok: false, retryable: false, reason: `Outbox row ${message.id} (${message.event}) does not name a referral.` };
     const referral = await this.facts(payload.data.referralId);
@@ -243,8 +277,8 @@ export class PartnerCenterReferralSync implements ChannelHandler {
       token = await this.options.tokens.getToken();
     } catch (error) {
       // A refused refresh token will not heal by retrying: an admin must sign in again.
-      const retryable = !(error instanceof RefreshTokenRejectedError);
-      return { ok: false, status: null, result: { ok: false, retryable, reason: `Could not get an App+User access token for Partner Center: ${errorText(error)}` } };
+      const refused = error instanceof RefreshTokenRejectedError;
+      return { ok: false, status: null, result: { ok: false, retryable: !refused, signInRefused: refused, reason: `Could not get an App+User access token for Partner Center: ${errorText(error)}` } };
     }
     let response: Response;
     try {

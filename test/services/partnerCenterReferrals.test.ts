@@ -1,7 +1,7 @@
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { deliverDueMessages } from '../../services/outbox/delivery';
-import { PartnerCenterReferralSync, localReferralSync, type ReferralsMode } from '../../services/ports/partnerCenterReferrals';
+import { PartnerCenterReferralSync, REFERRALS_SIGN_IN_FAILED, localReferralSync, type ReferralsMode } from '../../services/ports/partnerCenterReferrals';
 import { RefreshTokenGrant } from '../../services/ports/partnerCenterToken';
 import { LocalReferralPort, PARTNER_CENTER_RECIPIENT, REFERRAL_SYNC_EVENTS } from '../../services/ports/referrals';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
@@ -278,6 +278,14 @@ describe('App+User tokens from the stored refresh token', () => {
     expect(row.lastError).toContain('the stored refresh token was refused (invalid_grant: AADSTS700082');
     expect(row.lastError).toContain('docs/deployment.md');
     expect(pc.requests).toHaveLength(0);
+    // Partner A's Incentives admins are told in Teams, once a day however many pushes fail.
+    const admins = await db.prisma.partnerUser.findMany({ where: { partnerId: world.partnerA, roles: { some: { role: 'INCENTIVES_ADMIN' } } }, select: { aadObjectId: true } });
+    expect(admins.length).toBeGreaterThan(0);
+    await referral();
+    expect(await deliverDueMessages(db, clock, { REFERRALS: sync() })).toMatchObject({ dead: 1 });
+    const alerts = await db.prisma.outboxMessage.findMany({ where: { channel: 'TEAMS', event: REFERRALS_SIGN_IN_FAILED } });
+    expect(alerts.map((alert) => alert.recipient).sort()).toEqual(admins.map((admin) => admin.aadObjectId).sort());
+    expect(alerts[0]).toMatchObject({ partnerId: world.partnerA, claimId: null, payload: { text: expect.stringContaining('Referrals are not reaching Partner Center') as unknown } });
   });
 
   it('an app-only token is refused by the contract', async () => {
