@@ -204,10 +204,15 @@ export class PartnerCenterReferralSync implements ChannelHandler {
     return this.keep(referral.id, created.data.id, created.data.eTag ?? answer.etag);
   }
 
-  /** Links Partner Center's own referral: keeps its id and writes our id into it, so it is found by it from now on. */
+  /**
+   * Links Partner Center's own referral: writes our id into it first, so a retry after a failure here
+   * finds it again (by customer and engagement, or by our id), then keeps its id (the patch kept its new eTag).
+   */
   private async link(referral: ReferralFacts, match: RemoteReferral, requestId: string): Promise<DeliveryResult> {
-    await this.keep(referral.id, match.id, match.eTag ?? null);
-    return this.patch({ ...referral, externalId: match.id, externalEtag: match.eTag ?? null }, () => [{ op: 'add', path: '/externalReferenceId', value: referral.id }], requestId);
+    const written = await this.patch({ ...referral, externalId: match.id, externalEtag: match.eTag ?? null }, () => [{ op: 'add', path: '/externalReferenceId', value: referral.id }], requestId);
+    if (!written.ok) return written;
+    await this.options.prisma.referral.updateMany({ where: { id: referral.id, externalId: null }, data: { externalId: match.id } });
+    return { ok: true };
   }
 
   private async keep(referralId: string, externalId: string, etag: string | null): Promise<DeliveryResult> {

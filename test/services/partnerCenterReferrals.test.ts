@@ -311,6 +311,18 @@ describe('REFERRALS_MODE=link: Partner Center’s own referral is linked, never 
     expect(await stored(referralId)).toMatchObject({ externalId: own.id, externalEtag: pc.referrals.get(own.id)?.eTag });
   });
 
+  it('a link whose write-back fails is found again on the retry and linked then', async () => {
+    const { referralId, customerName } = await referral();
+    const own = partnerCentersOwn(customerName);
+    pc.forced.push({ status: 503, method: 'PATCH' });
+    expect(await deliverDueMessages(db, clock, { REFERRALS: sync('link') })).toMatchObject({ retried: 1 });
+    expect((await stored(referralId)).externalId).toBeNull();
+    clock.advanceDays(1);
+    expect(await deliverDueMessages(db, clock, { REFERRALS: sync('link') })).toMatchObject({ sent: 1 });
+    expect(pc.referrals.get(own.id)).toMatchObject({ externalReferenceId: referralId });
+    expect(await stored(referralId)).toMatchObject({ externalId: own.id, externalEtag: pc.referrals.get(own.id)?.eTag });
+  });
+
   it('an upgrade Partner Center already made itself is left as it is', async () => {
     const { referralId, customerName } = await referral();
     const own = partnerCentersOwn(customerName);
