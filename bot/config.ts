@@ -9,7 +9,15 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const LOCAL_CONSENT_SECRET = 'local-mode-consent-secret-not-for-production-use';
 
 /** Settings whose values are never echoed back in an error message. */
-const SECRET_SETTINGS = new Set(['MicrosoftAppPassword', 'CONSENT_TOKEN_SECRET', 'DATABASE_URL', 'AZURE_CLIENT_SECRET', 'AZURE_CLIENT_CERTIFICATE_PASSWORD']);
+const SECRET_SETTINGS = new Set([
+  'MicrosoftAppPassword',
+  'CONSENT_TOKEN_SECRET',
+  'DATABASE_URL',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_CLIENT_CERTIFICATE_PASSWORD',
+  'PARTNER_CENTER_CLIENT_SECRET',
+  'PARTNER_CENTER_REFRESH_TOKEN',
+]);
 const GRAPH_CREDENTIALS = ['client-secret', 'client-certificate', 'managed-identity'] as const;
 const TENANT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(\.[a-z0-9-]+)+)$/i;
 
@@ -109,6 +117,22 @@ const EnvSchema = z
       blankToUndefined,
       z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.partner.microsoft.com' }).default('https://api.partner.microsoft.com'),
     ),
+    // Partner Center's own MCI flow may create the claim's referral itself: by default it is linked, never duplicated.
+    REFERRALS_MODE: z.preprocess(
+      blankToUndefined,
+      z.enum(['link', 'create'], { error: "expected link (find and link Partner Center's own referral, never create one) or create" }).default('link'),
+    ),
+    // The secure application model: the Entra app and a Partner Center user's refresh token (App+User).
+    PARTNER_CENTER_AUTHORITY: z.preprocess(
+      blankToUndefined,
+      z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://login.microsoftonline.com' }).default('https://login.microsoftonline.com'),
+    ),
+    PARTNER_CENTER_TENANT_ID: optional(z.string().regex(TENANT, "expected the partner's Entra tenant id (a GUID) or its domain")),
+    PARTNER_CENTER_CLIENT_ID: optional(z.string().regex(GUID, "expected the Entra app registration's client id, a GUID")),
+    PARTNER_CENTER_CLIENT_SECRET: optional(z.string()),
+    PARTNER_CENTER_REFRESH_TOKEN: optional(z.string()),
+    REFERRALS_SOLUTION_ID: optional(z.string()),
+    REFERRALS_CUSTOMER_SIZE: optional(z.string().regex(/^[0-9a-z]+$/i, 'expected a customer size as Partner Center spells it, such as 10to50employees')),
     // Microsoft documents the Referrals workspace, not an address per referral: `{referralId}` is optional.
     PARTNER_CENTER_REFERRALS_URL: z.preprocess(
       blankToUndefined,
@@ -127,10 +151,19 @@ const EnvSchema = z
       requireSetting('GRAPH_SENDER', 'EMAIL_PROVIDER is graph (the mailbox consent emails are sent from)');
       requireSetting('GRAPH_CREDENTIAL', `EMAIL_PROVIDER is graph: one of ${GRAPH_CREDENTIALS.join(', ')}`);
     }
-    if (env.REFERRALS_PROVIDER === 'partner-center' && env.EMAIL_PROVIDER !== 'graph') {
-      requireSetting('GRAPH_CREDENTIAL', `REFERRALS_PROVIDER is partner-center (the credential that calls Partner Center): one of ${GRAPH_CREDENTIALS.join(', ')}`);
+    if (env.REFERRALS_PROVIDER === 'partner-center') {
+      // The Referrals API takes App+User tokens only (secure application model), not GRAPH_CREDENTIAL's app-only ones.
+      const why = 'REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)';
+      requireSetting('PARTNER_CENTER_TENANT_ID', why);
+      requireSetting('PARTNER_CENTER_CLIENT_ID', why);
+      requireSetting('PARTNER_CENTER_CLIENT_SECRET', why);
+      requireSetting('PARTNER_CENTER_REFRESH_TOKEN', why);
+      if (env.REFERRALS_MODE === 'create') {
+        requireSetting('REFERRALS_SOLUTION_ID', "REFERRALS_MODE is create (the partner's solution id in Partner Center)");
+        requireSetting('REFERRALS_CUSTOMER_SIZE', 'REFERRALS_MODE is create (customerProfile.size, such as 10to50employees)');
+      }
     }
-    if (env.EMAIL_PROVIDER === 'graph' || env.REFERRALS_PROVIDER === 'partner-center') {
+    if (env.EMAIL_PROVIDER === 'graph') {
       if (env.GRAPH_CREDENTIAL === 'client-secret' || env.GRAPH_CREDENTIAL === 'client-certificate') {
         requireSetting('AZURE_TENANT_ID', `GRAPH_CREDENTIAL is ${env.GRAPH_CREDENTIAL}`);
         requireSetting('AZURE_CLIENT_ID', `GRAPH_CREDENTIAL is ${env.GRAPH_CREDENTIAL}`);
@@ -203,7 +236,17 @@ export type EmailConfig =
   | { provider: 'local' }
   | { provider: 'graph'; sender: string; baseUrl: string; credential: GraphCredentialConfig };
 
-export type ReferralsConfig = { provider: 'local' } | { provider: 'partner-center'; baseUrl: string; credential: GraphCredentialConfig };
+export type ReferralsConfig =
+  | { provider: 'local' }
+  | {
+      provider: 'partner-center';
+      baseUrl: string;
+      mode: 'link' | 'create';
+      /** The secure application model's App+User sign-in. */
+      auth: { authority: string; tenantId: string; clientId: string; clientSecret: string; refreshToken: string };
+      /** Set in create mode only. */
+      createSettings: { solutionId: string; customerSize: string } | null;
+    };
 
 /** Bad configuration: one line per bad setting, naming it and what is expected. */
 export class ConfigError extends Error {
@@ -247,12 +290,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerIntervalMs: e.SCHEDULER_INTERVAL_SECONDS * 1000,
     seedDemoData: e.SEED_DEMO_DATA === 'auto',
     email: emailConfig(e),
-    referrals:
-      e.REFERRALS_PROVIDER === 'local'
-        ? { provider: 'local' }
-        : { provider: 'partner-center', baseUrl: e.REFERRALS_API_BASE_URL.replace(/\/+$/, ''), credential: credentialConfig(e) },
+    referrals: referralsConfig(e),
     partnerCenterReferralsUrl: e.PARTNER_CENTER_REFERRALS_URL,
     teamsRateLimitShare: 1 / e.TEAMS_DELIVERY_INSTANCES,
+  };
+}
+
+function referralsConfig(e: z.output<typeof EnvSchema>): ReferralsConfig {
+  if (e.REFERRALS_PROVIDER === 'local') return { provider: 'local' };
+  return {
+    provider: 'partner-center',
+    baseUrl: e.REFERRALS_API_BASE_URL.replace(/\/+$/, ''),
+    mode: e.REFERRALS_MODE,
+    auth: {
+      authority: e.PARTNER_CENTER_AUTHORITY.replace(/\/+$/, ''),
+      tenantId: e.PARTNER_CENTER_TENANT_ID ?? '',
+      clientId: e.PARTNER_CENTER_CLIENT_ID ?? '',
+      clientSecret: e.PARTNER_CENTER_CLIENT_SECRET ?? '',
+      refreshToken: e.PARTNER_CENTER_REFRESH_TOKEN ?? '',
+    },
+    createSettings: e.REFERRALS_MODE === 'create' ? { solutionId: e.REFERRALS_SOLUTION_ID ?? '', customerSize: e.REFERRALS_CUSTOMER_SIZE ?? '' } : null,
   };
 }
 
@@ -261,7 +318,7 @@ function emailConfig(e: z.output<typeof EnvSchema>): EmailConfig {
   return { provider: 'graph', sender: e.GRAPH_SENDER ?? '', baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''), credential: credentialConfig(e) };
 }
 
-/** The @azure/identity credential Graph and Partner Center calls use (GRAPH_CREDENTIAL and AZURE_*). */
+/** The @azure/identity credential Graph calls use (GRAPH_CREDENTIAL and AZURE_*). */
 function credentialConfig(e: z.output<typeof EnvSchema>): GraphCredentialConfig {
   const tenantId = e.AZURE_TENANT_ID ?? '';
   const clientId = e.AZURE_CLIENT_ID ?? '';

@@ -123,6 +123,11 @@ const EVENT_WORDING: Record<string, EventWording> = {
         : `Microsoft sellers who cover this customer were told and may contact your partner contact. ${referralsAdminsTold(payload)}`,
   },
   'claim.canceled': { title: 'An admin canceled a claim', color: 'Attention', next: 'Nothing more can be done for this claim; the claim details show the reason.' },
+  'referrals.signin.failed': {
+    title: 'Referrals are not reaching Partner Center',
+    color: 'Attention',
+    next: "Next: ask whoever runs the bot to renew its Partner Center sign-in (the deployment guide's Referrals connection steps); referrals wait until then.",
+  },
   'cosell.available': { title: 'A co-sell opportunity for a customer you cover', color: 'Good', next: 'Next: open the co-sell referral to see the partner contact and reach out to co-sell.' },
 };
 

@@ -4,6 +4,7 @@ import type { ChannelHandler } from '../services/outbox';
 import { GraphEmailSender, LocalEmailSender, type EmailSender } from '../services/ports/email';
 import { CatalogEligibilitySource, type EligibilitySource } from '../services/ports/eligibilitySource';
 import { PartnerCenterReferralSync, localReferralSync } from '../services/ports/partnerCenterReferrals';
+import { RefreshTokenGrant } from '../services/ports/partnerCenterToken';
 import { DirectoryTenantResolver, type TenantResolver } from '../services/ports/tenantResolver';
 import type { Config, GraphCredentialConfig } from './config';
 import type { Logger } from './logger';
@@ -29,8 +30,14 @@ export function createPorts(config: Config, logger: Logger, prisma: Tx): Ports {
 function createReferralSync(config: Config, logger: Logger, prisma: Tx): ChannelHandler {
   const referrals = config.referrals;
   if (referrals.provider === 'local') return localReferralSync;
-  logger.info({ baseUrl: referrals.baseUrl, credential: referrals.credential.kind }, 'referrals are pushed to the Partner Center Referrals API');
-  return new PartnerCenterReferralSync({ prisma, baseUrl: referrals.baseUrl, credential: createCredential(referrals.credential) });
+  logger.info({ baseUrl: referrals.baseUrl, mode: referrals.mode, tenantId: referrals.auth.tenantId }, 'referrals go to the Partner Center Referrals API with App+User sign-in');
+  return new PartnerCenterReferralSync({
+    prisma,
+    baseUrl: referrals.baseUrl,
+    mode: referrals.mode,
+    ...(referrals.createSettings ? { createSettings: referrals.createSettings } : {}),
+    tokens: new RefreshTokenGrant(referrals.auth),
+  });
 }
 
 function createEmailSender(config: Config, logger: Logger): EmailSender {

@@ -42,6 +42,7 @@ const EVENT_WORDS: Record<string, string> = {
   'cosell.available': 'Co-sell notice to a Microsoft seller',
   'referral.sync.create': 'New referral sent to Partner Center',
   'referral.sync.upgrade': 'Co-sell upgrade sent to Partner Center',
+  'referrals.signin.failed': 'Notice: Partner Center sign-in needs renewing',
 };
 
 /** The event of an outbox row in words. */

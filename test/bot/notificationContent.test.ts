@@ -47,6 +47,14 @@ describe('the facts of a proactive card', () => {
 });
 
 describe('the next step on a proactive card', () => {
+  it('Partner Center sign-in refused: tells the Incentives admin what is wrong and whom to ask, with no claim button', () => {
+    const content = notificationFor({ event: 'referrals.signin.failed', claimId: null, payload: { kind: 'referrals.signin.failed', text: 'Referrals are not reaching Partner Center: the stored refresh token was refused.' } });
+    const drawn = notificationCard(content);
+    expect(adaptiveCardErrors(drawn)).toEqual([]);
+    expect(content).toMatchObject({ title: 'Referrals are not reaching Partner Center', color: 'Attention', buttons: [], facts: [] });
+    expect(content.next).toContain('renew its Partner Center sign-in');
+  });
+
   it('consent accepted: Submit claim first, then View claim', () => {
     expect(card('consent.accepted', names).actions).toEqual([
       { type: 'Action.Submit', title: 'Submit claim', data: { action: 'submitClaim', claimId: CLAIM } },

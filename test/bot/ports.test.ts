@@ -122,29 +122,34 @@ describe('referral settings', () => {
     ]);
   });
 
-  it('needs the credential settings for Partner Center, and reuses those of Graph', () => {
+  it('needs the App+User sign-in settings for Partner Center, not an app-only credential, and links by default', () => {
     expect(problemsOf({ REFERRALS_PROVIDER: 'partner-center' })).toEqual([
-      'GRAPH_CREDENTIAL: required when REFERRALS_PROVIDER is partner-center (the credential that calls Partner Center): one of client-secret, client-certificate, managed-identity',
+      'PARTNER_CENTER_TENANT_ID: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)',
+      'PARTNER_CENTER_CLIENT_ID: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)',
+      'PARTNER_CENTER_CLIENT_SECRET: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)',
+      'PARTNER_CENTER_REFRESH_TOKEN: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)',
     ]);
-    expect(problemsOf({ REFERRALS_PROVIDER: 'partner-center', GRAPH_CREDENTIAL: 'client-secret' })).toEqual([
-      'AZURE_TENANT_ID: required when GRAPH_CREDENTIAL is client-secret',
-      'AZURE_CLIENT_ID: required when GRAPH_CREDENTIAL is client-secret',
-      'AZURE_CLIENT_SECRET: required when GRAPH_CREDENTIAL is client-secret',
+    const signIn = { PARTNER_CENTER_TENANT_ID: TENANT, PARTNER_CENTER_CLIENT_ID: CLIENT, PARTNER_CENTER_CLIENT_SECRET: 'secret', PARTNER_CENTER_REFRESH_TOKEN: 'refresh-secret' };
+    expect(problemsOf({ REFERRALS_PROVIDER: 'partner-center', REFERRALS_MODE: 'create', ...signIn })).toEqual([
+      "REFERRALS_SOLUTION_ID: required when REFERRALS_MODE is create (the partner's solution id in Partner Center)",
+      'REFERRALS_CUSTOMER_SIZE: required when REFERRALS_MODE is create (customerProfile.size, such as 10to50employees)',
     ]);
-    const config = loadConfig({
-      REFERRALS_PROVIDER: 'partner-center',
-      REFERRALS_API_BASE_URL: 'http://127.0.0.1:9/',
-      GRAPH_CREDENTIAL: 'client-secret',
-      AZURE_TENANT_ID: TENANT,
-      AZURE_CLIENT_ID: CLIENT,
-      AZURE_CLIENT_SECRET: 'secret',
-    });
+    // Secrets are never echoed back.
+    expect(problemsOf({ REFERRALS_MODE: 'always', PARTNER_CENTER_REFRESH_TOKEN: 'x' })).toEqual([
+      "REFERRALS_MODE: expected link (find and link Partner Center's own referral, never create one) or create (got \"always\")",
+    ]);
+    const config = loadConfig({ REFERRALS_PROVIDER: 'partner-center', REFERRALS_API_BASE_URL: 'http://127.0.0.1:9/', ...signIn });
     expect(config.referrals).toEqual({
       provider: 'partner-center',
       baseUrl: 'http://127.0.0.1:9',
-      credential: { kind: 'client-secret', tenantId: TENANT, clientId: CLIENT, clientSecret: 'secret' },
+      mode: 'link',
+      auth: { authority: 'https://login.microsoftonline.com', tenantId: TENANT, clientId: CLIENT, clientSecret: 'secret', refreshToken: 'refresh-secret' },
+      createSettings: null,
     });
     expect(config.email).toEqual({ provider: 'local' });
     expect(createPorts(config, logger, prisma).referrals).toBeInstanceOf(PartnerCenterReferralSync);
+    const create = loadConfig({ REFERRALS_PROVIDER: 'partner-center', REFERRALS_MODE: 'create', REFERRALS_SOLUTION_ID: 'sol-1', REFERRALS_CUSTOMER_SIZE: '10to50employees', ...signIn });
+    expect(create.referrals).toMatchObject({ mode: 'create', createSettings: { solutionId: 'sol-1', customerSize: '10to50employees' } });
+    expect(createPorts(create, logger, prisma).referrals).toBeInstanceOf(PartnerCenterReferralSync);
   });
 });

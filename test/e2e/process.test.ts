@@ -42,4 +42,15 @@ describe('npm start, as a newcomer runs it', () => {
     expect(bot.output()).toContain('PORT: expected a whole number from 0 to 65535 (got "abc")');
     expect(bot.output()).toContain('LOG_LEVEL: expected one of');
   }, 30_000);
+
+  it('refuses to start with Graph mail but no sender mailbox, or Partner Center without its App+User sign-in', async () => {
+    const bot = startBot({ EMAIL_PROVIDER: 'graph', GRAPH_CREDENTIAL: 'managed-identity', REFERRALS_PROVIDER: 'partner-center', PARTNER_CENTER_CLIENT_SECRET: 'never-shown', DATA_DIR: dataDir });
+    expect(await bot.exited).toBe(1);
+    expect(bot.output()).toContain('GRAPH_SENDER: required when EMAIL_PROVIDER is graph');
+    for (const name of ['PARTNER_CENTER_TENANT_ID', 'PARTNER_CENTER_CLIENT_ID', 'PARTNER_CENTER_REFRESH_TOKEN']) {
+      expect(bot.output()).toContain(`${name}: required when REFERRALS_PROVIDER is partner-center`);
+    }
+    expect(bot.output()).not.toContain('PARTNER_CENTER_CLIENT_SECRET');
+    expect(bot.output()).not.toContain('never-shown');
+  }, 30_000);
 });
