@@ -61,6 +61,8 @@ export const DELIVERY_DEFAULTS = {
   /** Long enough for one send with its own timeouts; a row whose lease ends is taken again. */
   leaseMs: 2 * 60_000,
   maxAttempts: 8,
+  /** Recipients sent to at once within a pass (each recipient's messages stay in order). */
+  concurrency: 4,
   baseDelayMs: 60_000,
   maxDelayMs: 60 * 60_000,
   /** A Retry-After beyond this is not believed. */
@@ -71,6 +73,7 @@ export interface DeliveryOptions {
   batchSize?: number;
   leaseMs?: number;
   maxAttempts?: number;
+  concurrency?: number;
   /** Jitter source in [0, 1); tests pin it. */
   random?: () => number;
 }
@@ -115,6 +118,7 @@ export async function deliverDueMessages(
   const leaseMs = Math.max(1, options.leaseMs ?? DELIVERY_DEFAULTS.leaseMs);
   const maxAttempts = Math.max(1, Math.trunc(options.maxAttempts ?? DELIVERY_DEFAULTS.maxAttempts));
   const random = options.random ?? Math.random;
+  const concurrency = Math.max(1, Math.trunc(options.concurrency ?? DELIVERY_DEFAULTS.concurrency));
   const counts: DeliveryCounts = { sent: 0, retried: 0, dead: 0 };
 
   counts.dead += await buryUnfinishedLastAttempts(db, clock.now(), maxAttempts);
@@ -150,20 +154,20 @@ export async function deliverDueMessages(
   // Sends paced by a rate limit can make a pass long: past half the lease, the rows not tried yet are
   // given back untouched (attempt returned) rather than sent late in a lease that may end mid-send.
   const tryUntil = now.getTime() + leaseMs / 2;
-  for (const row of rows) {
+  const deliverOne = async (row: (typeof rows)[number]): Promise<void> => {
     const handler = handlers[row.channel];
-    if (!handler) continue;
+    if (!handler) return;
     const ours = { id: row.id, status: 'PENDING' as const, lockedUntil: lease };
     if (clock.now().getTime() > tryUntil) {
       await db.prisma.outboxMessage.updateMany({ where: ours, data: { attempts: { decrement: 1 }, lockedUntil: null } });
       counts.more = true;
-      continue;
+      return;
     }
     const untimely = await noLongerTimely(db, row.payload, clock.now(), leaseMs);
     if (untimely) {
       const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data: { status: 'DEAD', lastError: untimely, lockedUntil: null } });
       if (count === 1) counts.dropped = (counts.dropped ?? 0) + 1;
-      continue;
+      return;
     }
     const result = await sendSafely(handler, {
       id: row.id,
@@ -202,10 +206,25 @@ export async function deliverDueMessages(
       outcome = 'retried';
     }
     const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data });
-    if (count !== 1) continue;
+    if (count !== 1) return;
     counts[outcome] = (counts[outcome] ?? 0) + 1;
     if (heldMs !== null) counts.nextHeldInMs = Math.min(counts.nextHeldInMs ?? heldMs, heldMs);
+  };
+
+  // Recipients in parallel, each one's messages in order: one slow or rate-paced conversation does
+  // not hold up the others, and the sends' round trips overlap. Every row keeps its own lease.
+  const byRecipient = new Map<string, (typeof rows)[number][]>();
+  for (const row of rows) {
+    const key = `${row.channel}\u0000${row.recipient}`;
+    byRecipient.set(key, [...(byRecipient.get(key) ?? []), row]);
   }
+  const queues = [...byRecipient.values()];
+  const worker = async () => {
+    for (let queue = queues.shift(); queue; queue = queues.shift()) {
+      for (const row of queue) await deliverOne(row);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queues.length) }, worker));
   return counts;
 }
 

@@ -188,6 +188,30 @@ describe('deliverDueMessages', () => {
     expect(await row(left)).toMatchObject({ status: 'SENT', attempts: 1 });
   });
 
+  it('sends to several recipients at once within a pass, each recipient’s messages in order', async () => {
+    const to = async (recipient: string, n: number) =>
+      db.prisma.$transaction((tx) => enqueue(tx, [{ channel: 'EMAIL', event: 'test.event', dedupeKey: `test:${randomUUID()}`, recipient, payload: { n } }], clock.now()));
+    // Queued one millisecond apart: the order they are due in.
+    for (let n = 1; n <= 3; n += 1) {
+      clock.set(new Date(T0.getTime() + n));
+      await to('slow@example.com', n);
+    }
+    await to('quick@example.com', 1);
+    let release: () => void = () => undefined;
+    const slowGate = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const email = new ScriptedHandler(async (message) => {
+      const n = String((message.payload as { n: number }).n);
+      if (message.recipient === 'slow@example.com' && n === '1') await slowGate;
+      order.push(`${message.recipient}#${n}`);
+      if (message.recipient === 'quick@example.com') release();
+      return { ok: true };
+    });
+    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toEqual({ sent: 4, retried: 0, dead: 0 });
+    // The quick recipient did not wait behind the slow one, whose messages kept their order.
+    expect(order).toEqual(['quick@example.com#1', 'slow@example.com#1', 'slow@example.com#2', 'slow@example.com#3']);
+  });
+
   it('dead-letters a permanent failure at once', async () => {
     const id = await queue();
     const email = new ScriptedHandler(() => ({ ok: false, retryable: false, reason: 'Recipient address rejected' }));
