@@ -196,20 +196,21 @@ export class TeamsNotifier implements ChannelHandler {
   async send(message: OutboundMessage): Promise<DeliveryResult> {
     const target = await this.references.personalConversation(message.recipient);
     if (!target) return { ok: false, retryable: false, undeliverable: true, reason: NO_CONVERSATION };
+    const content = notificationFor(message, await this.links(message));
+    // Opened later, a notification about a claim shows that claim as it is then (Universal Actions' refresh).
+    const claimId = message.claimId;
+    const card = claimId ? { ...notificationCard(content), refresh: claimRefresh(claimId, `${content.title}: ${content.text}`) } : notificationCard(content);
+    // The slot is taken last, with the card ready: its window runs from then until Teams answered.
     const slot = await this.slot(target.conversationId, target.tenantId);
     if (typeof slot === 'number') return { ok: false, held: true, retryAfterMs: slot, reason: 'Held back to keep within the Teams rate limits' };
     try {
-      return await this.deliver(message, target);
+      return await this.deliver(message, target, content, card, slot);
     } finally {
       slot.finish();
     }
   }
 
-  private async deliver(message: OutboundMessage, target: PersonalConversation): Promise<DeliveryResult> {
-    const content = notificationFor(message, await this.links(message));
-    // Opened later, a notification about a claim shows that claim as it is then (Universal Actions' refresh).
-    const claimId = message.claimId;
-    const card = claimId ? { ...notificationCard(content), refresh: claimRefresh(claimId, `${content.title}: ${content.text}`) } : notificationCard(content);
+  private async deliver(message: OutboundMessage, target: PersonalConversation, content: NotificationCardData, card: object, slot: SendSlot): Promise<DeliveryResult> {
     try {
       await this.options.adapter.continueConversationAsync(this.options.appId, target.reference, async (context) => {
         // The card says it all; the text goes in `summary`, which Teams shows in the notification toast and feed.
@@ -219,6 +220,7 @@ export class TeamsNotifier implements ChannelHandler {
       });
       return { ok: true };
     } catch (error) {
+      slot.finish();
       const failure = describeFailure(error);
       if (failure.status === 403 || failure.status === 404) {
         const why = failure.status === 403 ? `Teams refused the message (403 ${failure.code ?? 'Forbidden'})` : 'Teams does not know this conversation any more (404)';
