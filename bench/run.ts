@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCustomersPage } from './customersPage';
+import { benchDrain } from './drain';
 import { benchServerUrl } from './database';
 import { ROOT } from './processes';
 import { benchScheduler } from './scheduler';
@@ -13,11 +14,11 @@ import { benchTurns } from './turns';
  * `npm run bench`: every benchmark of issue 8, each bounded in time, printed and appended to
  * bench/RESULTS.md with the machine it ran on. The PostgreSQL benchmarks use BENCH_DATABASE_URL
  * (or TEST_DATABASE_URL); without either, the run restarts itself under scripts/with-postgres.sh,
- * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=startup,turns,customers,scheduler picks some.
+ * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=startup,turns,customers,scheduler,drain picks some.
  */
 /** BENCH_RESULTS names another file, for trial runs that should not land in the record. */
 const RESULTS = path.resolve(ROOT, process.env.BENCH_RESULTS ?? 'bench/RESULTS.md');
-const ALL = ['startup', 'turns', 'customers', 'scheduler'] as const;
+const ALL = ['startup', 'turns', 'customers', 'scheduler', 'drain'] as const;
 type Bench = (typeof ALL)[number];
 
 function selected(): Set<Bench> {
@@ -77,6 +78,11 @@ async function main(): Promise<void> {
   const needsPostgres = (name: string) => `### ${name}: skipped, no PostgreSQL (set BENCH_DATABASE_URL or install Debian's postgresql)\n`;
   await run('customers', () => (serverUrl ? benchCustomersPage({ serverUrl, log, customers: envNumber('BENCH_CUSTOMERS', 100_000), claims: envNumber('BENCH_CLAIMS', 1_000_000) }) : Promise.resolve(needsPostgres('Customers page'))));
   await run('scheduler', () => (serverUrl ? benchScheduler({ serverUrl, log, claims: envNumber('BENCH_SWEEP_CLAIMS', 100_000), maxSeconds: envNumber('BENCH_SWEEP_SECONDS', 60) }) : Promise.resolve(needsPostgres('Scheduler sweep'))));
+  await run('drain', () =>
+    serverUrl
+      ? benchDrain({ serverUrl, log, oneConversation: envNumber('BENCH_DRAIN_ONE', 200), sellers: envNumber('BENCH_DRAIN_SELLERS', 500), runs: envNumber('BENCH_DRAIN_RUNS', 3) })
+      : Promise.resolve(needsPostgres('Proactive drain')),
+  );
   sections.push(`Whole run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`, '', '');
   const text = sections.join('\n');
   if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench` (bench/run.ts); newest last. See README, "Benchmarks".\n\n');

@@ -7,7 +7,7 @@ import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../service
 import { DEFAULT_PARTNER_CENTER_REFERRALS_URL, partnerCenterReferralLink } from '../services/referrals';
 import { ConversationReferenceStore } from './conversationReferences';
 import type { Logger } from './logger';
-import { TeamsRateLimiter } from './teamsRateLimiter';
+import { TeamsRateLimiter, type SendSlot } from './teamsRateLimiter';
 import { activityForChannel } from './universalActions';
 
 /**
@@ -24,7 +24,9 @@ import { activityForChannel } from './universalActions';
  *   (bot/proactiveAdapter.ts) turns off the Bot Framework client's in-process retries and times the
  *   request out, so a send never waits inside the outbox pass and the row goes back with its next
  *   attempt at once;
- * - the rate limiter has no slot soon enough → retryable after the limiter's wait, nothing sent.
+ * - the rate limiter has no slot soon enough → held (not a failure: no attempt spent, no backoff),
+ *   due again when the limiter's window has room, nothing sent. A send counts against the limiter
+ *   from when Teams answered it (bot/teamsRateLimiter.ts).
  */
 
 /** What `continueConversationAsync` needs; CloudAdapter has it. */
@@ -181,6 +183,8 @@ export function notificationFor(message: Pick<OutboundMessage, 'event' | 'claimI
   return { title: wording.title, color: wording.color, text: payload.text ?? wording.title, facts, next, buttons, link };
 }
 
+type PersonalConversation = NonNullable<Awaited<ReturnType<ConversationReferenceStore['personalConversation']>>>;
+
 export class TeamsNotifier implements ChannelHandler {
   private readonly references: ConversationReferenceStore;
   private readonly limiter: TeamsRateLimiter;
@@ -197,13 +201,21 @@ export class TeamsNotifier implements ChannelHandler {
   async send(message: OutboundMessage): Promise<DeliveryResult> {
     const target = await this.references.personalConversation(message.recipient);
     if (!target) return { ok: false, retryable: false, undeliverable: true, reason: NO_CONVERSATION };
-    const wait = await this.slot(target.conversationId, target.tenantId);
-    if (wait > 0) return { ok: false, retryable: true, retryAfterMs: wait, reason: 'Held back to keep within the Teams rate limits' };
-
     const content = notificationFor(message, await this.links(message));
     // Opened later, a notification about a claim shows that claim as it is then (Universal Actions' refresh).
     const claimId = message.claimId;
     const card = claimId ? { ...notificationCard(content), refresh: claimRefresh(claimId, `${content.title}: ${content.text}`) } : notificationCard(content);
+    // The slot is taken last, with the card ready: its window runs from then until Teams answered.
+    const slot = await this.slot(target.conversationId, target.tenantId);
+    if (typeof slot === 'number') return { ok: false, held: true, retryAfterMs: slot, reason: 'Held back to keep within the Teams rate limits' };
+    try {
+      return await this.deliver(message, target, content, card, slot);
+    } finally {
+      slot.finish();
+    }
+  }
+
+  private async deliver(message: OutboundMessage, target: PersonalConversation, content: NotificationCardData, card: object, slot: SendSlot): Promise<DeliveryResult> {
     try {
       await this.options.adapter.continueConversationAsync(this.options.appId, target.reference, async (context) => {
         // The card says it all; the text goes in `summary`, which Teams shows in the notification toast and feed.
@@ -213,6 +225,7 @@ export class TeamsNotifier implements ChannelHandler {
       });
       return { ok: true };
     } catch (error) {
+      slot.finish();
       const failure = describeFailure(error);
       if (failure.status === 403 || failure.status === 404) {
         const why = failure.status === 403 ? `Teams refused the message (403 ${failure.code ?? 'Forbidden'})` : 'Teams does not know this conversation any more (404)';
@@ -244,15 +257,17 @@ export class TeamsNotifier implements ChannelHandler {
     return { partnerCenterReferral: partnerCenterReferralLink(this.options.partnerCenterReferralsUrl ?? DEFAULT_PARTNER_CENTER_REFERRALS_URL, referral?.externalId ?? null) };
   }
 
-  /** 0 once a slot is taken; otherwise the wait that exceeds what the notifier waits in-process. Bounded. */
-  private async slot(conversationId: string, tenantId: string | null): Promise<number> {
+  /** The slot once taken; otherwise the wait, when it is more than the notifier waits in-process. Bounded. */
+  private async slot(conversationId: string, tenantId: string | null): Promise<SendSlot | number> {
+    let wait = 0;
     for (let round = 0; round < 5; round += 1) {
-      const wait = this.limiter.tryAcquire(conversationId, tenantId);
-      if (wait === 0) return 0;
+      const acquired = this.limiter.acquire(conversationId, tenantId);
+      if (acquired.slot) return acquired.slot;
+      wait = acquired.waitMs;
       if (wait > this.maxLimiterWaitMs) return wait;
       await this.sleep(wait);
     }
-    return this.limiter.tryAcquire(conversationId, tenantId) === 0 ? 0 : this.maxLimiterWaitMs;
+    return wait;
   }
 }
 

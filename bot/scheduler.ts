@@ -3,8 +3,9 @@ import type { ChannelHandlers, DeliveryCounts, DeliveryOptions, Outbox } from '.
 import type { Logger } from './logger';
 
 /**
- * The in-process background loop: the deadline sweep, then outbox delivery, every interval. Passes
- * never overlap (the next one is scheduled when the previous ends, and `runOnce` queues behind a
+ * The in-process background loop: the deadline sweep, then outbox delivery, every interval, and
+ * sooner while a backlog drains: at once after a full batch, and when the soonest message held back
+ * for a rate limit is due (so it waits exactly as long as the limit needs). Passes never overlap (the next one is scheduled when the previous ends, and `runOnce` queues behind a
  * running pass). Nothing correct depends on this being the only instance: the services it calls
  * are safe to run from several instances against one database.
  */
@@ -32,6 +33,16 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/**
+ * Milliseconds to the next pass after one that delivered `delivery`, given how long until the
+ * soonest row held back by any earlier pass is due (held rows are not due, so a pass after them may
+ * find nothing and must not forget them).
+ */
+export function nextPassInMs(intervalMs: number, delivery: DeliveryCounts | null, heldDueInMs: number): number {
+  if (delivery?.more === true) return 0;
+  return Math.max(0, Math.min(intervalMs, heldDueInMs));
+}
+
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { claims, outbox, logger } = options;
   let stopped = false;
@@ -42,7 +53,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     if (stopped) return { deadlines: null, delivery: null };
     const deadlines = await step('deadline sweep', () => claims.sweepDeadlines(options.sweep));
     const delivery = await step('outbox delivery', () => outbox.deliverDue(options.delivery, options.deliveryOptions));
-    if ((deadlines && (deadlines.reminded > 0 || deadlines.expired > 0)) || (delivery && delivery.sent + delivery.retried + delivery.dead > 0)) {
+    if ((deadlines && (deadlines.reminded > 0 || deadlines.expired > 0)) || (delivery && delivery.sent + delivery.retried + delivery.dead + (delivery.dropped ?? 0) > 0)) {
       logger.info({ deadlines, delivery }, 'scheduler pass');
     }
     return { deadlines, delivery };
@@ -63,12 +74,20 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     return current;
   };
 
-  const schedule = () => {
+  // performance.now() when the soonest held row is due; Infinity when none is known.
+  let heldDueAt = Infinity;
+  const schedule = (last?: PassResult) => {
     if (stopped) return;
+    const now = performance.now();
+    const held = last?.delivery?.nextHeldInMs;
+    if (held !== undefined) heldDueAt = Math.min(heldDueAt, now + held);
+    const delay = nextPassInMs(options.intervalMs, last?.delivery ?? null, heldDueAt - now);
+    // The pass this schedules is the one that takes those rows again.
+    if (heldDueAt <= now + delay) heldDueAt = Infinity;
     timer = setTimeout(() => {
       timer = null;
       void runOnce().then(schedule);
-    }, options.intervalMs);
+    }, delay);
     // The loop alone must not keep the process alive; shutdown stops it explicitly.
     timer.unref();
   };

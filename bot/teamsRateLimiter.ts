@@ -10,6 +10,11 @@
  * instances, so a conversation's messages usually go through one instance and the share costs
  * little in practice. The state is a sliding window of send times per key, in memory, bounded by
  * the largest limit per key and pruned of idle keys.
+ *
+ * A send is counted from when it was answered, not from when it left: Teams counts it when it
+ * arrives, which is somewhere in between, so the next send that reuses its place in a window leaves
+ * a full window after it arrived. That is exact whatever the network's latency, and costs only that
+ * latency, where a fixed margin on every window would cost the margin on each of them.
  */
 
 export interface RateWindow {
@@ -33,15 +38,20 @@ export interface RateLimiterOptions {
   now?: () => number;
   conversationLimits?: readonly RateWindow[];
   tenantLimits?: readonly RateWindow[];
-  /**
-   * Added to every window: a send is counted here when it starts and by Teams when it arrives, so
-   * two sends a window apart here can land less than a window apart there.
-   */
+  /** Added to every window, for the difference between this clock's milliseconds and Teams'. */
   marginMs?: number;
 }
 
-/** Enough for the network and the connector client's own latency on one instance. */
-export const DEFAULT_RATE_MARGIN_MS = 250;
+/** The rounding of two clocks; the latency itself is covered by counting a send when it is answered. */
+export const DEFAULT_RATE_MARGIN_MS = 10;
+
+/** A send slot taken: `finish` when the request was answered (or failed), so the send counts from then. */
+export interface SendSlot {
+  finish(): void;
+}
+
+/** `slot` when one was free now; otherwise nothing was taken and `waitMs` says when to ask again. */
+export type Acquired = { waitMs: 0; slot: SendSlot } | { waitMs: number; slot: null };
 
 /** Sliding windows for a set of keys under the same limits. */
 class SlidingWindows {
@@ -72,6 +82,17 @@ class SlidingWindows {
     times.push(now);
     if (times.length > this.keep) times.splice(0, times.length - this.keep);
     this.sends.set(key, times);
+  }
+
+  /** Moves one send counted at `from` to `to` (later), keeping the times in order. */
+  move(key: string, from: number, to: number): void {
+    const times = this.sends.get(key);
+    const index = times?.lastIndexOf(from) ?? -1;
+    if (!times || index < 0) return;
+    times.splice(index, 1);
+    let at = times.length;
+    while (at > 0 && (times[at - 1] ?? 0) > to) at -= 1;
+    times.splice(at, 0, to);
   }
 
   /** Drops idle keys, so memory holds only the keys that sent within the longest window. */
@@ -107,9 +128,15 @@ export class TeamsRateLimiter {
 
   /**
    * Takes a send slot for the conversation (and its tenant) when one is free now, and returns 0;
-   * otherwise takes nothing and returns how many milliseconds to wait before asking again.
+   * otherwise takes nothing and returns how many milliseconds to wait before asking again. The send
+   * counts from now; `acquire` also lets it count from when it was answered.
    */
   tryAcquire(conversationId: string, tenantId: string | null): number {
+    return this.acquire(conversationId, tenantId).waitMs;
+  }
+
+  /** As `tryAcquire`, with the slot to `finish` once the request was answered. */
+  acquire(conversationId: string, tenantId: string | null): Acquired {
     const now = this.now();
     if (now - this.lastSweep > 60_000) {
       this.conversations.sweep(now);
@@ -118,10 +145,18 @@ export class TeamsRateLimiter {
     }
     const tenantKey = tenantId ?? '';
     const wait = Math.max(this.conversations.waitMs(conversationId, now), this.tenants.waitMs(tenantKey, now));
-    if (wait > 0) return Math.ceil(wait);
+    if (wait > 0) return { waitMs: Math.ceil(wait), slot: null };
     this.conversations.record(conversationId, now);
     this.tenants.record(tenantKey, now);
-    return 0;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      const end = Math.max(now, this.now());
+      this.conversations.move(conversationId, now, end);
+      this.tenants.move(tenantKey, now, end);
+    };
+    return { waitMs: 0, slot: { finish } };
   }
 
   /**

@@ -311,6 +311,8 @@ async function remindChunk(
             status: claim.status,
             deadline: deadline.toISOString(),
             days: band.days,
+            // Delivery drops it once the deadline is too near or the claim moved on (services/outbox/delivery.ts).
+            timely: { until: deadline.toISOString(), claimId: claim.id, claimStatus: claim.status },
             text: reminderText(kind, claim.friendlyName, claim.id, claim.engagement.name, deadline, band.days),
           },
         },

@@ -22,7 +22,15 @@ import { clampPageSize, decodePageCursor, encodePageCursor } from '../shared/pag
  * recorded UNDELIVERABLE with the reason, not DEAD, which stays for retries exhausted and other
  * permanent failures.
  */
-export type DeliveryResult = { ok: true } | { ok: false; retryable: boolean; retryAfterMs?: number; reason: string; undeliverable?: boolean };
+export type DeliveryResult =
+  | { ok: true }
+  | { ok: false; held?: false; retryable: boolean; retryAfterMs?: number; reason: string; undeliverable?: boolean }
+  /**
+   * Not sent, and not a failure: the transport's rate limit has no room before `retryAfterMs`. The
+   * row is due again exactly then, with its attempt given back and no backoff, however often it is
+   * held.
+   */
+  | { ok: false; held: true; retryAfterMs: number; reason: string };
 
 /** One message as a channel handler sees it. */
 export interface OutboundMessage {
@@ -53,6 +61,8 @@ export const DELIVERY_DEFAULTS = {
   /** Long enough for one send with its own timeouts; a row whose lease ends is taken again. */
   leaseMs: 2 * 60_000,
   maxAttempts: 8,
+  /** Recipients sent to at once within a pass (each recipient's messages stay in order). */
+  concurrency: 4,
   baseDelayMs: 60_000,
   maxDelayMs: 60 * 60_000,
   /** A Retry-After beyond this is not believed. */
@@ -63,6 +73,7 @@ export interface DeliveryOptions {
   batchSize?: number;
   leaseMs?: number;
   maxAttempts?: number;
+  concurrency?: number;
   /** Jitter source in [0, 1); tests pin it. */
   random?: () => number;
 }
@@ -73,6 +84,15 @@ export interface DeliveryCounts {
   retried: number;
   /** Dead-lettered: permanent failure, last attempt failed, last attempt never finished, or recipient unreachable (UNDELIVERABLE). */
   dead: number;
+  // The rest are there only when it happened in the pass.
+  /** Held back for a rate limit: due again when it allows, no attempt spent. */
+  held?: number;
+  /** Not sent because it was no longer timely (a reminder after its deadline or its claim's change); recorded DEAD with why. */
+  dropped?: number;
+  /** The pass took a full batch: more may be due now. */
+  more?: true;
+  /** Milliseconds until the soonest row held in this pass is due again. */
+  nextHeldInMs?: number;
 }
 
 /**
@@ -98,6 +118,7 @@ export async function deliverDueMessages(
   const leaseMs = Math.max(1, options.leaseMs ?? DELIVERY_DEFAULTS.leaseMs);
   const maxAttempts = Math.max(1, Math.trunc(options.maxAttempts ?? DELIVERY_DEFAULTS.maxAttempts));
   const random = options.random ?? Math.random;
+  const concurrency = Math.max(1, Math.trunc(options.concurrency ?? DELIVERY_DEFAULTS.concurrency));
   const counts: DeliveryCounts = { sent: 0, retried: 0, dead: 0 };
 
   counts.dead += await buryUnfinishedLastAttempts(db, clock.now(), maxAttempts);
@@ -107,8 +128,8 @@ export async function deliverDueMessages(
   const now = clock.now();
   const lease = new Date(now.getTime() + leaseMs);
   const claimed = await db.sql.query<{ id: string }>(
-    `UPDATE "OutboxMessage" SET "lockedUntil" = $1::timestamp(3), "attempts" = "attempts" + 1
-     WHERE "id" IN (
+    // MATERIALIZED: a subquery under IN may be scanned again by the plan and take more than LIMIT rows.
+    `WITH picked AS MATERIALIZED (
        SELECT "id" FROM "OutboxMessage"
        WHERE "status" = 'PENDING' AND "nextAttemptAt" <= $2::timestamp(3)
          AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2::timestamp(3))
@@ -116,19 +137,38 @@ export async function deliverDueMessages(
        ORDER BY "nextAttemptAt", "id"
        LIMIT $4
        FOR UPDATE SKIP LOCKED)
-       AND "status" = 'PENDING' AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2::timestamp(3))
-     RETURNING "id"`,
+     UPDATE "OutboxMessage" o SET "lockedUntil" = $1::timestamp(3), "attempts" = o."attempts" + 1
+     FROM picked
+     WHERE o."id" = picked."id"
+       AND o."status" = 'PENDING' AND (o."lockedUntil" IS NULL OR o."lockedUntil" <= $2::timestamp(3))
+     RETURNING o."id"`,
     [lease.toISOString(), now.toISOString(), maxAttempts, batchSize],
   );
   if (claimed.length === 0) return counts;
+  if (claimed.length >= batchSize) counts.more = true;
   const rows = await db.prisma.outboxMessage.findMany({
     where: { id: { in: claimed.map((row) => row.id) } },
     orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
   });
 
-  for (const row of rows) {
+  // Sends paced by a rate limit can make a pass long: past half the lease, the rows not tried yet are
+  // given back untouched (attempt returned) rather than sent late in a lease that may end mid-send.
+  const tryUntil = now.getTime() + leaseMs / 2;
+  const deliverOne = async (row: (typeof rows)[number]): Promise<void> => {
     const handler = handlers[row.channel];
-    if (!handler) continue;
+    if (!handler) return;
+    const ours = { id: row.id, status: 'PENDING' as const, lockedUntil: lease };
+    if (clock.now().getTime() > tryUntil) {
+      await db.prisma.outboxMessage.updateMany({ where: ours, data: { attempts: { decrement: 1 }, lockedUntil: null } });
+      counts.more = true;
+      return;
+    }
+    const untimely = await noLongerTimely(db, row.payload, clock.now(), leaseMs);
+    if (untimely) {
+      const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data: { status: 'DEAD', lastError: untimely, lockedUntil: null } });
+      if (count === 1) counts.dropped = (counts.dropped ?? 0) + 1;
+      return;
+    }
     const result = await sendSafely(handler, {
       id: row.id,
       idempotencyKey: row.id,
@@ -142,12 +182,17 @@ export async function deliverDueMessages(
       createdAt: row.createdAt,
     });
     const at = clock.now();
-    const ours = { id: row.id, status: 'PENDING' as const, lockedUntil: lease };
     let data: Prisma.OutboxMessageUpdateManyMutationInput;
-    let outcome: keyof DeliveryCounts;
+    let outcome: 'sent' | 'retried' | 'dead' | 'held';
+    let heldMs: number | null = null;
     if (result.ok) {
       data = { status: 'SENT', sentAt: at, lockedUntil: null };
       outcome = 'sent';
+    } else if (result.held === true) {
+      heldMs = Math.max(0, Math.ceil(result.retryAfterMs));
+      // The claim counted an attempt; a hold is not one, so it is given back.
+      data = { nextAttemptAt: new Date(at.getTime() + heldMs), attempts: { decrement: 1 }, lockedUntil: null };
+      outcome = 'held';
     } else if (result.undeliverable === true) {
       data = { status: 'UNDELIVERABLE', lastError: result.reason, lockedUntil: null };
       outcome = 'dead';
@@ -161,9 +206,49 @@ export async function deliverDueMessages(
       outcome = 'retried';
     }
     const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data });
-    if (count === 1) counts[outcome] += 1;
+    if (count !== 1) return;
+    counts[outcome] = (counts[outcome] ?? 0) + 1;
+    if (heldMs !== null) counts.nextHeldInMs = Math.min(counts.nextHeldInMs ?? heldMs, heldMs);
+  };
+
+  // Recipients in parallel, each one's messages in order: one slow or rate-paced conversation does
+  // not hold up the others, and the sends' round trips overlap. Every row keeps its own lease.
+  const byRecipient = new Map<string, (typeof rows)[number][]>();
+  for (const row of rows) {
+    const key = `${row.channel}\u0000${row.recipient}`;
+    byRecipient.set(key, [...(byRecipient.get(key) ?? []), row]);
   }
+  const queues = [...byRecipient.values()];
+  const worker = async () => {
+    for (let queue = queues.shift(); queue; queue = queues.shift()) {
+      for (const row of queue) await deliverOne(row);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queues.length) }, worker));
   return counts;
+}
+
+/**
+ * What a message may carry to say when it is worth sending: a reminder only before its deadline and
+ * while its claim is still in the status it was written for.
+ */
+const TimelinessSchema = z.object({
+  timely: z.object({ until: z.iso.datetime(), claimId: z.string(), claimStatus: z.string() }),
+});
+
+/**
+ * Why the message is not worth sending any more, or null. A send can take up to the lease, and the
+ * sweep may expire the claim at its deadline, so a reminder that could land after it is dropped: it
+ * can never arrive after the claim's expiry message, which is written only once the deadline passed.
+ */
+async function noLongerTimely(db: Database, payload: Prisma.JsonValue, now: Date, leaseMs: number): Promise<string | null> {
+  const parsed = TimelinessSchema.safeParse(payload);
+  if (!parsed.success) return null;
+  const { until, claimId, claimStatus } = parsed.data.timely;
+  if (now.getTime() + leaseMs >= new Date(until).getTime()) return `Not sent: its deadline (${until}) passed before it could be delivered`;
+  const claim = await db.prisma.claim.findUnique({ where: { id: claimId }, select: { status: true } });
+  if (claim?.status !== claimStatus) return `Not sent: the claim moved on (${claimStatus} → ${claim?.status ?? 'deleted'}) before it could be delivered`;
+  return null;
 }
 
 async function sendSafely(handler: ChannelHandler, message: OutboundMessage): Promise<DeliveryResult> {

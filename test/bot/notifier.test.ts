@@ -225,6 +225,24 @@ describe('the Teams notifier', () => {
     expect(waiting.nextAttemptAt.getTime() - clock.now().getTime()).toBe(45_000);
   });
 
+  it('holds a message back for the limiter without spending an attempt, and sends it once the window has room', async () => {
+    const user = await installedUser();
+    const now = { t: 0 };
+    const limiter = new TeamsRateLimiter({ now: () => now.t, marginMs: 0, conversationLimits: [{ windowMs: 30_000, max: 1 }] });
+    const paced = new TeamsNotifier({ db, adapter, appId: '', logger, limiter });
+    const ids = [await queue(user.aadObjectId), await queue(user.aadObjectId)];
+    expect(await deliverDueMessages(db, clock, { TEAMS: paced })).toMatchObject({ sent: 1, held: 1, nextHeldInMs: 30_000 });
+    const rows = await Promise.all(ids.map(row));
+    expect(rows.filter((r) => r.status === 'SENT')).toMatchObject([{ attempts: 1 }]);
+    const held = rows.find((r) => r.status === 'PENDING');
+    expect(held).toMatchObject({ attempts: 0, lastError: null, nextAttemptAt: new Date(clock.now().getTime() + 30_000) });
+    now.t = 30_000;
+    clock.set(new Date(clock.now().getTime() + 30_000));
+    expect(await deliverDueMessages(db, clock, { TEAMS: paced })).toMatchObject({ sent: 1 });
+    expect(await row(held?.id ?? '')).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(teams.requests.filter((r) => r.conversationId === user.conversationId)).toHaveLength(2);
+  });
+
   it('with two instances, a throttled message is sent once', async () => {
     const user = await installedUser();
     teams.script(user.conversationId, { status: 429, retryAfterSeconds: 600 }, { status: 429, retryAfterSeconds: 600 });
@@ -390,6 +408,18 @@ describe('the Teams rate limiter', () => {
     // Each send arriving up to the margin later than it left still keeps every limit.
     const arrivals = times.map((t, i) => t + (i % 2 === 0 ? DEFAULT_RATE_MARGIN_MS : 0));
     expect(violates([...arrivals].sort((a, b) => a - b), TEAMS_CONVERSATION_LIMITS)).toBe(false);
+  });
+
+  it('counts a send from when it was answered, so the next one in its place leaves a full window after it arrived', () => {
+    const now = { t: 0 };
+    const limiter = new TeamsRateLimiter({ now: () => now.t, marginMs: 0, conversationLimits: [{ windowMs: 1_000, max: 1 }] });
+    const first = limiter.acquire('c1', 'tenant');
+    now.t = 300; // the request took 300 ms: Teams counted it somewhere in between
+    first.slot?.finish();
+    now.t = 1_000;
+    expect(limiter.acquire('c1', 'tenant')).toEqual({ waitMs: 300, slot: null });
+    now.t = 1_300;
+    expect(limiter.acquire('c1', 'tenant').waitMs).toBe(0);
   });
 
   it('counts the bot’s replies in a turn against the same limits', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { buildServices } from '../../bot/composition';
-import { startScheduler } from '../../bot/scheduler';
+import { nextPassInMs, startScheduler } from '../../bot/scheduler';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { enqueue } from '../../services/outbox/outbox';
@@ -153,5 +153,16 @@ describe('startScheduler', () => {
       'scheduler: outbox delivery failed',
     ]);
     await scheduler.stop();
+  });
+});
+
+describe('when the next pass runs', () => {
+  it('is at once after a full batch, when the soonest held-back message is due, else after the interval', () => {
+    expect(nextPassInMs(5_000, { sent: 50, retried: 0, dead: 0, more: true }, Infinity)).toBe(0);
+    expect(nextPassInMs(5_000, { sent: 3, retried: 0, dead: 0, held: 4, nextHeldInMs: 700 }, 700)).toBe(700);
+    // A pass that found nothing due still wakes for the rows an earlier pass held back.
+    expect(nextPassInMs(5_000, { sent: 0, retried: 0, dead: 0 }, 1_200)).toBe(1_200);
+    expect(nextPassInMs(5_000, { sent: 0, retried: 0, dead: 0 }, Infinity)).toBe(5_000);
+    expect(nextPassInMs(5_000, null, -3)).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { DEADLINE_EVENTS, deadlineDedupeKey, dueReminder, sweepDeadlines } from '../../services/claims/deadlines';
+import { deliverDueMessages, type DeliveryResult, type OutboundMessage } from '../../services/outbox/delivery';
 import { FixedClock, addDays, DAY_MS } from '../../services/shared/clock';
 import type { ClaimStatus, Database } from '../../services/db';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
@@ -228,5 +229,63 @@ describe('sweepDeadlines: expiry', () => {
     clock.advanceDays(1 / 24);
     expect((await sweepDeadlines(db, clock)).expired).toBe(1);
     expect(await statusOf(id)).toBe('EXPIRED');
+  });
+});
+
+describe('delivering reminders', () => {
+  /** A Teams channel that records what arrives, and holds back every message while `holding` (as the rate limiter does). */
+  function teamsChannel() {
+    const arrived: { event: string; claimId: string | null; at: Date }[] = [];
+    const channel = {
+      holding: false,
+      send(message: OutboundMessage): Promise<DeliveryResult> {
+        if (channel.holding) return Promise.resolve({ ok: false, held: true, retryAfterMs: 2 * DAY_MS, reason: 'rate limit' });
+        arrived.push({ event: message.event, claimId: message.claimId, at: clock.now() });
+        return Promise.resolve({ ok: true });
+      },
+    };
+    return { channel, arrived };
+  }
+
+  it('never delivers a held-back reminder after the claim’s expiry message: it is dropped, and recorded why', async () => {
+    const id = await claim('CONSENT_REQUESTED', { consentInDays: 10 });
+    const { channel, arrived } = teamsChannel();
+    clock.set(addDays(T0, 9.5));
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 1, expired: 0 });
+    channel.holding = true;
+    expect(await deliverDueMessages(db, clock, { TEAMS: channel })).toMatchObject({ held: 1 });
+
+    clock.set(addDays(T0, 10.01));
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 1 });
+    channel.holding = false;
+    clock.set(addDays(T0, 12));
+    for (let pass = 0; pass < 3; pass += 1) await deliverDueMessages(db, clock, { TEAMS: channel });
+
+    expect(arrived.map((message) => message.event)).toEqual([DEADLINE_EVENTS.expired, DEADLINE_EVENTS.expired]);
+    const reminder = (await outboxOf(id)).find((row) => row.event === DEADLINE_EVENTS.consent);
+    expect(reminder).toMatchObject({ status: 'DEAD', lastError: expect.stringContaining('deadline') as unknown });
+  });
+
+  it('drops a reminder whose claim moved on, and sends one that is still timely', async () => {
+    const movedOn = await claim('CONSENT_REQUESTED', { consentInDays: 10 });
+    const timely = await claim('CONSENT_REQUESTED', { consentInDays: 10 });
+    const { channel, arrived } = teamsChannel();
+    clock.set(addDays(T0, 9.5));
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 2, expired: 0 });
+    await db.prisma.claim.update({ where: { id: movedOn }, data: { status: 'CONSENT_GRANTED' } });
+    expect(await deliverDueMessages(db, clock, { TEAMS: channel })).toMatchObject({ sent: 1, dropped: 1 });
+    expect(arrived.map((message) => message.claimId)).toEqual([timely]);
+    expect((await outboxOf(movedOn))[0]).toMatchObject({ status: 'DEAD', lastError: expect.stringContaining('CONSENT_REQUESTED → CONSENT_GRANTED') as unknown });
+  });
+
+  it('drops a reminder that could land after its deadline (within one lease of it)', async () => {
+    const id = await claim('CONSENT_REQUESTED', { consentInDays: 10 });
+    const { channel, arrived } = teamsChannel();
+    clock.set(addDays(T0, 9.5));
+    await sweepDeadlines(db, clock);
+    clock.set(new Date(addDays(T0, 10).getTime() - 60_000));
+    expect(await deliverDueMessages(db, clock, { TEAMS: channel })).toMatchObject({ sent: 0, dropped: 1 });
+    expect(arrived).toEqual([]);
+    expect(await statusOf(id)).toBe('CONSENT_REQUESTED');
   });
 });

@@ -149,6 +149,69 @@ describe('deliverDueMessages', () => {
     expect(await row(id)).toMatchObject({ status: 'DEAD', attempts: 4, lastError: 'Gave up after 4 attempts: HTTP 500', lockedUntil: null });
   });
 
+  it('holds a message back for a rate limit without spending an attempt or backing off, however often', async () => {
+    const id = await queue();
+    let holds = 12;
+    const email = new ScriptedHandler(() => (holds-- > 0 ? { ok: false, held: true, retryAfterMs: 1_500, reason: 'rate limit' } : { ok: true }));
+    for (let pass = 0; pass < 12; pass += 1) {
+      expect(await deliverDueMessages(db, clock, { EMAIL: email }, { maxAttempts: 4 })).toEqual({ sent: 0, retried: 0, dead: 0, held: 1, nextHeldInMs: 1_500 });
+      // Due again exactly when the window allows: not a millisecond sooner, no minute of backoff.
+      expect(await row(id)).toMatchObject({ status: 'PENDING', attempts: 0, lastError: null, lockedUntil: null, nextAttemptAt: new Date(clock.now().getTime() + 1_500) });
+      clock.set(new Date(clock.now().getTime() + 1_499));
+      expect((await deliverDueMessages(db, clock, { EMAIL: email })).held).toBeUndefined();
+      clock.set(new Date(clock.now().getTime() + 1));
+    }
+    expect(await deliverDueMessages(db, clock, { EMAIL: email }, { maxAttempts: 4 })).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(await row(id)).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(email.received.map((m) => m.attempt)).toEqual(Array.from({ length: 13 }, () => 1));
+  });
+
+  it('says when a pass took a full batch, so that the scheduler runs the next one at once', async () => {
+    for (let i = 0; i < 3; i += 1) await queue();
+    expect(await deliverDueMessages(db, clock, { EMAIL: new ScriptedHandler() }, { batchSize: 2 })).toEqual({ sent: 2, retried: 0, dead: 0, more: true });
+    expect(await deliverDueMessages(db, clock, { EMAIL: new ScriptedHandler() }, { batchSize: 2 })).toEqual({ sent: 1, retried: 0, dead: 0 });
+  });
+
+  it('gives back untouched the rows of a pass it reaches after half the lease, for the next pass', async () => {
+    const first = await queue();
+    const second = await queue();
+    // The first send takes the whole half lease (a slow connector, or sends paced by the limit).
+    const email = new ScriptedHandler(() => {
+      clock.set(new Date(T0.getTime() + DELIVERY_DEFAULTS.leaseMs / 2 + 1));
+      return { ok: true };
+    });
+    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toEqual({ sent: 1, retried: 0, dead: 0, more: true });
+    expect(email.received).toHaveLength(1);
+    const left = email.received[0]?.id === first ? second : first;
+    expect(await row(left)).toMatchObject({ status: 'PENDING', attempts: 0, lockedUntil: null });
+    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(await row(left)).toMatchObject({ status: 'SENT', attempts: 1 });
+  });
+
+  it('sends to several recipients at once within a pass, each recipient’s messages in order', async () => {
+    const to = async (recipient: string, n: number) =>
+      db.prisma.$transaction((tx) => enqueue(tx, [{ channel: 'EMAIL', event: 'test.event', dedupeKey: `test:${randomUUID()}`, recipient, payload: { n } }], clock.now()));
+    // Queued one millisecond apart: the order they are due in.
+    for (let n = 1; n <= 3; n += 1) {
+      clock.set(new Date(T0.getTime() + n));
+      await to('slow@example.com', n);
+    }
+    await to('quick@example.com', 1);
+    let release: () => void = () => undefined;
+    const slowGate = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const email = new ScriptedHandler(async (message) => {
+      const n = String((message.payload as { n: number }).n);
+      if (message.recipient === 'slow@example.com' && n === '1') await slowGate;
+      order.push(`${message.recipient}#${n}`);
+      if (message.recipient === 'quick@example.com') release();
+      return { ok: true };
+    });
+    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toEqual({ sent: 4, retried: 0, dead: 0 });
+    // The quick recipient did not wait behind the slow one, whose messages kept their order.
+    expect(order).toEqual(['quick@example.com#1', 'slow@example.com#1', 'slow@example.com#2', 'slow@example.com#3']);
+  });
+
   it('dead-letters a permanent failure at once', async () => {
     const id = await queue();
     const email = new ScriptedHandler(() => ({ ok: false, retryable: false, reason: 'Recipient address rejected' }));
