@@ -87,7 +87,7 @@ export interface DeliveryCounts {
   // The rest are there only when it happened in the pass.
   /** Held back for a rate limit: due again when it allows, no attempt spent. */
   held?: number;
-  /** Not sent because it was no longer timely (a reminder after its deadline or its claim's change); recorded DEAD with why. */
+  /** Not sent because it was no longer timely (a reminder after its deadline or its claim's change); recorded DROPPED with why, never listed as undelivered. */
   dropped?: number;
   /** The pass took a full batch: more may be due now. */
   more?: true;
@@ -165,7 +165,7 @@ export async function deliverDueMessages(
     }
     const untimely = await noLongerTimely(db, row.payload, clock.now(), leaseMs);
     if (untimely) {
-      const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data: { status: 'DEAD', lastError: untimely, lockedUntil: null } });
+      const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data: { status: 'DROPPED', lastError: untimely, lockedUntil: null } });
       if (count === 1) counts.dropped = (counts.dropped ?? 0) + 1;
       return;
     }

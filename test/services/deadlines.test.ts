@@ -263,7 +263,7 @@ describe('delivering reminders', () => {
 
     expect(arrived.map((message) => message.event)).toEqual([DEADLINE_EVENTS.expired, DEADLINE_EVENTS.expired]);
     const reminder = (await outboxOf(id)).find((row) => row.event === DEADLINE_EVENTS.consent);
-    expect(reminder).toMatchObject({ status: 'DEAD', lastError: expect.stringContaining('deadline') as unknown });
+    expect(reminder).toMatchObject({ status: 'DROPPED', lastError: expect.stringContaining('deadline') as unknown });
   });
 
   it('drops a reminder whose claim moved on, and sends one that is still timely', async () => {
@@ -275,7 +275,7 @@ describe('delivering reminders', () => {
     await db.prisma.claim.update({ where: { id: movedOn }, data: { status: 'CONSENT_GRANTED' } });
     expect(await deliverDueMessages(db, clock, { TEAMS: channel })).toMatchObject({ sent: 1, dropped: 1 });
     expect(arrived.map((message) => message.claimId)).toEqual([timely]);
-    expect((await outboxOf(movedOn))[0]).toMatchObject({ status: 'DEAD', lastError: expect.stringContaining('CONSENT_REQUESTED → CONSENT_GRANTED') as unknown });
+    expect((await outboxOf(movedOn))[0]).toMatchObject({ status: 'DROPPED', lastError: expect.stringContaining('CONSENT_REQUESTED → CONSENT_GRANTED') as unknown });
   });
 
   it('drops a reminder that could land after its deadline (within one lease of it)', async () => {

@@ -58,6 +58,8 @@ describe('undeliveredMessages', () => {
     const toStranger = await letter({ partnerId: DEMO.partnerA, status: 'UNDELIVERABLE', channel: 'TEAMS', recipient: DEMO.users.adminB, event: 'some.new.event' });
     await letter({ partnerId: DEMO.partnerA, status: 'PENDING' });
     await letter({ partnerId: DEMO.partnerA, status: 'SENT' });
+    // A reminder dropped on purpose (no longer timely) is no undelivered message.
+    await letter({ partnerId: DEMO.partnerA, status: 'DROPPED', channel: 'TEAMS', recipient: DEMO.users.userA, lastError: 'Not sent: the claim moved on' });
     const ofB = await letter({ partnerId: DEMO.partnerB, status: 'DEAD', channel: 'TEAMS', recipient: DEMO.users.adminB });
 
     const page = await undeliveredMessages(db, adminA);
