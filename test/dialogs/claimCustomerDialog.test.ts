@@ -4,35 +4,13 @@ import { parseShortcut, resolveAddShortcut, resolveClaimShortcut, type Shortcut 
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import type { PartnerCaller } from '../../services/directory';
-import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
+import { allText, callerFor, detailsAsProposed, dialogDeps, DialogDriver, lastCard, runSteps, submitData, type Reply, type Step, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
 import { CONFIRM_CLAIM_CUSTOMER_ACTION } from '../../cards/actions';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 
-interface Step {
-  send: Turn | ((last: Reply[]) => Turn);
-  expect?: string[];
-  reject?: string[];
-}
-
 const confirm = (last: Reply[]): Turn => ({ value: submitData(lastCard(last), (d) => d.action === CONFIRM_CLAIM_CUSTOMER_ACTION) });
-
-/** The details card submitted as pre-filled, with some fields changed. */
-function detailsAsProposed(last: Reply[], change: Record<string, string> = {}): Turn {
-  const card = lastCard(last);
-  const inputs: Record<string, string> = {};
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string') inputs[record.id] = typeof record.value === 'string' ? record.value : '';
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(card.body);
-  return { value: { action: 'submitDetails', ...inputs, ...change } };
-}
 
 describe('Claim customer dialog', () => {
   let db: Database;
@@ -45,15 +23,7 @@ describe('Claim customer dialog', () => {
 
   async function run(aad: string, options: Omit<ClaimCustomerOptions, 'caller'>, steps: Step[]): Promise<DialogDriver> {
     const driver = new DialogDriver(new ClaimCustomerDialog(dialogDeps(db, clock)), { caller: await callerFor(db, aad), ...options });
-    let last: Reply[] = [];
-    for (const [index, step] of steps.entries()) {
-      last = await driver.send(typeof step.send === 'function' ? step.send(last) : step.send);
-      const text = allText(last);
-      for (const expected of step.expect ?? []) {
-        if (!text.includes(expected)) throw new Error(`turn ${index + 1}: expected ${expected} in:\n${text}`);
-      }
-      for (const rejected of step.reject ?? []) expect(text).not.toContain(rejected);
-    }
+    await runSteps(driver, steps);
     return driver;
   }
 

@@ -3,7 +3,7 @@ import { CONFIRM_CLAIM_CUSTOMER_ACTION } from '../../cards/actions';
 import { ClaimCustomerDialog } from '../../dialogs/claimCustomerDialog';
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
-import { allText, callerFor, dialogDeps, DialogDriver, lastCard, submitData, type Reply, type Turn } from '../support/dialogHarness';
+import { callerFor, detailsAsProposed, dialogDeps, DialogDriver, lastCard, runSteps, submitData, type Reply, type Step, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
 
 /**
@@ -15,27 +15,6 @@ import { createDemoDatabase } from '../support/testDatabase';
 const NOW = new Date('2026-11-24T09:00:00.000Z');
 const AKS = '7-NAR0CF4JAF';
 const DATA_ESTATE = '7-9LN8U3ZCDX';
-
-interface Step {
-  send: Turn | ((last: Reply[]) => Turn);
-  expect?: string[];
-  reject?: string[];
-}
-
-/** The details card submitted as pre-filled. */
-function detailsAsProposed(last: Reply[]): Turn {
-  const inputs: Record<string, string> = {};
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string') inputs[record.id] = typeof record.value === 'string' ? record.value : '';
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(lastCard(last).body);
-  return { value: { action: 'submitDetails', ...inputs } };
-}
 
 const confirm = (last: Reply[]): Turn => ({ value: submitData(lastCard(last), (d) => d.action === CONFIRM_CLAIM_CUSTOMER_ACTION) });
 
@@ -53,15 +32,7 @@ describe('Claim customer: the MSX opportunity a VARIABLE claim is paid on', () =
   async function run(steps: Step[]): Promise<DialogDriver> {
     const options = { caller: await callerFor(db, DEMO.users.adminA), customerId: DEMO.customers.relecloud, engagementId: DEMO.engagements.innovateVariable };
     const driver = new DialogDriver(new ClaimCustomerDialog(dialogDeps(db, clock)), options);
-    let last: Reply[] = [];
-    for (const [index, step] of steps.entries()) {
-      last = await driver.send(typeof step.send === 'function' ? step.send(last) : step.send);
-      const text = allText(last);
-      for (const expected of step.expect ?? []) {
-        if (!text.includes(expected)) throw new Error(`turn ${index + 1}: expected ${expected} in:\n${text}`);
-      }
-      for (const rejected of step.reject ?? []) expect(text).not.toContain(rejected);
-    }
+    await runSteps(driver, steps);
     return driver;
   }
 

@@ -9,6 +9,7 @@ import { DEMO } from '../../prisma/demoData';
 import { cardOf } from '../support/activities';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { createDemoDatabase, createTestDatabase } from '../support/testDatabase';
+import { requestJson } from '../support/requestJson';
 
 const logger = pino({ level: 'silent' });
 
@@ -35,13 +36,8 @@ describe('the local Direct Line channel, as Web Chat uses it with polling', () =
     return `${app.url}${path}`;
   }
 
-  async function json(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(url(path), {
-      method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  function json(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+    return requestJson(url(path), init);
   }
 
   async function start(user: string, name: string): Promise<Session> {

@@ -8,6 +8,7 @@ import { DEMO } from '../../prisma/demoData';
 import { cardOf } from '../support/activities';
 import { submitActions } from '../support/cardActions';
 import { createDemoDatabase } from '../support/testDatabase';
+import { requestJson } from '../support/requestJson';
 
 const logger = pino({ level: 'silent' });
 
@@ -29,13 +30,8 @@ describe('cards that change in place in the local Direct Line channel (/chat)', 
     return `${app.url}${path}`;
   }
 
-  async function json(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(url(path), {
-      method: init.method ?? 'GET',
-      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  function json(path: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+    return requestJson(url(path), init);
   }
 
   async function start(user: string): Promise<{ conversationId: string; token: string }> {

@@ -84,3 +84,39 @@ export function submitData(card: Record<string, unknown>, predicate: (data: Reco
   if (!data) throw new Error(`no matching Action.Submit in ${JSON.stringify(card)}`);
   return data;
 }
+
+/** One user turn of a scripted flow, and what the bot's replies to it must (and must not) say. */
+export interface Step {
+  send: Turn | ((last: Reply[]) => Turn);
+  expect?: string[];
+  reject?: string[];
+}
+
+/** Plays the turns in order, checking each turn's replies; the last turn's replies. */
+export async function runSteps(driver: DialogDriver, steps: readonly Step[]): Promise<Reply[]> {
+  let last: Reply[] = [];
+  for (const [index, step] of steps.entries()) {
+    last = await driver.send(typeof step.send === 'function' ? step.send(last) : step.send);
+    const text = allText(last);
+    for (const expected of step.expect ?? []) {
+      if (!text.includes(expected)) throw new Error(`turn ${index + 1}: expected ${expected} in:\n${text}`);
+    }
+    for (const rejected of step.reject ?? []) expect(text).not.toContain(rejected);
+  }
+  return last;
+}
+
+/** The last card's details submitted as pre-filled, with some fields changed. */
+export function detailsAsProposed(last: Reply[], change: Record<string, string> = {}): Turn {
+  const inputs: Record<string, string> = {};
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const record = node as Record<string, unknown>;
+      if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string') inputs[record.id] = typeof record.value === 'string' ? record.value : '';
+      Object.values(record).forEach(walk);
+    }
+  };
+  walk(lastCard(last).body);
+  return { value: { action: 'submitDetails', ...inputs, ...change } };
+}
