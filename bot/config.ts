@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_PARTNER_CENTER_REFERRALS_URL } from '../services/referrals';
 import { isLoopbackHost } from './loopback';
+import { KEY_VAULT_SECRET_NAME } from '../services/ports/keyVaultSecret';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -131,6 +132,21 @@ const EnvSchema = z
     PARTNER_CENTER_CLIENT_ID: optional(z.string().regex(GUID, "expected the Entra app registration's client id, a GUID")),
     PARTNER_CENTER_CLIENT_SECRET: optional(z.string()),
     PARTNER_CENTER_REFRESH_TOKEN: optional(z.string()),
+    // The rotated refresh token is written back here, so a restart or another instance never needs a new sign-in.
+    PARTNER_CENTER_KEY_VAULT_URL: optional(z.url({ protocol: /^https?$/, error: 'expected the Key Vault URL, such as https://contoso-mci-bot.vault.azure.net' })),
+    PARTNER_CENTER_REFRESH_TOKEN_SECRET: z.preprocess(
+      blankToUndefined,
+      z.string().regex(KEY_VAULT_SECRET_NAME, 'expected a Key Vault secret name: letters, digits and dashes, at most 127').default('partner-center-refresh-token'),
+    ),
+    KEY_VAULT_CREDENTIAL: z.preprocess(
+      blankToUndefined,
+      z.enum(GRAPH_CREDENTIALS, { error: `expected one of ${GRAPH_CREDENTIALS.join(', ')}` }).default('managed-identity'),
+    ),
+    // An MCI engagement is a services engagement: its co-sell referral is a Services co-sell referral,
+    // for which Partner Center requires these three ("Create a referral"); the taxonomy changes each fiscal year.
+    REFERRALS_PARTNER_ROLE: optional(z.string()),
+    REFERRALS_SOLUTION_AREA: optional(z.string()),
+    REFERRALS_SOLUTION_PLAY: optional(z.string()),
     REFERRALS_SOLUTION_ID: optional(z.string()),
     REFERRALS_CUSTOMER_SIZE: optional(z.string().regex(/^[0-9a-z]+$/i, 'expected a customer size as Partner Center spells it, such as 10to50employees')),
     // Microsoft documents the Referrals workspace, not an address per referral: `{referralId}` is optional.
@@ -157,7 +173,17 @@ const EnvSchema = z
       requireSetting('PARTNER_CENTER_TENANT_ID', why);
       requireSetting('PARTNER_CENTER_CLIENT_ID', why);
       requireSetting('PARTNER_CENTER_CLIENT_SECRET', why);
-      requireSetting('PARTNER_CENTER_REFRESH_TOKEN', why);
+      if (!env.PARTNER_CENTER_KEY_VAULT_URL) requireSetting('PARTNER_CENTER_REFRESH_TOKEN', `${why} and no PARTNER_CENTER_KEY_VAULT_URL keeps it`);
+      const coSell = 'REFERRALS_PROVIDER is partner-center (a Services co-sell referral needs it, as Partner Center spells it)';
+      requireSetting('REFERRALS_PARTNER_ROLE', coSell);
+      requireSetting('REFERRALS_SOLUTION_AREA', coSell);
+      requireSetting('REFERRALS_SOLUTION_PLAY', coSell);
+      if (env.PARTNER_CENTER_KEY_VAULT_URL && (env.KEY_VAULT_CREDENTIAL === 'client-secret' || env.KEY_VAULT_CREDENTIAL === 'client-certificate')) {
+        requireSetting('AZURE_TENANT_ID', `KEY_VAULT_CREDENTIAL is ${env.KEY_VAULT_CREDENTIAL}`);
+        requireSetting('AZURE_CLIENT_ID', `KEY_VAULT_CREDENTIAL is ${env.KEY_VAULT_CREDENTIAL}`);
+        if (env.KEY_VAULT_CREDENTIAL === 'client-secret') requireSetting('AZURE_CLIENT_SECRET', 'KEY_VAULT_CREDENTIAL is client-secret');
+        else requireSetting('AZURE_CLIENT_CERTIFICATE_PATH', 'KEY_VAULT_CREDENTIAL is client-certificate');
+      }
       if (env.REFERRALS_MODE === 'create') {
         requireSetting('REFERRALS_SOLUTION_ID', "REFERRALS_MODE is create (the partner's solution id in Partner Center)");
         requireSetting('REFERRALS_CUSTOMER_SIZE', 'REFERRALS_MODE is create (customerProfile.size, such as 10to50employees)');
@@ -225,8 +251,8 @@ export interface Config {
   teamsRateLimitShare: number;
 }
 
-/** How Microsoft Graph calls authenticate (an @azure/identity credential). */
-export type GraphCredentialConfig =
+/** How calls to Microsoft Graph or Key Vault authenticate (an @azure/identity credential). */
+export type AzureCredentialConfig =
   | { kind: 'client-secret'; tenantId: string; clientId: string; clientSecret: string }
   | { kind: 'client-certificate'; tenantId: string; clientId: string; certificatePath: string; certificatePassword: string | null }
   /** A user-assigned identity when clientId is given, else the system-assigned one. */
@@ -234,7 +260,7 @@ export type GraphCredentialConfig =
 
 export type EmailConfig =
   | { provider: 'local' }
-  | { provider: 'graph'; sender: string; baseUrl: string; credential: GraphCredentialConfig };
+  | { provider: 'graph'; sender: string; baseUrl: string; credential: AzureCredentialConfig };
 
 export type ReferralsConfig =
   | { provider: 'local' }
@@ -244,8 +270,11 @@ export type ReferralsConfig =
       mode: 'link' | 'create';
       /** The secure application model's App+User sign-in. */
       auth: { authority: string; tenantId: string; clientId: string; clientSecret: string; refreshToken: string };
+      /** Where the rotated refresh token is kept; null keeps it in memory only. */
+      refreshTokenVault: { vaultUrl: string; secretName: string; credential: AzureCredentialConfig } | null;
       /** Set in create mode only. */
       createSettings: { solutionId: string; customerSize: string } | null;
+      coSell: { partnerRole: string; solutionArea: string; solutionPlay: string };
     };
 
 /** Bad configuration: one line per bad setting, naming it and what is expected. */
@@ -309,21 +338,25 @@ function referralsConfig(e: z.output<typeof EnvSchema>): ReferralsConfig {
       clientSecret: e.PARTNER_CENTER_CLIENT_SECRET ?? '',
       refreshToken: e.PARTNER_CENTER_REFRESH_TOKEN ?? '',
     },
+    refreshTokenVault: e.PARTNER_CENTER_KEY_VAULT_URL
+      ? { vaultUrl: e.PARTNER_CENTER_KEY_VAULT_URL.replace(/\/+$/, ''), secretName: e.PARTNER_CENTER_REFRESH_TOKEN_SECRET, credential: credentialConfig(e, e.KEY_VAULT_CREDENTIAL) }
+      : null,
     createSettings: e.REFERRALS_MODE === 'create' ? { solutionId: e.REFERRALS_SOLUTION_ID ?? '', customerSize: e.REFERRALS_CUSTOMER_SIZE ?? '' } : null,
+    coSell: { partnerRole: e.REFERRALS_PARTNER_ROLE ?? '', solutionArea: e.REFERRALS_SOLUTION_AREA ?? '', solutionPlay: e.REFERRALS_SOLUTION_PLAY ?? '' },
   };
 }
 
 function emailConfig(e: z.output<typeof EnvSchema>): EmailConfig {
   if (e.EMAIL_PROVIDER === 'local') return { provider: 'local' };
-  return { provider: 'graph', sender: e.GRAPH_SENDER ?? '', baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''), credential: credentialConfig(e) };
+  return { provider: 'graph', sender: e.GRAPH_SENDER ?? '', baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''), credential: credentialConfig(e, e.GRAPH_CREDENTIAL) };
 }
 
-/** The @azure/identity credential Graph calls use (GRAPH_CREDENTIAL and AZURE_*). */
-function credentialConfig(e: z.output<typeof EnvSchema>): GraphCredentialConfig {
+/** An @azure/identity credential of the bot's Entra app or managed identity (AZURE_*), for Graph or Key Vault. */
+function credentialConfig(e: z.output<typeof EnvSchema>, kind: (typeof GRAPH_CREDENTIALS)[number] | undefined): AzureCredentialConfig {
   const tenantId = e.AZURE_TENANT_ID ?? '';
   const clientId = e.AZURE_CLIENT_ID ?? '';
-  let credential: GraphCredentialConfig;
-  switch (e.GRAPH_CREDENTIAL) {
+  let credential: AzureCredentialConfig;
+  switch (kind) {
     case 'client-secret':
       credential = { kind: 'client-secret', tenantId, clientId, clientSecret: e.AZURE_CLIENT_SECRET ?? '' };
       break;

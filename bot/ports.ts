@@ -4,9 +4,10 @@ import type { ChannelHandler } from '../services/outbox';
 import { GraphEmailSender, LocalEmailSender, type EmailSender } from '../services/ports/email';
 import { CatalogEligibilitySource, type EligibilitySource } from '../services/ports/eligibilitySource';
 import { PartnerCenterReferralSync, localReferralSync } from '../services/ports/partnerCenterReferrals';
+import { KeyVaultSecret } from '../services/ports/keyVaultSecret';
 import { RefreshTokenGrant } from '../services/ports/partnerCenterToken';
 import { DirectoryTenantResolver, type TenantResolver } from '../services/ports/tenantResolver';
-import type { Config, GraphCredentialConfig } from './config';
+import type { Config, AzureCredentialConfig } from './config';
 import type { Logger } from './logger';
 
 /** The ports to the outside world, each implementation chosen once, here, from the configuration. */
@@ -30,13 +31,23 @@ export function createPorts(config: Config, logger: Logger, prisma: Tx): Ports {
 function createReferralSync(config: Config, logger: Logger, prisma: Tx): ChannelHandler {
   const referrals = config.referrals;
   if (referrals.provider === 'local') return localReferralSync;
-  logger.info({ baseUrl: referrals.baseUrl, mode: referrals.mode, tenantId: referrals.auth.tenantId }, 'referrals go to the Partner Center Referrals API with App+User sign-in');
+  const vault = referrals.refreshTokenVault;
+  logger.info(
+    { baseUrl: referrals.baseUrl, mode: referrals.mode, tenantId: referrals.auth.tenantId, refreshTokenKeptIn: vault ? `${vault.vaultUrl} (${vault.secretName})` : 'memory' },
+    'referrals go to the Partner Center Referrals API with App+User sign-in',
+  );
   return new PartnerCenterReferralSync({
     prisma,
     baseUrl: referrals.baseUrl,
     mode: referrals.mode,
     ...(referrals.createSettings ? { createSettings: referrals.createSettings } : {}),
-    tokens: new RefreshTokenGrant(referrals.auth),
+    coSell: referrals.coSell,
+    tokens: new RefreshTokenGrant({
+      ...referrals.auth,
+      ...(vault ? { store: new KeyVaultSecret({ vaultUrl: vault.vaultUrl, secretName: vault.secretName, credential: createCredential(vault.credential) }) } : {}),
+      onStoreError: (error, action) =>
+        logger.error({ err: error, action }, 'the Partner Center refresh token could not be kept in Key Vault: a restart may need a new sign-in (docs/deployment.md)'),
+    }),
   });
 }
 
@@ -49,7 +60,7 @@ function createEmailSender(config: Config, logger: Logger): EmailSender {
   return new GraphEmailSender({ sender: email.sender, baseUrl: email.baseUrl, credential: createCredential(email.credential) });
 }
 
-export function createCredential(credential: GraphCredentialConfig): TokenCredential {
+export function createCredential(credential: AzureCredentialConfig): TokenCredential {
   switch (credential.kind) {
     case 'client-secret':
       return new ClientSecretCredential(credential.tenantId, credential.clientId, credential.clientSecret);

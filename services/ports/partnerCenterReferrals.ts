@@ -56,11 +56,24 @@ export interface ReferralCreateSettings {
   customerSize: string;
 }
 
+/**
+ * The three fields Partner Center requires of a Services co-sell referral ("Create a referral":
+ * partnerRole, solutionArea, solutionPlay, "required for Services co-sell referrals only"). An MCI
+ * engagement is delivered as services, so its co-sell referral is one. Settings, not constants: the
+ * solution areas and plays are renewed each fiscal year ("Referral resources", the FY26 note).
+ */
+export interface ServicesCoSellSettings {
+  partnerRole: string;
+  solutionArea: string;
+  solutionPlay: string;
+}
+
 export interface PartnerCenterReferralsOptions {
   /** The database client (not a transaction: the push happens outside any). */
   prisma: Tx;
   tokens: AccessTokenSource;
   mode: ReferralsMode;
+  coSell: ServicesCoSellSettings;
   /** Required in create mode. */
   createSettings?: ReferralCreateSettings;
   /** The API's origin, e.g. https://api.partner.microsoft.com; tests point it at a stub on loopback. */
@@ -78,6 +91,9 @@ const RemoteReferralSchema = z.looseObject({
   status: z.string().nullish(),
   substatus: z.string().nullish(),
   details: z.looseObject({ notes: z.string().nullish() }).nullish(),
+  partnerRole: z.string().nullish(),
+  solutionArea: z.string().nullish(),
+  solutionPlay: z.string().nullish(),
 });
 type RemoteReferral = z.infer<typeof RemoteReferralSchema>;
 const ReferralListSchema = z.union([z.array(RemoteReferralSchema), z.looseObject({ value: z.array(RemoteReferralSchema) })]);
@@ -196,7 +212,7 @@ export class PartnerCenterReferralSync implements ChannelHandler {
         reason: `Partner Center has no referral for ${referral.customerName} and ${referral.engagementName} yet; REFERRALS_MODE is link, so none is created from here.`,
       };
     }
-    const answer = await this.call('POST', REFERRALS_PATH, createBody(referral, this.options.createSettings as ReferralCreateSettings), requestId);
+    const answer = await this.call('POST', REFERRALS_PATH, createBody(referral, this.options.createSettings as ReferralCreateSettings, this.options.coSell), requestId);
     if (!answer.ok) return answer.result;
     const created = RemoteReferralSchema.safeParse(answer.json);
     // Not retried: another POST could create a second referral; an admin sees the dead letter.
@@ -225,20 +241,27 @@ export class PartnerCenterReferralSync implements ChannelHandler {
     if (!referral.externalId) {
       return { ok: false, retryable: true, retryAfterMs: WAIT_FOR_CREATE_MS, reason: 'Waiting for the referral to be created in Partner Center first.' };
     }
-    return this.patch(referral, (current) => (current?.status === 'Active' && current.substatus === 'Accepted' ? [] : upgradeOps(referral)), requestId);
+    // Read first: what Partner Center's own flow already set (status, co-sell fields) is kept.
+    return this.patch(referral, (current) => (current?.status === 'Active' && current.substatus === 'Accepted' ? [] : upgradeOps(referral, this.options.coSell, current)), requestId, { readFirst: true });
   }
 
   /**
-   * A JSON Patch with If-Match of the kept eTag (read first when none is kept). A 412 means the
+   * A JSON Patch with If-Match of the kept eTag (read first when none is kept, or when the change
+   * depends on what Partner Center holds). A 412 means the
    * referral changed in Partner Center: it is read again and the change, worked out afresh from what
    * is there now, is applied once more; a second 412 goes back to the outbox to be retried later.
    */
-  private async patch(referral: ReferralFacts, opsFor: (current: RemoteReferral | null) => ReferralPatchOp[], requestId: string): Promise<DeliveryResult> {
+  private async patch(
+    referral: ReferralFacts,
+    opsFor: (current: RemoteReferral | null) => ReferralPatchOp[],
+    requestId: string,
+    { readFirst = false }: { readFirst?: boolean } = {},
+  ): Promise<DeliveryResult> {
     const path = `${REFERRALS_PATH}/${encodeURIComponent(referral.externalId ?? '')}`;
     let etag = referral.externalEtag;
     let current: RemoteReferral | null = null;
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      if (!etag) {
+      if (!etag || (readFirst && !current)) {
         const read = await this.read(path, requestId);
         if (!read.ok) return read.result;
         current = read.referral;
@@ -356,8 +379,9 @@ function member(contact: ReferralFacts['customerContact']): object {
 }
 
 /** A partner-led referral: the documented Independent type, shared with Microsoft sellers, no help asked. */
-export function createBody(referral: ReferralFacts, settings: ReferralCreateSettings): object {
+export function createBody(referral: ReferralFacts, settings: ReferralCreateSettings, coSell: ServicesCoSellSettings): object {
   return {
+    ...coSell,
     name: `${referral.customerName} – ${referral.engagementName} (${referral.claimId})`,
     externalReferenceId: referral.id,
     type: 'Independent',
@@ -384,11 +408,14 @@ export function createBody(referral: ReferralFacts, settings: ReferralCreateSett
 
 /**
  * The upgrade to co-sell as JSON Patch: Active/Accepted (a documented pair), shared with Microsoft
- * sellers, and Microsoft invited with the reason (inviteContext). The type is not flipped: the
- * documentation describes no change of type on an existing referral.
+ * sellers, and Microsoft invited with the reason (inviteContext); the Services co-sell fields are
+ * added where the referral has none yet (values Partner Center's own flow set are kept). The type is
+ * not flipped: the documentation describes no change of type on an existing referral.
  */
-export function upgradeOps(referral: ReferralFacts): ReferralPatchOp[] {
+export function upgradeOps(referral: ReferralFacts, coSell: ServicesCoSellSettings, current: RemoteReferral | null): ReferralPatchOp[] {
+  const missing = (Object.keys(coSell) as (keyof ServicesCoSellSettings)[]).filter((field) => !current?.[field]);
   return [
+    ...missing.map((field): ReferralPatchOp => ({ op: 'add', path: `/${field}`, value: coSell[field] })),
     { op: 'replace', path: '/status', value: 'Active' },
     { op: 'replace', path: '/substatus', value: 'Accepted' },
     { op: 'replace', path: '/consent/consentToShareReferralWithMicrosoftSellers', value: true },

@@ -39,6 +39,17 @@ export class RefreshTokenRejectedError extends Error {
   }
 }
 
+/**
+ * Where the newest refresh token is kept between runs and shared between instances (Key Vault in
+ * production, services/ports/keyVaultSecret.ts). Without one the configured token is used and each
+ * rotated one is kept in memory only, so the sign-in must be redone within its 90 days.
+ */
+export interface RefreshTokenStore {
+  /** The newest refresh token kept, or null when none is kept yet. */
+  read(): Promise<string | null>;
+  write(token: string): Promise<void>;
+}
+
 export interface RefreshTokenGrantOptions {
   /** e.g. https://login.microsoftonline.com */
   authority?: string;
@@ -46,8 +57,11 @@ export interface RefreshTokenGrantOptions {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-  /** The refresh token of the Partner Center user with a Referrals role. */
+  /** The refresh token of the Partner Center user with a Referrals role, used when the store keeps none. */
   refreshToken: string;
+  store?: RefreshTokenStore;
+  /** Told when the store cannot be read or written (the exchange goes on with the token in memory). */
+  onStoreError?: (error: unknown, action: 'read' | 'write') => void;
   scope?: string;
   clock?: Clock;
   timeoutMs?: number;
@@ -62,6 +76,10 @@ const TokenError = z.looseObject({ error: z.string(), error_description: z.strin
 
 export class RefreshTokenGrant implements AccessTokenSource {
   private refreshToken: string;
+  /** Whether the store has been read since start-up or since the last refusal. */
+  private storeRead = false;
+  /** A rotated token not yet written to the store (the write failed): written on the next exchange. */
+  private unsaved = false;
   private current: { token: string; expiresAt: number } | null = null;
   private pending: Promise<string> | null = null;
 
@@ -80,6 +98,34 @@ export class RefreshTokenGrant implements AccessTokenSource {
   }
 
   private async exchange(now: number): Promise<string> {
+    if (!this.storeRead) await this.readStore();
+    try {
+      return await this.redeem(now);
+    } catch (error) {
+      // Refused: an operator may have signed in again and stored the new token, or another instance
+      // rotated it; one more try with what the store holds now before anyone is told.
+      if (!(error instanceof RefreshTokenRejectedError) || !this.options.store) throw error;
+      const used = this.refreshToken;
+      await this.readStore();
+      if (this.refreshToken === used) throw error;
+      return this.redeem(now);
+    }
+  }
+
+  private async readStore(): Promise<void> {
+    const { store } = this.options;
+    this.storeRead = true;
+    if (!store) return;
+    try {
+      const kept = await store.read();
+      if (kept && !this.unsaved) this.refreshToken = kept;
+    } catch (error) {
+      this.options.onStoreError?.(error, 'read');
+    }
+  }
+
+  private async redeem(now: number): Promise<string> {
+    if (!this.refreshToken) throw new RefreshTokenRejectedError('no refresh token is configured or kept');
     const authority = (this.options.authority ?? DEFAULT_AUTHORITY).replace(/\/+$/, '');
     const response = await fetch(`${authority}/${encodeURIComponent(this.options.tenantId)}/oauth2/v2.0/token`, {
       method: 'POST',
@@ -103,9 +149,24 @@ export class RefreshTokenGrant implements AccessTokenSource {
     }
     const answer = TokenAnswer.safeParse(json);
     if (!answer.success) throw new Error('The token endpoint answered without an access token.');
-    // Refresh tokens rotate: the newest one is used for the next exchange.
-    if (answer.data.refresh_token) this.refreshToken = answer.data.refresh_token;
+    // Refresh tokens rotate: the newest one is used for the next exchange, and kept for the next start.
+    if (answer.data.refresh_token && answer.data.refresh_token !== this.refreshToken) {
+      this.refreshToken = answer.data.refresh_token;
+      this.unsaved = this.options.store !== undefined;
+    }
+    if (this.unsaved) await this.writeStore();
     this.current = { token: answer.data.access_token, expiresAt: now + answer.data.expires_in * 1000 };
     return this.current.token;
+  }
+
+  private async writeStore(): Promise<void> {
+    const { store } = this.options;
+    if (!store) return;
+    try {
+      await store.write(this.refreshToken);
+      this.unsaved = false;
+    } catch (error) {
+      this.options.onStoreError?.(error, 'write');
+    }
   }
 }

@@ -123,13 +123,18 @@ describe('referral settings', () => {
   });
 
   it('needs the App+User sign-in settings for Partner Center, not an app-only credential, and links by default', () => {
+    const coSellWhy = 'required when REFERRALS_PROVIDER is partner-center (a Services co-sell referral needs it, as Partner Center spells it)';
     expect(problemsOf({ REFERRALS_PROVIDER: 'partner-center' })).toEqual([
       'PARTNER_CENTER_TENANT_ID: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)',
       'PARTNER_CENTER_CLIENT_ID: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)',
       'PARTNER_CENTER_CLIENT_SECRET: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)',
-      'PARTNER_CENTER_REFRESH_TOKEN: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md)',
+      'PARTNER_CENTER_REFRESH_TOKEN: required when REFERRALS_PROVIDER is partner-center (App+User sign-in, see docs/deployment.md) and no PARTNER_CENTER_KEY_VAULT_URL keeps it',
+      `REFERRALS_PARTNER_ROLE: ${coSellWhy}`,
+      `REFERRALS_SOLUTION_AREA: ${coSellWhy}`,
+      `REFERRALS_SOLUTION_PLAY: ${coSellWhy}`,
     ]);
-    const signIn = { PARTNER_CENTER_TENANT_ID: TENANT, PARTNER_CENTER_CLIENT_ID: CLIENT, PARTNER_CENTER_CLIENT_SECRET: 'secret', PARTNER_CENTER_REFRESH_TOKEN: 'refresh-secret' };
+    const coSell = { REFERRALS_PARTNER_ROLE: 'ServicesPartner', REFERRALS_SOLUTION_AREA: 'CloudAndAIPlatforms', REFERRALS_SOLUTION_PLAY: 'MigrateAndModernizeYourEstate' };
+    const signIn = { PARTNER_CENTER_TENANT_ID: TENANT, PARTNER_CENTER_CLIENT_ID: CLIENT, PARTNER_CENTER_CLIENT_SECRET: 'secret', PARTNER_CENTER_REFRESH_TOKEN: 'refresh-secret', ...coSell };
     expect(problemsOf({ REFERRALS_PROVIDER: 'partner-center', REFERRALS_MODE: 'create', ...signIn })).toEqual([
       "REFERRALS_SOLUTION_ID: required when REFERRALS_MODE is create (the partner's solution id in Partner Center)",
       'REFERRALS_CUSTOMER_SIZE: required when REFERRALS_MODE is create (customerProfile.size, such as 10to50employees)',
@@ -144,12 +149,31 @@ describe('referral settings', () => {
       baseUrl: 'http://127.0.0.1:9',
       mode: 'link',
       auth: { authority: 'https://login.microsoftonline.com', tenantId: TENANT, clientId: CLIENT, clientSecret: 'secret', refreshToken: 'refresh-secret' },
+      refreshTokenVault: null,
       createSettings: null,
+      coSell: { partnerRole: 'ServicesPartner', solutionArea: 'CloudAndAIPlatforms', solutionPlay: 'MigrateAndModernizeYourEstate' },
     });
     expect(config.email).toEqual({ provider: 'local' });
     expect(createPorts(config, logger, prisma).referrals).toBeInstanceOf(PartnerCenterReferralSync);
     const create = loadConfig({ REFERRALS_PROVIDER: 'partner-center', REFERRALS_MODE: 'create', REFERRALS_SOLUTION_ID: 'sol-1', REFERRALS_CUSTOMER_SIZE: '10to50employees', ...signIn });
     expect(create.referrals).toMatchObject({ mode: 'create', createSettings: { solutionId: 'sol-1', customerSize: '10to50employees' } });
     expect(createPorts(create, logger, prisma).referrals).toBeInstanceOf(PartnerCenterReferralSync);
+  });
+
+  it('keeps the rotated refresh token in Key Vault when a vault is named, so the configured token becomes optional', () => {
+    const coSell = { REFERRALS_PARTNER_ROLE: 'ServicesPartner', REFERRALS_SOLUTION_AREA: 'CloudAndAIPlatforms', REFERRALS_SOLUTION_PLAY: 'MigrateAndModernizeYourEstate' };
+    const base = { REFERRALS_PROVIDER: 'partner-center', PARTNER_CENTER_TENANT_ID: TENANT, PARTNER_CENTER_CLIENT_ID: CLIENT, PARTNER_CENTER_CLIENT_SECRET: 'secret', ...coSell };
+    const config = loadConfig({ ...base, PARTNER_CENTER_KEY_VAULT_URL: 'https://contoso-mci-bot.vault.azure.net/' });
+    expect(config.referrals).toMatchObject({
+      auth: { refreshToken: '' },
+      refreshTokenVault: { vaultUrl: 'https://contoso-mci-bot.vault.azure.net', secretName: 'partner-center-refresh-token', credential: { kind: 'managed-identity', clientId: null } },
+    });
+    expect(createPorts(config, logger, prisma).referrals).toBeInstanceOf(PartnerCenterReferralSync);
+    expect(problemsOf({ ...base, PARTNER_CENTER_KEY_VAULT_URL: 'https://v.vault.azure.net', PARTNER_CENTER_REFRESH_TOKEN_SECRET: 'bad_name', KEY_VAULT_CREDENTIAL: 'client-secret' })).toEqual([
+      'PARTNER_CENTER_REFRESH_TOKEN_SECRET: expected a Key Vault secret name: letters, digits and dashes, at most 127 (got "bad_name")',
+      'AZURE_TENANT_ID: required when KEY_VAULT_CREDENTIAL is client-secret',
+      'AZURE_CLIENT_ID: required when KEY_VAULT_CREDENTIAL is client-secret',
+      'AZURE_CLIENT_SECRET: required when KEY_VAULT_CREDENTIAL is client-secret',
+    ]);
   });
 });

@@ -47,7 +47,7 @@ describe('npm start, as a newcomer runs it', () => {
     const bot = startBot({ EMAIL_PROVIDER: 'graph', GRAPH_CREDENTIAL: 'managed-identity', REFERRALS_PROVIDER: 'partner-center', PARTNER_CENTER_CLIENT_SECRET: 'never-shown', DATA_DIR: dataDir });
     expect(await bot.exited).toBe(1);
     expect(bot.output()).toContain('GRAPH_SENDER: required when EMAIL_PROVIDER is graph');
-    for (const name of ['PARTNER_CENTER_TENANT_ID', 'PARTNER_CENTER_CLIENT_ID', 'PARTNER_CENTER_REFRESH_TOKEN']) {
+    for (const name of ['PARTNER_CENTER_TENANT_ID', 'PARTNER_CENTER_CLIENT_ID', 'PARTNER_CENTER_REFRESH_TOKEN', 'REFERRALS_PARTNER_ROLE', 'REFERRALS_SOLUTION_AREA', 'REFERRALS_SOLUTION_PLAY']) {
       expect(bot.output()).toContain(`${name}: required when REFERRALS_PROVIDER is partner-center`);
     }
     expect(bot.output()).not.toContain('PARTNER_CENTER_CLIENT_SECRET');

@@ -1,7 +1,7 @@
 import { FixedClock } from '../../services/shared/clock';
 import type { Database } from '../../services/db';
 import { deliverDueMessages } from '../../services/outbox/delivery';
-import { PartnerCenterReferralSync, REFERRALS_SIGN_IN_FAILED, localReferralSync, type ReferralsMode } from '../../services/ports/partnerCenterReferrals';
+import { PartnerCenterReferralSync, REFERRALS_SIGN_IN_FAILED, localReferralSync, upgradeOps, type ReferralFacts, type ReferralsMode } from '../../services/ports/partnerCenterReferrals';
 import { RefreshTokenGrant } from '../../services/ports/partnerCenterToken';
 import { LocalReferralPort, PARTNER_CENTER_RECIPIENT, REFERRAL_SYNC_EVENTS } from '../../services/ports/referrals';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
@@ -28,6 +28,22 @@ let clock: FixedClock;
 let engagementName: string;
 const port = new LocalReferralPort();
 const TENANT = 'partner.example';
+/** What the upgrade's operations are worked out from (only the claim id shows in them). */
+const FACTS: ReferralFacts = {
+  id: 'ref-1',
+  externalId: 'pc-1',
+  externalEtag: null,
+  dealSizeUsd: 1,
+  claimId: 'claim-1',
+  friendlyName: 'x',
+  customerName: 'x',
+  country: 'NL',
+  engagementName: 'x',
+  closingAt: T0,
+  customerContact: { name: 'x', email: 'x@example.com', phone: null },
+  partnerContact: { name: 'x', email: 'x@example.com', phone: null },
+};
+const CO_SELL = { partnerRole: 'ServicesPartner', solutionArea: 'CloudAndAIPlatforms', solutionPlay: 'MigrateAndModernizeYourEstate' };
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -61,7 +77,7 @@ function grant(): RefreshTokenGrant {
 }
 
 function sync(mode: ReferralsMode = 'create', source: RefreshTokenGrant = grant()): PartnerCenterReferralSync {
-  return new PartnerCenterReferralSync({ prisma: db.prisma, tokens: source, baseUrl, clock, mode, createSettings: { solutionId: 'sol-123', customerSize: '10to50employees' } });
+  return new PartnerCenterReferralSync({ prisma: db.prisma, tokens: source, baseUrl, clock, mode, createSettings: { solutionId: 'sol-123', customerSize: '10to50employees' }, coSell: CO_SELL });
 }
 
 let customers = 0;
@@ -137,6 +153,23 @@ describe('the contract stub refuses what the documentation does not allow', () =
     expect((await call('PATCH', `/${own.id}`, [{ op: 'replace', path: '/name', value: 'y' }], { 'if-match': '"stale"' })).status).toBe(412);
     expect((await call('PUT', `/${own.id}`, { ...own, name: 'z' })).status).toBe(428);
   });
+
+  it('adds the Services co-sell fields to a referral that lacks them, and the contract refuses a co-sell without them', async () => {
+    const bare = partnerCentersOwn('Co-sell Check Ltd');
+    const invite = { op: 'add', path: '/inviteContext', value: { notes: 'co-sell' } };
+    const refused = await call('PATCH', `/${bare.id}`, [invite]);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('a Services co-sell referral needs partnerRole, solutionArea, solutionPlay');
+    expect(upgradeOps(FACTS, CO_SELL, bare)).toEqual(expect.arrayContaining([
+      { op: 'add', path: '/partnerRole', value: CO_SELL.partnerRole },
+      { op: 'add', path: '/solutionArea', value: CO_SELL.solutionArea },
+      { op: 'add', path: '/solutionPlay', value: CO_SELL.solutionPlay },
+    ]));
+    // What Partner Center's own flow set is kept.
+    const paths = upgradeOps(FACTS, CO_SELL, { ...bare, partnerRole: 'Theirs', solutionArea: 'Theirs', solutionPlay: 'Theirs' }).map((op) => op.path);
+    expect(paths).not.toEqual(expect.arrayContaining(['/partnerRole']));
+    expect(paths).toEqual(['/status', '/substatus', '/consent/consentToShareReferralWithMicrosoftSellers', '/inviteContext']);
+  });
 });
 
 describe('the Partner Center Referrals API client (REFERRALS_MODE=create)', () => {
@@ -153,6 +186,7 @@ describe('the Partner Center Referrals API client (REFERRALS_MODE=create)', () =
       substatus: 'Pending',
       consent: { consentToShareReferralWithMicrosoftSellers: true },
       customerProfile: { name: customerName, address: { country: 'NL' }, size: '10to50employees' },
+      ...CO_SELL,
       details: { dealValue: 42_000, currency: 'USD', closingDateTime: new Date(T0.getTime() + 30 * 86_400_000).toISOString(), requirements: { solutions: [{ id: 'sol-123' }] } },
     });
     expect(JSON.stringify(created)).toContain(claimId);
@@ -170,7 +204,10 @@ describe('the Partner Center Referrals API client (REFERRALS_MODE=create)', () =
     await upgrade(referralId);
     pc.requests.length = 0;
     expect(await deliverDueMessages(db, clock, { REFERRALS: sync('create', source) })).toMatchObject({ sent: 1 });
+    // Read first (what Partner Center holds decides the change), then patched with the kept eTag; the
+    // Services co-sell fields were sent with the create, so none is added again.
     expect(pc.requests).toEqual([
+      { method: 'GET', path: `/v1.0/engagements/referrals/${externalId ?? ''}`, ifMatch: undefined, body: null },
       {
         method: 'PATCH',
         path: `/v1.0/engagements/referrals/${externalId ?? ''}`,
@@ -199,9 +236,14 @@ describe('the Partner Center Referrals API client (REFERRALS_MODE=create)', () =
     const changed = pc.referrals.get(externalId ?? '')?.eTag;
     await upgrade(referralId);
     pc.requests.length = 0;
+    // The upgrade reads first, so it patches with the changed eTag, not the kept one; a change made
+    // between that read and the patch (the forced 412) is read again and the patch applied once more.
+    pc.forced.push({ status: 412, method: 'PATCH' });
     expect(await deliverDueMessages(db, clock, { REFERRALS: sync() })).toMatchObject({ sent: 1 });
+    expect(changed).not.toBe(kept);
     expect(pc.requests.map((r) => [r.method, r.ifMatch])).toEqual([
-      ['PATCH', kept],
+      ['GET', undefined],
+      ['PATCH', changed],
       ['GET', undefined],
       ['PATCH', changed],
     ]);
@@ -215,7 +257,7 @@ describe('the Partner Center Referrals API client (REFERRALS_MODE=create)', () =
     pc.requests.length = 0;
     pc.forced.push({ status: 412, method: 'PATCH' }, { status: 412, method: 'PATCH' });
     expect(await deliverDueMessages(db, clock, { REFERRALS: sync() })).toMatchObject({ retried: 1 });
-    expect(pc.requests.map((r) => r.method)).toEqual(['PATCH', 'GET', 'PATCH']);
+    expect(pc.requests.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET', 'PATCH']);
     const row = await db.prisma.outboxMessage.findFirstOrThrow({ where: { event: REFERRAL_SYNC_EVENTS.upgrade } });
     expect(row).toMatchObject({ status: 'PENDING', lastError: expect.stringContaining('412 twice') as unknown });
     expect(pc.referrals.get((await stored(referralId)).externalId ?? '')).toMatchObject({ status: 'New' });
@@ -333,7 +375,7 @@ describe('REFERRALS_MODE=link: Partner Center’s own referral is linked, never 
     await upgrade(referralId);
     pc.requests.length = 0;
     expect(await deliverDueMessages(db, clock, { REFERRALS: sync('link') })).toMatchObject({ sent: 1 });
-    expect(pc.requests.map((r) => r.method)).toEqual(['PATCH', 'GET']);
+    expect(pc.requests.map((r) => r.method)).toEqual(['GET']);
     expect(pc.referrals.get(own.id)).toMatchObject({ status: 'Active', substatus: 'Accepted' });
   });
 });

@@ -16,6 +16,8 @@ import type { AddressInfo } from 'node:net';
  * - PUT /{id} (full update): If-Match required (428 without it), 412 when stale;
  * - status/substatus pairs ("Referral resources"): New (Pending, Received), Active (Accepted),
  *   Closed (Won, Lost, Declined, Expired), else 400;
+ * - a referral that invites Microsoft (inviteContext: co-sell; an MCI engagement is services) must
+ *   carry partnerRole, solutionArea and solutionPlay, else 400;
  * - GET with $filter on externalReferenceId or customerProfile/name, and GET /{id}, each with eTag.
  * Each change gives the referral a new eTag. Written from the documentation, not from Microsoft's code.
  */
@@ -82,7 +84,15 @@ export function missingCreateFields(body: unknown): string[] {
   return missing;
 }
 
+/** A Services co-sell referral (Microsoft invited) needs partnerRole, solutionArea and solutionPlay ("Create a referral"). */
+const SERVICES_CO_SELL_FIELDS = ['partnerRole', 'solutionArea', 'solutionPlay'] as const;
+
+/** What in the referral breaks the documented rules: the status/substatus pair, or a co-sell field missing. */
 function statusProblem(referral: Record<string, unknown>): string | null {
+  if (referral.inviteContext !== undefined) {
+    const missing = SERVICES_CO_SELL_FIELDS.filter((field) => typeof referral[field] !== 'string' || referral[field] === '');
+    if (missing.length > 0) return `a Services co-sell referral needs ${missing.join(', ')}`;
+  }
   const status = referral.status;
   const substatus = referral.substatus;
   if (status === undefined && substatus === undefined) return null;
@@ -262,6 +272,13 @@ export class StubTokenEndpoint {
   private server: Server | null = null;
   private issued = 0;
 
+  /** Forgets every request and token, and numbers new refresh tokens from refresh-1 again. */
+  reset(): void {
+    this.requests.length = 0;
+    this.valid.clear();
+    this.issued = 0;
+  }
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       void readBody(req).then((text) => {
@@ -287,12 +304,12 @@ export class StubTokenEndpoint {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
   res.end(body === undefined ? '' : JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
