@@ -160,8 +160,8 @@ export class MciBot extends TeamsActivityHandler {
     // The same tenant key the notifier's sends use (the stored reference's tenant).
     const tenantId = callerTenantId(context.activity);
     context.onSendActivities(async (_context, activities, next) => {
-      limiter.recordSent(conversationId, tenantId, activities.filter((activity) => activity.type === 'message').length);
-      return next();
+      const messages = activities.filter((activity) => activity.type === 'message').length;
+      return messages === 0 ? next() : limiter.sendReplies(conversationId, tenantId, messages, next);
     });
   }
 

@@ -39,21 +39,23 @@ export interface RateLimiterOptions {
   conversationLimits?: readonly RateWindow[];
   tenantLimits?: readonly RateWindow[];
   /**
-   * Added to every window. Proactive sends count from their answer, but a turn's replies
-   * (`tryAcquire`) count from when they start, and a loaded event loop can hold a request back
-   * after its slot was taken: two sends a window apart here can land less than a window apart there.
+   * Added to every window, for the timer's and clock's granularity only: every send, a turn's replies
+   * as well as proactive ones, counts from when it was answered, so a request held back by a loaded
+   * event loop after its slot was taken only leaves later, never closer to the one before it.
    */
   marginMs?: number;
 }
 
 /**
- * Enough for a loaded instance's event-loop lag between taking a slot and the request leaving. 10 ms
- * was tried: under the full test suite's load the capture connector counted 9 requests in 2 s to one
- * conversation (a turn's replies and proactive sends together).
+ * 250 ms was needed while a turn's replies counted from when they started (a loaded instance could
+ * put 9 requests in 2 s to one conversation); with replies counted from their answer too, a few
+ * milliseconds of rounding is all that is left to cover.
  */
-export const DEFAULT_RATE_MARGIN_MS = 250;
+export const DEFAULT_RATE_MARGIN_MS = 20;
 
-/** A send slot taken: `finish` when the request was answered (or failed), so the send counts from then. */
+/** How long a turn's reply waits for its place in Teams' limits before it is sent anyway (Teams then answers 429 and the connector retries). */
+export const DEFAULT_REPLY_WAIT_MS = 3_000;
+
 export interface SendSlot {
   finish(): void;
 }
@@ -151,9 +153,39 @@ export class TeamsRateLimiter {
       this.tenants.sweep(now);
       this.lastSweep = now;
     }
-    const tenantKey = tenantId ?? '';
-    const wait = Math.max(this.conversations.waitMs(conversationId, now), this.tenants.waitMs(tenantKey, now));
+    const wait = Math.max(this.conversations.waitMs(conversationId, now), this.tenants.waitMs(tenantId ?? '', now));
     if (wait > 0) return { waitMs: Math.ceil(wait), slot: null };
+    return { waitMs: 0, slot: this.take(conversationId, tenantId, now) };
+  }
+
+  /**
+   * Sends a turn's replies within the limits: waits for a place for each message (up to
+   * `maxWaitMs` in all, then sends anyway), and counts them from when the send was answered, like
+   * proactive sends, so the notifier's sends that follow keep a full window after them.
+   */
+  async sendReplies<T>(conversationId: string, tenantId: string | null, count: number, send: () => Promise<T>, options: ReplyWaitOptions = {}): Promise<T> {
+    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    let budget = options.maxWaitMs ?? DEFAULT_REPLY_WAIT_MS;
+    const slots: SendSlot[] = [];
+    while (slots.length < count) {
+      const acquired = this.acquire(conversationId, tenantId);
+      if (acquired.slot) slots.push(acquired.slot);
+      else if (acquired.waitMs > budget) slots.push(this.take(conversationId, tenantId, this.now()));
+      else {
+        budget -= acquired.waitMs;
+        await sleep(acquired.waitMs);
+      }
+    }
+    try {
+      return await send();
+    } finally {
+      for (const slot of slots) slot.finish();
+    }
+  }
+
+  /** Records a send under both keys at `now`, with the slot that moves it to when it was answered. */
+  private take(conversationId: string, tenantId: string | null, now: number): SendSlot {
+    const tenantKey = tenantId ?? '';
     this.conversations.record(conversationId, now);
     this.tenants.record(tenantKey, now);
     let finished = false;
@@ -164,18 +196,12 @@ export class TeamsRateLimiter {
       this.conversations.move(conversationId, now, end);
       this.tenants.move(tenantKey, now, end);
     };
-    return { waitMs: 0, slot: { finish } };
+    return { finish };
   }
+}
 
-  /**
-   * Counts messages already sent in a conversation without asking first: the bot's replies in a
-   * turn. Teams counts them against the same limits, so proactive sends that follow must wait for them.
-   */
-  recordSent(conversationId: string, tenantId: string | null, count: number): void {
-    const now = this.now();
-    for (let i = 0; i < count; i += 1) {
-      this.conversations.record(conversationId, now);
-      this.tenants.record(tenantId ?? '', now);
-    }
-  }
+export interface ReplyWaitOptions {
+  maxWaitMs?: number;
+  /** Tests pass a clock-advancing sleep. */
+  sleep?: (ms: number) => Promise<void>;
 }
