@@ -62,7 +62,7 @@ export const DELIVERY_DEFAULTS = {
   leaseMs: 2 * 60_000,
   maxAttempts: 8,
   /** Recipients sent to at once within a pass (each recipient's messages stay in order). */
-  concurrency: 4,
+  concurrency: 8,
   baseDelayMs: 60_000,
   maxDelayMs: 60 * 60_000,
   /** A Retry-After beyond this is not believed. */
