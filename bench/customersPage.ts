@@ -271,8 +271,9 @@ async function measureSize(server: { label: string; url: string }, claims: numbe
     options.log(`  ${server.label}, ${count?.claims} claims: generated in ${generatedIn.toFixed(0)} s`);
     // A deep page: 20,000 rows in at full size, half-way for smaller sets.
     const deepOffset = Math.min(20_000, Math.floor(Number(count?.known ?? 0) / 2));
-    const tabs = await measureTabs(db, clock, deepOffset, options.calls ?? 200, options.log);
-    const turns = await measureTurns(database.url, options.turnSeconds ?? 5, options.log);
+    const log = (line: string) => options.log(line);
+    const tabs = await measureTabs(db, clock, deepOffset, options.calls ?? 200, log);
+    const turns = await measureTurns(database.url, options.turnSeconds ?? 5, log);
     return {
       label: server.label,
       customers: Number(count?.customers),

@@ -147,7 +147,7 @@ async function loadEngagement(db: Database, engagementId: string): Promise<Engag
 }
 
 /*
- * The tab filters below are correlated subqueries, each with `OFFSET 0`. That fence keeps
+ * The tab filters below are correlated subqueries, each EXISTS with `OFFSET 0`. That fence keeps
  * PostgreSQL from turning an EXISTS into a hashed SubPlan, which builds the engagement's whole
  * eligible-id set (or every open claim of the partner) before the first row: a cost that grows
  * with the tables. Fenced, each KnownCustomer row of the page is checked by a few index probes, so
@@ -171,16 +171,15 @@ function eligibleSql(alias: string): string {
       WHERE ci."customerId" = ${alias}."customerId" AND ci."type" = 'DOMAIN' AND 'DOMAIN' = ANY($3::text[]) AND ee."eligible" OFFSET 0))`;
 }
 
-/** SQL true when the customer's open claims on engagement $2, across partners, are below the limit ($4). */
-function belowLimitSql(alias: string): string {
-  return `((SELECT count(*) FROM "Claim" lc
-      WHERE lc."engagementId" = $2 AND lc."customerId" = ${alias}."customerId" AND lc."status" IN (${OPEN})) < $4)`;
-}
-
-/** SQL true when partner $1 has an open claim on engagement $2 for the customer. */
-function ownOpenClaimSql(alias: string): string {
-  return `EXISTS (SELECT 1 FROM "Claim" oc
-      WHERE oc."partnerId" = $1 AND oc."engagementId" = $2 AND oc."customerId" = ${alias}."customerId" AND oc."status" IN (${OPEN}) OFFSET 0)`;
+/**
+ * SQL `LATERAL` subquery `oc` counting the open claims on engagement $2 of customer
+ * `<alias>."customerId"`: `open_all` across partners (the active-claims limit, $4) and `open_own`
+ * of partner $1. One index-only probe of Claim(engagementId, customerId, status, partnerId) per row
+ * answers both questions.
+ */
+function openClaimsSql(alias: string): string {
+  return `LATERAL (SELECT count(*) AS open_all, count(*) FILTER (WHERE lc."partnerId" = $1) AS open_own FROM "Claim" lc
+      WHERE lc."engagementId" = $2 AND lc."customerId" = ${alias}."customerId" AND lc."status" IN (${OPEN})) oc`;
 }
 
 interface KeyRow {
@@ -210,9 +209,9 @@ export async function eligibleTab(db: Database, clock: Clock, request: PageReque
   const keys = await db.sql.query<KeyRow>(
     `WITH known AS (
        SELECT kc."name" AS sort_name, kc."customerId" AS customer_id
-       FROM "KnownCustomer" kc
+       FROM "KnownCustomer" kc, ${openClaimsSql('kc')}
        WHERE kc."partnerId" = $1 ${knownAfter}
-         AND (${ownOpenClaimSql('kc')} OR (${eligibleSql('kc')} AND ${belowLimitSql('kc')}))
+         AND (oc.open_own > 0 OR (oc.open_all < $4 AND ${eligibleSql('kc')}))
        ORDER BY kc."name", kc."customerId"
        LIMIT $5
      ), added AS (
@@ -286,10 +285,10 @@ export async function ineligibleTab(db: Database, _clock: Clock, request: PageRe
   }
   const keys = await db.sql.query<KeyRow & { eligible: boolean }>(
     `SELECT kc."name" AS sort_name, kc."customerId" AS customer_id, ${eligibleSql('kc')} AS eligible
-     FROM "KnownCustomer" kc
+     FROM "KnownCustomer" kc, ${openClaimsSql('kc')}
      WHERE kc."partnerId" = $1 ${knownAfter}
-       AND NOT ${ownOpenClaimSql('kc')}
-       AND NOT (${eligibleSql('kc')} AND ${belowLimitSql('kc')})
+       AND oc.open_own = 0
+       AND NOT (oc.open_all < $4 AND ${eligibleSql('kc')})
      ORDER BY kc."name", kc."customerId"
      LIMIT $5`,
     params,

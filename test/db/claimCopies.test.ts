@@ -124,11 +124,28 @@ describe('copies of claim data kept by triggers', () => {
     await db.prisma.claim.update({ where: { id: second.id }, data: { proposedPayoutUsd: 777, estimatedDealSizeUsd: null } });
     await db.prisma.claim.updateMany({ where: { partnerId: DEMO.partnerA }, data: { reviewNote: 'touched' } });
     await expectCopiesRight();
-    const { id: _id, openCustomerName: _copy, evidenceLinks: _links, ...rest } = second;
+    // A copy of `second` as written by another writer (the trigger, not the writer, sets the name copy).
+    const copyOf = (id: string) => ({
+      id,
+      partnerId: second.partnerId,
+      engagementId: second.engagementId,
+      locationId: second.locationId,
+      customerId: second.customerId,
+      idType: second.idType,
+      idValue: second.idValue,
+      friendlyName: second.friendlyName,
+      origin: second.origin,
+      customerContactName: second.customerContactName,
+      customerContactEmail: second.customerContactEmail,
+      partnerContactName: second.partnerContactName,
+      partnerContactEmail: second.partnerContactEmail,
+      consentDeadline: second.consentDeadline,
+      createdByUserId: second.createdByUserId,
+    });
     await db.prisma.claim.createMany({
       data: [
-        { ...rest, id: 'CLM-COPY-1', status: 'CLAIMED', openClaimKey: 'copy-test-1', estimatedDealSizeUsd: 10 },
-        { ...rest, id: 'CLM-COPY-2', status: 'COMPLETED', openClaimKey: null, closedAt: NOW, proposedPayoutUsd: 5 },
+        { ...copyOf('CLM-COPY-1'), status: 'CLAIMED', openClaimKey: 'copy-test-1', estimatedDealSizeUsd: 10, openCustomerName: 'Not the name' },
+        { ...copyOf('CLM-COPY-2'), status: 'COMPLETED', closedAt: NOW, proposedPayoutUsd: 5 },
       ],
     });
     await expectCopiesRight();
