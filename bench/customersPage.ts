@@ -1,3 +1,4 @@
+import { claimSummary } from '../services/claims/summary';
 import { completeTab, eligibleTab, ineligibleTab, type PageRequest } from '../services/customersPage/page';
 import { FixedClock } from '../services/shared/clock';
 import type { Database, SqlDriver } from '../services/db';
@@ -162,8 +163,8 @@ async function deepCursors(db: Database, offset: number): Promise<Record<Scenari
   };
 }
 
-/** The SQL each tab runs for its page keys, captured from the service by wrapping its SqlDriver once. */
-async function captureTabQuery(db: Database, clock: FixedClock, scenario: Scenario): Promise<{ sql: string; params: unknown[] }> {
+/** The first SQL a service call runs through the SqlDriver (a tab's page-key query, the summary's tally read). */
+async function captureFirstQuery(db: Database, call: (spy: Database) => Promise<unknown>): Promise<{ sql: string; params: unknown[] }> {
   let captured: { sql: string; params: unknown[] } | null = null;
   const spy: Database = {
     ...db,
@@ -175,8 +176,8 @@ async function captureTabQuery(db: Database, clock: FixedClock, scenario: Scenar
       },
     },
   };
-  await callTab(spy, clock, scenario);
-  if (!captured) throw new Error(`the ${scenario.tab} tab ran no SQL of its own`);
+  await call(spy);
+  if (!captured) throw new Error('the service call ran no SQL of its own');
   return captured;
 }
 
@@ -196,7 +197,9 @@ interface SizeResult {
   mine: number;
   generatedIn: number;
   deepOffset: number;
-  tabs: { scenario: Scenario; rows: number; latency: LatencySummary; serverMs: string; buffers: string; plan: string }[];
+  tabs: ({ scenario: Scenario; rows: number; latency: LatencySummary } & Explained)[];
+  /** The tally read of partner A's `summary` (services/claims/summary.ts). */
+  summary: Explained;
   turns: { text: string; result: LoadResult }[];
 }
 
@@ -222,14 +225,26 @@ async function measureTabs(db: Database, clock: FixedClock, deepOffset: number, 
       rows = page.rows.length;
     }
     const latency = summarise(samples);
-    const query = await captureTabQuery(db, clock, scenario);
-    const lines = (await db.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params)).map((line) => line['QUERY PLAN']);
-    const serverMs = /Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? '—';
-    const buffers = /Buffers: (shared [^\n]*)/.exec(lines.slice(0, 3).join('\n'))?.[1] ?? '—';
-    log(`    ${scenario.tab} ${scenario.page}: ${rows} rows, p50 ${ms(latency.p50)} ms, p95 ${ms(latency.p95)} ms over ${latency.count} calls; plan ${serverMs} ms, ${buffers}`);
-    measured.push({ scenario, rows, latency, serverMs, buffers, plan: lines.join('\n') });
+    const plan = await explain(db, await captureFirstQuery(db, (spy) => callTab(spy, clock, scenario)));
+    log(`    ${scenario.tab} ${scenario.page}: ${rows} rows, p50 ${ms(latency.p50)} ms, p95 ${ms(latency.p95)} ms over ${latency.count} calls; plan ${plan.serverMs} ms, ${plan.buffers}`);
+    measured.push({ scenario, rows, latency, ...plan });
   }
   return measured;
+}
+
+interface Explained {
+  serverMs: string;
+  buffers: string;
+  plan: string;
+}
+
+async function explain(db: Database, query: { sql: string; params: unknown[] }): Promise<Explained> {
+  const lines = (await db.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params)).map((line) => line['QUERY PLAN']);
+  return {
+    serverMs: /Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? '—',
+    buffers: /Buffers: (shared [^\n]*)/.exec(lines.slice(0, 3).join('\n'))?.[1] ?? '—',
+    plan: lines.join('\n'),
+  };
 }
 
 /** Turns of one conversation of user A (partner A) through POST /api/messages of a bot on the database. */
@@ -273,6 +288,9 @@ async function measureSize(server: { label: string; url: string }, claims: numbe
     const deepOffset = Math.min(20_000, Math.floor(Number(count?.known ?? 0) / 2));
     const log = (line: string) => options.log(line);
     const tabs = await measureTabs(db, clock, deepOffset, options.calls ?? 200, log);
+    const viewer = { partnerId: DEMO.partnerA, userId: DEMO.userIds.userA, roles: ['INCENTIVES_USER' as const] };
+    const summary = await explain(db, await captureFirstQuery(db, (spy) => claimSummary(spy, viewer)));
+    log(`    summary tally read: plan ${summary.serverMs} ms, ${summary.buffers}`);
     const turns = await measureTurns(database.url, options.turnSeconds ?? 5, log);
     return {
       label: server.label,
@@ -284,6 +302,7 @@ async function measureSize(server: { label: string; url: string }, claims: numbe
       generatedIn,
       deepOffset,
       tabs,
+      summary,
       turns,
     };
   } finally {
@@ -342,11 +361,14 @@ function reportServer(results: readonly SizeResult[]): string[] {
     '',
     table(['turn', ...results.map((size) => `${thousands(size.partnerClaims)} claims of the partner`), 'growth'], turnRows),
     '',
+    `The query \`summary\` runs on ClaimStatusTally (EXPLAIN (ANALYZE, BUFFERS)): ${results.map((size) => `${size.summary.serverMs} ms, ${size.summary.buffers} at ${thousands(size.partnerClaims)} claims of the partner`).join('; ')}.`,
+    '',
     `Target 5 (\`customers <engagement>\` and \`summary\` within 2× from the smallest to the largest size): ${flat ? 'met' : 'MISSED'}.`,
     '',
     `<details><summary>EXPLAIN (ANALYZE, BUFFERS) of each tab's page-key query at ${thousands(largest.claims)} claims (${largest.label})</summary>`,
     '',
     ...largest.tabs.map((tab) => `##### ${tab.scenario.tab}, ${tab.scenario.page} page\n\n\`\`\`\n${tab.plan}\n\`\`\`\n`),
+    `##### summary, tally read\n\n\`\`\`\n${largest.summary.plan}\n\`\`\`\n`,
     '</details>',
     '',
   ];

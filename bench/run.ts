@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   await run('startup', () => benchStartup({ laterStarts: envNumber('BENCH_LATER_STARTS', 3), loadSeconds: turnSeconds, log }));
   await run('turns', () => benchTurns({ serverUrl, levels: [1, 10, 50], warmupMs: 1_500, durationMs: turnSeconds * 1000, maxTurns: 20_000, log }));
   const needsPostgres = (name: string) => `### ${name}: skipped, no PostgreSQL (set BENCH_DATABASE_URL or install Debian's postgresql)\n`;
-  await run('customers', () => withCustomersServers(serverUrl, (servers) => benchCustomersPage({ servers, log, sizes: envSizes('BENCH_CLAIMS', [10_000, 100_000, 1_000_000]) })));
+  await run('customers', () => withCustomersServers(serverUrl, (servers) => benchCustomersPage({ servers, log, sizes: envSizes('BENCH_CLAIMS', [10_000, 100_000, 1_000_000]), turnSeconds })));
   await run('scheduler', () => (serverUrl ? benchScheduler({ serverUrl, log, claims: envNumber('BENCH_SWEEP_CLAIMS', 100_000), maxSeconds: envNumber('BENCH_SWEEP_SECONDS', 60) }) : Promise.resolve(needsPostgres('Scheduler sweep'))));
   await run('drain', () =>
     serverUrl
