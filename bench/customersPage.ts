@@ -242,7 +242,8 @@ async function explain(db: Database, query: { sql: string; params: unknown[] }):
   const lines = (await db.sql.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`, query.params)).map((line) => line['QUERY PLAN']);
   return {
     serverMs: /Execution Time: ([\d.]+)/.exec(lines.join('\n'))?.[1] ?? '—',
-    buffers: /Buffers: (shared [^\n]*)/.exec(lines.slice(0, 3).join('\n'))?.[1] ?? '—',
+    // The first Buffers line is the top node's: the whole query's.
+    buffers: /Buffers: (shared [^\n]*)/.exec(lines.join('\n'))?.[1] ?? '—',
     plan: lines.join('\n'),
   };
 }
