@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { benchCustomersPage } from './customersPage';
 import { benchDrain } from './drain';
-import { benchServerUrl } from './database';
+import { benchServerUrl, withClient } from './database';
+import { startEmbeddedCluster, type EmbeddedCluster } from '../services/db/embedded';
 import { ROOT } from './processes';
 import { benchScheduler } from './scheduler';
 import { benchStartup } from './startup';
@@ -31,6 +33,37 @@ function selected(): Set<Bench> {
 function envNumber(name: string, fallback: number): number {
   const value = Number(process.env[name]);
   return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/** A comma-separated list of positive numbers from the environment, else the default. */
+function envSizes(name: string, fallback: readonly number[]): readonly number[] {
+  const values = (process.env[name] ?? '').split(',').map(Number).filter((value) => Number.isFinite(value) && value > 0);
+  return values.length > 0 ? values : fallback;
+}
+
+/**
+ * The servers the Customers page benchmark measures on: an embedded PostgreSQL (the default of
+ * `npm start`, in a temp folder, stopped afterwards) and the server at `serverUrl` (Debian's under
+ * scripts/with-postgres.sh). BENCH_CUSTOMERS_SERVERS=embedded or =url keeps one.
+ */
+async function withCustomersServers<T>(serverUrl: string | null, work: (servers: { label: string; url: string }[]) => Promise<T>): Promise<T> {
+  const wanted = (process.env.BENCH_CUSTOMERS_SERVERS ?? 'embedded,url').split(',').map((part) => part.trim());
+  const servers: { label: string; url: string }[] = [];
+  const version = async (url: string) => (await withClient(url, (client) => client.query<{ server_version: string }>('SHOW server_version'))).rows[0]?.server_version ?? '?';
+  let folder: string | null = null;
+  let cluster: EmbeddedCluster | null = null;
+  try {
+    if (wanted.includes('embedded')) {
+      folder = mkdtempSync(path.join(os.tmpdir(), 'mci-bench-pg-'));
+      cluster = await startEmbeddedCluster({ dataDir: folder, port: null, purpose: 'a benchmark (npm run bench)', durable: false, maxConnections: 100 });
+      servers.push({ label: `embedded PostgreSQL ${await version(cluster.serverUrl)} (npm start's default; fsync off)`, url: cluster.serverUrl });
+    }
+    if (serverUrl && wanted.includes('url')) servers.push({ label: `PostgreSQL ${await version(serverUrl)} at BENCH_DATABASE_URL/TEST_DATABASE_URL (fsync off under scripts/with-postgres.sh)`, url: serverUrl });
+    return await work(servers);
+  } finally {
+    await cluster?.stop();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 function postgresAvailable(): boolean {
@@ -76,7 +109,7 @@ async function main(): Promise<void> {
   await run('startup', () => benchStartup({ laterStarts: envNumber('BENCH_LATER_STARTS', 3), loadSeconds: turnSeconds, log }));
   await run('turns', () => benchTurns({ serverUrl, levels: [1, 10, 50], warmupMs: 1_500, durationMs: turnSeconds * 1000, maxTurns: 20_000, log }));
   const needsPostgres = (name: string) => `### ${name}: skipped, no PostgreSQL (set BENCH_DATABASE_URL or install Debian's postgresql)\n`;
-  await run('customers', () => (serverUrl ? benchCustomersPage({ serverUrl, log, customers: envNumber('BENCH_CUSTOMERS', 100_000), claims: envNumber('BENCH_CLAIMS', 1_000_000) }) : Promise.resolve(needsPostgres('Customers page'))));
+  await run('customers', () => withCustomersServers(serverUrl, (servers) => benchCustomersPage({ servers, log, sizes: envSizes('BENCH_CLAIMS', [10_000, 100_000, 1_000_000]), turnSeconds })));
   await run('scheduler', () => (serverUrl ? benchScheduler({ serverUrl, log, claims: envNumber('BENCH_SWEEP_CLAIMS', 100_000), maxSeconds: envNumber('BENCH_SWEEP_SECONDS', 60) }) : Promise.resolve(needsPostgres('Scheduler sweep'))));
   await run('drain', () =>
     serverUrl

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { assertCanList, CLAIM_STATUS_LABELS, claimScope, pageLimit, type ClaimFilters, type ClaimListViewer } from './lists';
+import { assertCanList, CLAIM_STATUS_LABELS, filteredStatuses, pageLimit, type ClaimFilters, type ClaimListViewer } from './lists';
 import { isOpen } from './lifecycle';
 import { ClaimStatus, type Database, type PayType } from '../db';
 import { decodePageCursor, encodePageCursor } from '../shared/pageCursor';
@@ -60,18 +60,67 @@ function decodeCursor(cursor: string | null | undefined): { name: string; id: st
 
 const STATUS_ORDER: readonly ClaimStatus[] = Object.values(ClaimStatus);
 
+/** One (engagement, status) of the partner: the sum of its ClaimStatusTally rows, and how many rows that took. */
+interface TallyGroup {
+  engagement_id: string;
+  status: ClaimStatus;
+  claims: number;
+  with_deal_size: number;
+  deal_size_usd: number;
+  proposed_payout_usd: number;
+  tally_rows: number;
+}
+
+/**
+ * Rows a key may gather before a summary folds them into one. Each statement that writes claims
+ * appends at most one row per key it touches, so folding keeps a summary's read bounded by the
+ * partner's engagements × statuses, however many claims it has.
+ */
+const FOLD_AFTER_ROWS_PER_KEY = 4;
+
+async function readTally(db: Database, partnerId: string, engagementId: string | null): Promise<TallyGroup[]> {
+  const scope = `"partnerId" = $1${engagementId ? ' AND "engagementId" = $2' : ''}`;
+  const params = engagementId ? [partnerId, engagementId] : [partnerId];
+  const groups = await db.sql.query<TallyGroup>(
+    `SELECT "engagementId" AS engagement_id, "status"::text AS status, sum("claims")::float8 AS claims,
+            sum("withDealSize")::float8 AS with_deal_size, sum("dealSizeUsd")::float8 AS deal_size_usd,
+            sum("proposedPayoutUsd")::float8 AS proposed_payout_usd, count(*)::int AS tally_rows
+     FROM "ClaimStatusTally" WHERE ${scope} GROUP BY "engagementId", "status"`,
+    params,
+  );
+  const rows = groups.reduce((total, group) => total + group.tally_rows, 0);
+  if (rows > FOLD_AFTER_ROWS_PER_KEY * groups.length + 16) {
+    // One statement: readers see the rows before or after the fold, never half of it; rows
+    // appended meanwhile by writers are not in its snapshot and stay as they are.
+    await db.sql.query(
+      `WITH gone AS (DELETE FROM "ClaimStatusTally" WHERE ${scope} RETURNING *)
+       INSERT INTO "ClaimStatusTally" ("partnerId", "engagementId", "status", "claims", "withDealSize", "dealSizeUsd", "proposedPayoutUsd")
+       SELECT "partnerId", "engagementId", "status", sum("claims"), sum("withDealSize"), sum("dealSizeUsd"), sum("proposedPayoutUsd")
+       FROM gone GROUP BY "partnerId", "engagementId", "status"
+       HAVING sum("claims") <> 0 OR sum("withDealSize") <> 0 OR sum("dealSizeUsd") <> 0 OR sum("proposedPayoutUsd") <> 0`,
+      params,
+    );
+  }
+  return groups;
+}
+
 /**
  * One page of engagements (by name, keyset over (name, id)) that have claims of the viewer's partner
- * matching the filters, each with one grouped count over Claim(partnerId, engagementId, status, …).
+ * matching the filters, each with its counts and money. They come from ClaimStatusTally, which
+ * triggers on Claim keep exact in the same transaction as every write, so a summary reads a few
+ * rows per engagement and status instead of grouping every claim of the partner.
  */
 export async function claimSummary(db: Database, viewer: ClaimListViewer, request: ClaimSummaryRequest = {}): Promise<ClaimSummaryPage> {
   assertCanList(viewer);
   const limit = pageLimit(request.pageSize);
   const after = decodeCursor(request.cursor);
-  const where = claimScope(viewer, request, null);
+  const statuses = filteredStatuses(request.status, null);
+  const groups = (await readTally(db, viewer.partnerId, request.engagementId ?? null)).filter(
+    (group) => group.claims > 0 && (!statuses || statuses.includes(group.status)),
+  );
   const engagements = await db.prisma.engagement.findMany({
     where: {
-      claims: { some: where },
+      id: { in: [...new Set(groups.map((group) => group.engagement_id))] },
       ...(after ? { OR: [{ name: { gt: after.name } }, { name: after.name, id: { gt: after.id } }] } : {}),
     },
     orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -79,14 +128,8 @@ export async function claimSummary(db: Database, viewer: ClaimListViewer, reques
     select: { id: true, name: true, payType: true },
   });
   const page = engagements.slice(0, limit);
-  const groups = await db.prisma.claim.groupBy({
-    by: ['engagementId', 'status'],
-    where: { AND: [where, { engagementId: { in: page.map((engagement) => engagement.id) } }] },
-    _count: { _all: true, estimatedDealSizeUsd: true },
-    _sum: { estimatedDealSizeUsd: true, proposedPayoutUsd: true },
-  });
   const rows = page.map((engagement): EngagementClaimSummary => {
-    const mine = groups.filter((group) => group.engagementId === engagement.id);
+    const mine = groups.filter((group) => group.engagement_id === engagement.id);
     const open = mine.filter((group) => isOpen(group.status));
     const sum = (values: number[]): number => values.reduce((total, value) => total + value, 0);
     return {
@@ -95,13 +138,13 @@ export async function claimSummary(db: Database, viewer: ClaimListViewer, reques
       payType: engagement.payType,
       counts: STATUS_ORDER.flatMap((status) => {
         const group = mine.find((candidate) => candidate.status === status);
-        return group ? [{ status, label: CLAIM_STATUS_LABELS[status], count: group._count._all }] : [];
+        return group ? [{ status, label: CLAIM_STATUS_LABELS[status], count: group.claims }] : [];
       }),
-      total: sum(mine.map((group) => group._count._all)),
-      open: sum(open.map((group) => group._count._all)),
-      openDealSizeUsd: sum(open.map((group) => group._sum.estimatedDealSizeUsd ?? 0)),
-      openWithoutDealSize: sum(open.map((group) => group._count._all - group._count.estimatedDealSizeUsd)),
-      openProposedPayoutUsd: sum(open.map((group) => group._sum.proposedPayoutUsd ?? 0)),
+      total: sum(mine.map((group) => group.claims)),
+      open: sum(open.map((group) => group.claims)),
+      openDealSizeUsd: sum(open.map((group) => group.deal_size_usd)),
+      openWithoutDealSize: sum(open.map((group) => group.claims - group.with_deal_size)),
+      openProposedPayoutUsd: sum(open.map((group) => group.proposed_payout_usd)),
     };
   });
   const last = page[page.length - 1];

@@ -146,6 +146,14 @@ async function loadEngagement(db: Database, engagementId: string): Promise<Engag
   };
 }
 
+/*
+ * The tab filters below are correlated subqueries, each EXISTS with `OFFSET 0`. That fence keeps
+ * PostgreSQL from turning an EXISTS into a hashed SubPlan, which builds the engagement's whole
+ * eligible-id set (or every open claim of the partner) before the first row: a cost that grows
+ * with the tables. Fenced, each KnownCustomer row of the page is checked by a few index probes, so
+ * a page costs the same at any size (bench/RESULTS.md, issue 18).
+ */
+
 /**
  * SQL true when some id of customer `<alias>."customerId"` of a usable type ($3) is eligible in the
  * catalog for engagement $2. A domain also counts through the tenant the directory derives from
@@ -155,24 +163,23 @@ function eligibleSql(alias: string): string {
   return `(EXISTS (
       SELECT 1 FROM "CustomerIdentifier" ci
       JOIN "EligibilityEntry" ee ON ee."engagementId" = $2 AND ee."idType" = ci."type" AND ee."idValue" = ci."value"
-      WHERE ci."customerId" = ${alias}."customerId" AND ci."type"::text = ANY($3::text[]) AND ee."eligible")
+      WHERE ci."customerId" = ${alias}."customerId" AND ci."type"::text = ANY($3::text[]) AND ee."eligible" OFFSET 0)
     OR EXISTS (
       SELECT 1 FROM "CustomerIdentifier" ci
       JOIN "DirectoryDomain" dd ON dd."domain" = ci."value"
       JOIN "EligibilityEntry" ee ON ee."engagementId" = $2 AND ee."idType" = 'TENANT_ID' AND ee."idValue" = lower(dd."tenantId")
-      WHERE ci."customerId" = ${alias}."customerId" AND ci."type" = 'DOMAIN' AND 'DOMAIN' = ANY($3::text[]) AND ee."eligible"))`;
+      WHERE ci."customerId" = ${alias}."customerId" AND ci."type" = 'DOMAIN' AND 'DOMAIN' = ANY($3::text[]) AND ee."eligible" OFFSET 0))`;
 }
 
-/** SQL true when the customer's open claims on engagement $2, across partners, are below the limit ($4). */
-function belowLimitSql(alias: string): string {
-  return `((SELECT count(*) FROM "Claim" lc
-      WHERE lc."engagementId" = $2 AND lc."customerId" = ${alias}."customerId" AND lc."status" IN (${OPEN})) < $4)`;
-}
-
-/** SQL true when partner $1 has an open claim on engagement $2 for the customer. */
-function ownOpenClaimSql(alias: string): string {
-  return `EXISTS (SELECT 1 FROM "Claim" oc
-      WHERE oc."partnerId" = $1 AND oc."engagementId" = $2 AND oc."customerId" = ${alias}."customerId" AND oc."status" IN (${OPEN}))`;
+/**
+ * SQL `LATERAL` subquery `oc` counting the open claims on engagement $2 of customer
+ * `<alias>."customerId"`: `open_all` across partners (the active-claims limit, $4) and `open_own`
+ * of partner $1. One index-only probe of Claim(engagementId, customerId, status, partnerId) per row
+ * answers both questions.
+ */
+function openClaimsSql(alias: string): string {
+  return `LATERAL (SELECT count(*) AS open_all, count(*) FILTER (WHERE lc."partnerId" = $1) AS open_own FROM "Claim" lc
+      WHERE lc."engagementId" = $2 AND lc."customerId" = ${alias}."customerId" AND lc."status" IN (${OPEN})) oc`;
 }
 
 interface KeyRow {
@@ -184,7 +191,8 @@ interface KeyRow {
  * Eligible tab: the partner's known customers eligible for the engagement and below its
  * active-claims limit, plus every customer with an open claim of the partner on it, in
  * (name, customer id) order. Known customers page over KnownCustomer(partnerId, name, customerId);
- * customers only on the page through an open claim come from Claim(partnerId, engagementId, status, …).
+ * customers only on the page through an open claim page over Claim(partnerId, engagementId,
+ * openCustomerName, customerId): the customer's name, copied by a trigger while the claim is open.
  */
 export async function eligibleTab(db: Database, clock: Clock, request: PageRequest): Promise<Page<EligibleRow>> {
   const engagement = await loadEngagement(db, request.engagementId);
@@ -196,22 +204,22 @@ export async function eligibleTab(db: Database, clock: Clock, request: PageReque
   if (after) {
     params.push(after[0], after[1]);
     knownAfter = `AND (kc."name", kc."customerId") > ($6, $7)`;
-    addedAfter = `AND (cu."name", c."customerId") > ($6, $7)`;
+    addedAfter = `AND (c."openCustomerName", c."customerId") > ($6, $7)`;
   }
   const keys = await db.sql.query<KeyRow>(
     `WITH known AS (
        SELECT kc."name" AS sort_name, kc."customerId" AS customer_id
-       FROM "KnownCustomer" kc
+       FROM "KnownCustomer" kc, ${openClaimsSql('kc')}
        WHERE kc."partnerId" = $1 ${knownAfter}
-         AND (${ownOpenClaimSql('kc')} OR (${eligibleSql('kc')} AND ${belowLimitSql('kc')}))
+         AND (oc.open_own > 0 OR (oc.open_all < $4 AND ${eligibleSql('kc')}))
        ORDER BY kc."name", kc."customerId"
        LIMIT $5
      ), added AS (
-       SELECT cu."name" AS sort_name, c."customerId" AS customer_id
-       FROM "Claim" c JOIN "Customer" cu ON cu."id" = c."customerId"
-       WHERE c."partnerId" = $1 AND c."engagementId" = $2 AND c."status" IN (${OPEN}) ${addedAfter}
+       SELECT c."openCustomerName" AS sort_name, c."customerId" AS customer_id
+       FROM "Claim" c
+       WHERE c."partnerId" = $1 AND c."engagementId" = $2 AND c."openCustomerName" IS NOT NULL ${addedAfter}
          AND NOT EXISTS (SELECT 1 FROM "KnownCustomer" k WHERE k."partnerId" = $1 AND k."customerId" = c."customerId")
-       ORDER BY cu."name", c."customerId"
+       ORDER BY c."openCustomerName", c."customerId"
        LIMIT $5
      )
      SELECT sort_name, customer_id FROM (SELECT * FROM known UNION ALL SELECT * FROM added) page
@@ -277,10 +285,10 @@ export async function ineligibleTab(db: Database, _clock: Clock, request: PageRe
   }
   const keys = await db.sql.query<KeyRow & { eligible: boolean }>(
     `SELECT kc."name" AS sort_name, kc."customerId" AS customer_id, ${eligibleSql('kc')} AS eligible
-     FROM "KnownCustomer" kc
+     FROM "KnownCustomer" kc, ${openClaimsSql('kc')}
      WHERE kc."partnerId" = $1 ${knownAfter}
-       AND NOT ${ownOpenClaimSql('kc')}
-       AND NOT (${eligibleSql('kc')} AND ${belowLimitSql('kc')})
+       AND oc.open_own = 0
+       AND NOT (oc.open_all < $4 AND ${eligibleSql('kc')})
      ORDER BY kc."name", kc."customerId"
      LIMIT $5`,
     params,
