@@ -13,7 +13,8 @@ import {
   type Storage,
   TurnContext,
 } from 'botbuilder';
-import { DialogContext, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from 'botbuilder-dialogs';
+import { DialogContext, DialogSet, DialogTurnStatus } from '../dialogs/dialogFramework';
 import { claimRefresh } from '../cards/actions';
 import { z } from 'zod';
 import type { Database } from '../services/db';
