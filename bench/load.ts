@@ -60,6 +60,23 @@ export interface LoadResult {
   latency: LatencySummary;
   /** Highest resident size of `pid` seen while measuring, MiB. */
   peakResidentMiB: number | null;
+  /** CPU time (user + system) `pid` spent per measured turn, ms; null without /proc. */
+  cpuMsPerTurn: number | null;
+}
+
+/** CPU time (user + system) a process has used so far, ms, from /proc/<pid>/stat; null where unavailable. */
+async function cpuMs(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // USER_HZ is 100 on Linux; os exposes no constant for it.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -134,7 +151,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   try {
     await run(options.warmupMs, Number.MAX_SAFE_INTEGER, false);
+    const cpuBefore = await cpuMs(options.pid);
     const measured = await run(options.durationMs, options.maxTurns, true);
+    const cpuAfter = await cpuMs(options.pid);
+    const turns = measured.samples.length + measured.failures;
     return {
       conversations: options.conversations,
       turns: measured.samples.length,
@@ -143,6 +163,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       turnsPerSecond: measured.samples.length / measured.seconds,
       latency: summarise(measured.samples),
       peakResidentMiB: measured.peak,
+      cpuMsPerTurn: cpuBefore !== null && cpuAfter !== null && turns > 0 ? (cpuAfter - cpuBefore) / turns : null,
     };
   } finally {
     agent.destroy();

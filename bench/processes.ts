@@ -25,9 +25,9 @@ export interface ServerProcess {
  * Starts `node --import tsx <script>` on a free port with the given environment and waits until
  * GET /healthz answers 200 (or fails after `timeoutMs`, with the process's output).
  */
-export async function startServer(script: string, env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
+export async function startServer(script: string, env: Record<string, string>, timeoutMs = 90_000, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,42 +35,42 @@ export async function benchTurns(options: TurnBenchOptions): Promise<string> {
   const sink = new ReplySink();
   const serviceUrl = await sink.start();
   const botScenarios = (levels: readonly number[]) => [
-    { turn: '`help` (caller resolved in the database, dialog state read and saved, welcome card)', text: 'help', levels },
-    { turn: '`customers azure migrate` (Customers page Eligible tab query, user state, card)', text: 'customers azure migrate', levels: [10] },
+    { turn: HELP_TURN, text: 'help', levels },
+    { turn: CUSTOMERS_TURN, text: 'customers azure migrate', levels: levels.filter((level) => level <= 10) },
   ];
   const targets: Target[] = [
     {
-      name: 'echo bot (restify + CloudAdapter + ActivityHandler, no database)',
+      name: ECHO,
       start: async () => ({ server: await startServer('bench/echoBot.ts', {}), cleanup: () => Promise.resolve() }),
       scenarios: [{ turn: 'echo', text: 'help', levels: options.levels }],
     },
-    {
-      name: 'MCI bot, embedded PostgreSQL (npm start)',
-      start: async () => {
-        const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mci-bench-'));
-        const server = await startServer('bot/main.ts', { DATA_DIR: dataDir });
-        return { server, cleanup: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
-      },
-      scenarios: botScenarios(options.levels),
-    },
   ];
   const serverUrl = options.serverUrl;
+  /** A server on a throw-away database of its own on the PostgreSQL server. */
+  const onPostgres = (script: string) => async () => {
+    if (!serverUrl) throw new Error('no PostgreSQL server');
+    const database = await createBenchDatabase(serverUrl);
+    try {
+      const server = await startServer(script, { DATABASE_URL: database.url });
+      return { server, cleanup: () => database.drop() };
+    } catch (error) {
+      await database.drop();
+      throw error;
+    }
+  };
   if (serverUrl) {
-    targets.push({
-      name: 'MCI bot, PostgreSQL (DATABASE_URL, pool 10)',
-      start: async () => {
-        const database = await createBenchDatabase(serverUrl);
-        try {
-          const server = await startServer('bot/main.ts', { DATABASE_URL: database.url });
-          return { server, cleanup: () => database.drop() };
-        } catch (error) {
-          await database.drop();
-          throw error;
-        }
-      },
-      scenarios: botScenarios(options.levels),
-    });
+    targets.push({ name: STATEFUL_ECHO, start: onPostgres('bench/statefulEchoBot.ts'), scenarios: [{ turn: 'stateful echo', text: 'help', levels: options.levels }] });
   }
+  targets.push({
+    name: 'MCI bot, embedded PostgreSQL (npm start)',
+    start: async () => {
+      const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mci-bench-'));
+      const server = await startServer('bot/main.ts', { DATA_DIR: dataDir });
+      return { server, cleanup: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })) };
+    },
+    scenarios: botScenarios(options.levels),
+  });
+  if (serverUrl) targets.push({ name: MCI_POSTGRES, start: onPostgres('bot/main.ts'), scenarios: botScenarios(options.levels) });
 
   const measured: TargetResult[] = [];
   try {
@@ -96,7 +96,7 @@ export async function benchTurns(options: TurnBenchOptions): Promise<string> {
             options.log(
               `  ${target.name} — ${scenario.text} × ${conversations}: ${result.turnsPerSecond.toFixed(0)} turns/s, ` +
                 `p50 ${ms(result.latency.p50)} p95 ${ms(result.latency.p95)} p99 ${ms(result.latency.p99)} ms, ` +
-                `${result.failures} failed, peak RSS ${result.peakResidentMiB?.toFixed(0) ?? '—'} MiB`,
+                `CPU ${result.cpuMsPerTurn?.toFixed(1) ?? '—'} ms/turn, ${result.failures} failed, peak RSS ${result.peakResidentMiB?.toFixed(0) ?? '—'} MiB`,
             );
             results.push(result);
           }
@@ -113,6 +113,12 @@ export async function benchTurns(options: TurnBenchOptions): Promise<string> {
   return report(measured, options);
 }
 
+const ECHO = 'echo bot (restify + CloudAdapter + ActivityHandler, no database)';
+const STATEFUL_ECHO = 'stateful echo bot (echo + ConversationState/UserState through the project\'s Storage, PostgreSQL)';
+const MCI_POSTGRES = 'MCI bot, PostgreSQL (DATABASE_URL, pool 10)';
+const HELP_TURN = '`help` (caller resolved, dialog state read, welcome card)';
+const CUSTOMERS_TURN = '`customers azure migrate` (Customers page Eligible tab query, user state, card)';
+
 function report(measured: TargetResult[], options: TurnBenchOptions): string {
   const rows = measured.flatMap((m) =>
     m.results.map((r) => [
@@ -125,6 +131,7 @@ function report(measured: TargetResult[], options: TurnBenchOptions): string {
       ms(r.latency.p50),
       ms(r.latency.p95),
       ms(r.latency.p99),
+      r.cpuMsPerTurn?.toFixed(1) ?? '—',
       m.idleResidentMiB?.toFixed(0) ?? '—',
       r.peakResidentMiB?.toFixed(0) ?? '—',
     ]),
@@ -132,31 +139,44 @@ function report(measured: TargetResult[], options: TurnBenchOptions): string {
   const lines = [
     `### 1 + 4. Turns through POST /api/messages (local mode, replies to a sink on loopback) and resident memory`,
     '',
-    `Closed loop: each conversation posts its next message when the previous turn has completed; ${options.warmupMs / 1000} s warm-up, then ${options.durationMs / 1000} s (at most ${options.maxTurns} turns) measured per row. The load generator runs on the same machine. Memory: VmRSS of the server process, idle (after start-up) and the peak sampled every 250 ms under load.`,
+    `Closed loop: each conversation posts its next message when the previous turn has completed; ${options.warmupMs / 1000} s warm-up, then ${options.durationMs / 1000} s (at most ${options.maxTurns} turns) measured per row. The load generator runs on the same machine. CPU: user + system time of the server process over the measured turns, per turn. Memory: VmRSS of the server process, idle (after start-up) and the peak sampled every 250 ms under load. Two anchors: the echo bot, and the stateful echo bot (the echo bot plus botbuilder's ConversationState and UserState read every turn and saved after it, through the bot's own Storage on PostgreSQL).`,
     '',
-    table(['server', 'turn', 'conversations', 'turns', 'failed', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'idle RSS MiB', 'peak RSS MiB'], rows),
+    table(['server', 'turn', 'conversations', 'turns', 'failed', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'CPU ms/turn', 'idle RSS MiB', 'peak RSS MiB'], rows),
     '',
   ];
-  const echo = measured.find((m) => m.turn === 'echo');
+  const find = (target: string, turn: string) => measured.find((m) => m.target === target && m.turn === turn);
+  const at = (m: TargetResult | undefined, conversations: number) => m?.results.find((r) => r.conversations === conversations);
+  const echo = find(ECHO, 'echo');
+  const stateful = find(STATEFUL_ECHO, 'stateful echo');
+  const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
   const verdicts: string[] = [];
-  for (const bot of measured.filter((m) => m.turn !== 'echo' && m.turn.startsWith('`help`'))) {
-    const at = (m: TargetResult | undefined, conversations: number) => m?.results.find((r) => r.conversations === conversations);
-    const ten = at(bot, 10);
-    const echoTen = at(echo, 10);
-    const fifty = at(bot, 50);
+  for (const target of [...new Set(measured.map((m) => m.target))].filter((name) => name.startsWith('MCI'))) {
+    const help = find(target, HELP_TURN);
+    const customers = find(target, CUSTOMERS_TURN);
+    const ratioAtTen = (m: TargetResult | undefined, anchor: TargetResult | undefined) => {
+      const bot = at(m, 10);
+      const base = at(anchor, 10);
+      return bot && base ? bot.turnsPerSecond / base.turnsPerSecond : null;
+    };
+    const helpEcho = ratioAtTen(help, echo);
+    if (helpEcho !== null) verdicts.push(`- ${target}, help at 10 conversations: ${helpEcho.toFixed(2)}× the echo bot's throughput (target ≥ 0.5×): ${verdict(helpEcho >= 0.5)}.`);
+    const helpStateful = ratioAtTen(help, stateful);
+    if (helpStateful !== null) verdicts.push(`- ${target}, help at 10 conversations: ${helpStateful.toFixed(2)}× the stateful echo bot's throughput (target ≥ 0.9×): ${verdict(helpStateful >= 0.9)}.`);
+    const customersEcho = ratioAtTen(customers, echo);
+    if (customersEcho !== null) verdicts.push(`- ${target}, customers at 10 conversations: ${customersEcho.toFixed(2)}× the echo bot's throughput (target ≥ 0.3×): ${verdict(customersEcho >= 0.3)}.`);
+    const helpAlone = at(help, 1);
+    if (helpAlone) verdicts.push(`- ${target}, help alone: p95 ${ms(helpAlone.latency.p95)} ms (target < 15 ms): ${verdict(helpAlone.latency.p95 < 15)}.`);
+    const customersAlone = at(customers, 1);
+    if (customersAlone) verdicts.push(`- ${target}, a Customers page turn alone: p95 ${ms(customersAlone.latency.p95)} ms (target < 30 ms): ${verdict(customersAlone.latency.p95 < 30)}.`);
+    const fifty = at(help, 50);
     const echoFifty = at(echo, 50);
-    const one = at(bot, 1);
-    if (ten && echoTen) {
-      const ratio = ten.turnsPerSecond / echoTen.turnsPerSecond;
-      verdicts.push(`- ${bot.target}, 10 conversations: ${(ratio * 100).toFixed(0)} % of the echo bot's throughput (target ≥ 50 %): ${ratio >= 0.5 ? 'met' : 'MISSED'}.`);
+    if (fifty && echoFifty) verdicts.push(`- ${target}, help at 50 conversations: p95 ${(fifty.latency.p95 / echoFifty.latency.p95).toFixed(1)}× the echo bot's.`);
+    const idle = help?.idleResidentMiB ?? null;
+    if (idle !== null) verdicts.push(`- ${target}: resident memory idle ${idle.toFixed(0)} MiB = ${(idle * 1.048576).toFixed(0)} MB (target < 250 MB): ${verdict(idle * 1.048576 < 250)}.`);
+    if (fifty?.peakResidentMiB) {
+      const peak = fifty.peakResidentMiB;
+      verdicts.push(`- ${target}: resident memory peak under 50 conversations ${peak.toFixed(0)} MiB = ${(peak * 1.048576).toFixed(0)} MB (target < 350 MB): ${verdict(peak * 1.048576 < 350)}.`);
     }
-    if (fifty && echoFifty) {
-      const ratio = fifty.latency.p95 / echoFifty.latency.p95;
-      verdicts.push(`- ${bot.target}, 50 conversations: p95 ${ratio.toFixed(1)}× the echo bot's (target ≤ 2×): ${ratio <= 2 ? 'met' : 'MISSED'}.`);
-    }
-    if (one) verdicts.push(`- ${bot.target}, one conversation: p95 ${ms(one.latency.p95)} ms (target < 30 ms): ${one.latency.p95 < 30 ? 'met' : 'MISSED'}.`);
-    const peak = Math.max(bot.idleResidentMiB ?? 0, ...bot.results.map((r) => r.peakResidentMiB ?? 0));
-    verdicts.push(`- ${bot.target}: resident memory idle ${bot.idleResidentMiB?.toFixed(0) ?? '—'} MiB, peak ${peak.toFixed(0)} MiB (target < 250 MB): ${peak * 1.048576 < 250 ? 'met' : 'MISSED'}.`);
   }
   return [...lines, ...verdicts, ''].join('\n');
 }

@@ -1,14 +1,17 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { ConversationKind, Database, Prisma } from '../services/db';
+import { readConversationReference } from '../services/db/turnRows';
 import { callerTenantId } from './identity';
 import type { Logger } from './logger';
 
 /**
  * Where the bot can reach people proactively: one row per conversation (personal chat, team channel
- * or group chat), upserted by conversation id from every incoming activity (install, message, card
- * action), so the stored reference always carries the latest serviceUrl. A personal conversation is
- * keyed to the user's AAD object id, which is what the outbox names as a Teams recipient.
+ * or group chat), kept up to date by conversation id from every incoming activity (install, message,
+ * card action), so the stored reference always carries the latest serviceUrl. The row is read first
+ * and written only when something in it would change (or it was last refreshed over an hour ago): a
+ * steady conversation costs one read per activity, not a write. A personal conversation is keyed to
+ * the user's AAD object id, which is what the outbox names as a Teams recipient.
  *
  * Removal (`installationUpdate` remove, or the bot leaving the conversation's members) marks the
  * row inactive; the notifier does the same when Teams answers 403/404 for it.
@@ -54,6 +57,32 @@ export function isRemoval(activity: Partial<Activity>): boolean {
   return false;
 }
 
+/**
+ * How long an unchanged row goes without a write: `updatedAt` still says, to the hour, which of a
+ * user's personal conversations is the one they used last (personalConversation picks by it).
+ */
+const REFRESH_AFTER_MS = 60 * 60 * 1000;
+
+function withoutActivityId(reference: unknown): unknown {
+  if (typeof reference !== 'object' || reference === null || Array.isArray(reference)) return reference;
+  const rest: Record<string, unknown> = { ...reference };
+  delete rest.activityId;
+  return rest;
+}
+
+/** Equal as JSON values, whatever the order of object keys (PostgreSQL's jsonb does not keep it). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameJson(item, b[index]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]));
+}
+
 export class ConversationReferenceStore {
   constructor(
     private readonly db: Database,
@@ -87,6 +116,7 @@ export class ConversationReferenceStore {
     const tenantId = callerTenantId(activity);
     const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as Prisma.InputJsonValue;
     const fields = { kind, aadObjectId, tenantId, serviceUrl: activity.serviceUrl, reference, active: true, inactiveReason: null };
+    if (await this.isUpToDate(conversationId, fields)) return;
     if (!options.create) {
       await this.db.prisma.conversationReference.updateMany({ where: { conversationId }, data: fields });
       return;
@@ -96,6 +126,19 @@ export class ConversationReferenceStore {
       create: { conversationId, ...fields },
       update: fields,
     });
+  }
+
+  /**
+   * Whether the stored row already holds every one of `fields` (a column added to them later is
+   * compared too) and was refreshed within the hour, so that writing would change nothing. The
+   * reference's activityId (the id of the activity it was taken from) differs on every activity and
+   * is not what a proactive message needs, so it alone does not cause a write.
+   */
+  private async isUpToDate(conversationId: string, fields: Record<string, unknown>): Promise<boolean> {
+    const stored = await readConversationReference(this.db.sql, conversationId);
+    if (!stored || Date.now() - stored.updatedAtMs > REFRESH_AFTER_MS) return false;
+    const { columns } = stored;
+    return Object.entries(fields).every(([key, value]) => (key === 'reference' ? sameJson(withoutActivityId(columns[key]), withoutActivityId(value)) : sameJson(columns[key], value)));
   }
 
   async deactivate(conversationId: string, reason: string): Promise<void> {

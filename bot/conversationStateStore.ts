@@ -1,5 +1,5 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import type { PrismaClient } from '../services/db';
+import type { Database } from '../services/db';
 import { BotStateTable, expectedFromETag, type ExpectedVersion } from './botStateTable';
 
 /**
@@ -41,8 +41,8 @@ export class ConversationStateStore implements Storage {
   private readonly versions = new WeakMap<object, ReadVersion>();
   private readonly table: BotStateTable;
 
-  constructor(prisma: PrismaClient) {
-    this.table = new BotStateTable(prisma);
+  constructor(db: Pick<Database, 'sql'>) {
+    this.table = new BotStateTable(db);
   }
 
   async read(keys: string[]): Promise<StoreItems> {

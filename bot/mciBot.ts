@@ -13,7 +13,8 @@ import {
   type Storage,
   TurnContext,
 } from 'botbuilder';
-import { DialogContext, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from 'botbuilder-dialogs';
+import { DialogContext, DialogSet, DialogTurnStatus } from '../dialogs/dialogFramework';
 import { claimRefresh } from '../cards/actions';
 import { z } from 'zod';
 import type { Database } from '../services/db';
@@ -65,11 +66,11 @@ export class MciBot extends TeamsActivityHandler {
     this.sendLimiter = options.sendLimiter;
     this.dialogDeps = options.dialogs;
     this.provisioning = { directory: options.dialogs.services.directory, logger: options.logger };
-    const storage = options.storage ?? new PrismaStorage(options.db.prisma);
+    const storage = options.storage ?? new PrismaStorage(options.db);
     // Dialog state is written only if nobody saved the conversation since this turn read it: two
     // instances answering the same conversation at once must not silently lose a step. A lost
     // user preference (the last engagement opened) is harmless, so user state keeps last-write-wins.
-    this.conversationState = new ConversationState(options.storage ?? new ConversationStateStore(options.db.prisma));
+    this.conversationState = new ConversationState(options.storage ?? new ConversationStateStore(options.db));
     this.userState = new UserState(storage);
     this.references = new ConversationReferenceStore(options.db, options.logger);
     this.mainDialog = new MainDialog(options.dialogs, this.userState);

@@ -1,5 +1,5 @@
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import type { PrismaClient } from '../services/db';
+import type { Database } from '../services/db';
 import { BotStateTable, expectedFromETag } from './botStateTable';
 
 /** A write carried an eTag that no longer matches the stored one: someone else wrote the item first. */
@@ -19,8 +19,8 @@ export class ETagConflictError extends Error {
 export class PrismaStorage implements Storage {
   private readonly table: BotStateTable;
 
-  constructor(prisma: PrismaClient) {
-    this.table = new BotStateTable(prisma);
+  constructor(db: Pick<Database, 'sql'>) {
+    this.table = new BotStateTable(db);
   }
 
   async read(keys: string[]): Promise<StoreItems> {

@@ -1,5 +1,6 @@
 import { CardFactory, MessageFactory } from 'botbuilder';
-import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus } from './dialogFramework';
 import { CONVERSATION_ACTIONS } from '../cards/actions';
 import { questionCard } from '../cards/question';
 import { describeRoute, interruptingRoute, leaveFlowData, leftFor, type AskedCommand } from './commands';

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, WaterfallDialog } from './dialogFramework';
 import { z } from 'zod';
 import { claimActionCard } from '../cards/claimAction';
 import { textEntryCard } from '../cards/textEntry';

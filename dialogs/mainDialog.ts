@@ -1,5 +1,6 @@
 import { CardFactory, MessageFactory, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { Dialog, DialogTurnResult, WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog } from './dialogFramework';
 import { claimDetailsCard } from '../cards/claimDetails';
 import { customersPageCard, type CustomersTab, type CustomersTabPage } from '../cards/customersPage';
 import { engagementsCard } from '../cards/engagements';

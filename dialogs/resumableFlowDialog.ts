@@ -1,4 +1,5 @@
-import { Dialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStep, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DialogContext, DialogTurnResult, WaterfallStep, WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, WaterfallDialog } from './dialogFramework';
 import { CancelAndHelpDialog } from './cancelAndHelpDialog';
 import { readAnswer, type Answer } from './replies';
 

@@ -11,7 +11,7 @@ interface Progress {
 
 /** One bot instance: its own store and ConversationState over the shared database. */
 function instance(db: Database, checked = true): { state: ConversationState; progress: ReturnType<ConversationState['createProperty']> } {
-  const state = new ConversationState(checked ? new ConversationStateStore(db.prisma) : new PrismaStorage(db.prisma));
+  const state = new ConversationState(checked ? new ConversationStateStore(db) : new PrismaStorage(db));
   return { state, progress: state.createProperty<Progress>('progress') };
 }
 

@@ -355,6 +355,48 @@ describe('conversation references', () => {
     expect((await store.personalConversation(user.aadObjectId))?.conversationId).toBe(user.conversationId);
   });
 
+  /** The stored row's updatedAt moved into the past, so that a write shows as a new one. */
+  async function backdate(conversationId: string, minutes: number): Promise<Date> {
+    await db.prisma.$executeRaw`UPDATE "ConversationReference" SET "updatedAt" = "updatedAt" - make_interval(mins => ${minutes}) WHERE "conversationId" = ${conversationId}`;
+    return (await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId } })).updatedAt;
+  }
+
+  it('are written again only when something in them changed', async () => {
+    const user = await installedUser();
+    const before = await backdate(user.conversationId, 10);
+    // The same conversation, user and serviceUrl in a later activity (a new activity id): nothing to write.
+    await store.recordActivity(messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId, text: 'again' }) as unknown as Activity);
+    expect((await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).updatedAt).toEqual(before);
+
+    const movedUrl = `${serviceUrl}moved/`;
+    await store.recordActivity(messageActivity({ serviceUrl: movedUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }) as unknown as Activity);
+    const moved = await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } });
+    expect(moved.serviceUrl).toBe(movedUrl);
+    expect(moved.reference).toMatchObject({ serviceUrl: movedUrl });
+    expect(moved.updatedAt.getTime()).toBeGreaterThan(before.getTime());
+    expect((await store.personalConversation(user.aadObjectId))?.reference.serviceUrl).toBe(movedUrl);
+
+    // A change inside the reference alone (the user's display name) is written too.
+    await backdate(user.conversationId, 10);
+    const renamed = { ...messageActivity({ serviceUrl: movedUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }), from: { id: 'user-1', name: 'Renamed user', aadObjectId: user.aadObjectId } };
+    await store.recordActivity(renamed as unknown as Activity);
+    expect((await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).reference).toMatchObject({ user: { name: 'Renamed user' } });
+  });
+
+  it('are reactivated by a message after Teams said the conversation was gone', async () => {
+    const user = await installedUser();
+    await store.deactivate(user.conversationId, 'Teams answered 404');
+    await store.recordActivity(messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }) as unknown as Activity);
+    expect(await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).toMatchObject({ active: true, inactiveReason: null });
+  });
+
+  it('are refreshed, unchanged, once they were last written over an hour ago', async () => {
+    const user = await installedUser();
+    const before = await backdate(user.conversationId, 61);
+    await store.recordActivity(messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }) as unknown as Activity);
+    expect((await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).updatedAt.getTime()).toBeGreaterThan(before.getTime());
+  });
+
   it('store channels and group chats by kind, with no user', async () => {
     for (const [conversationType, kind] of [
       ['channel', 'CHANNEL'],

@@ -20,7 +20,7 @@ describe('PrismaStorage', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    storage = new PrismaStorage(db.prisma);
+    storage = new PrismaStorage(db);
   });
   afterAll(() => db.close());
 
@@ -77,8 +77,8 @@ describe('PrismaStorage', () => {
     await storage.write({ 'f/1': { turns: ['start'] } });
     const base = await readOne(storage, 'f/1');
     // Two instances of the bot, each with its own storage object and no shared memory.
-    const instanceA = new PrismaStorage(db.prisma);
-    const instanceB = new PrismaStorage(db.prisma);
+    const instanceA = new PrismaStorage(db);
+    const instanceB = new PrismaStorage(db);
     const results = await Promise.allSettled([
       instanceA.write({ 'f/1': { ...base, turns: ['start', 'from A'], writer: 'A' } }),
       instanceB.write({ 'f/1': { ...base, turns: ['start', 'from B'], writer: 'B' } }),
@@ -105,7 +105,7 @@ describe('PrismaStorage', () => {
     await storage.write({ 'g/1': { n: 0 } });
     const base = await readOne(storage, 'g/1');
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, i) => new PrismaStorage(db.prisma).write({ 'g/1': { ...base, n: i + 1 } })),
+      Array.from({ length: 8 }, (_, i) => new PrismaStorage(db).write({ 'g/1': { ...base, n: i + 1 } })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const winner = results.findIndex((r) => r.status === 'fulfilled') + 1;
@@ -113,7 +113,7 @@ describe('PrismaStorage', () => {
   });
 
   it('lets many instances write a new key at once without an eTag, the last one standing', async () => {
-    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => new PrismaStorage(db.prisma).write({ 'h/1': { n: i } })));
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => new PrismaStorage(db).write({ 'h/1': { n: i } })));
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     const stored = await readOne(storage, 'h/1');
     expect(Object.keys(stored ?? {}).sort()).toEqual(['eTag', 'n']);
@@ -133,16 +133,16 @@ describe('PrismaStorage', () => {
 
     it('saves conversation and user state on one instance and loads it on another', async () => {
       const first = turn();
-      const conversationA = new ConversationState(new PrismaStorage(db.prisma));
-      const userA = new UserState(new PrismaStorage(db.prisma));
+      const conversationA = new ConversationState(new PrismaStorage(db));
+      const userA = new UserState(new PrismaStorage(db));
       await conversationA.createProperty<{ step: number }>('flow').set(first, { step: 3 });
       await userA.createProperty<string>('lastLocation').set(first, '4105567');
       await conversationA.saveChanges(first);
       await userA.saveChanges(first);
 
       const second = turn();
-      const conversationB = new ConversationState(new PrismaStorage(db.prisma));
-      const userB = new UserState(new PrismaStorage(db.prisma));
+      const conversationB = new ConversationState(new PrismaStorage(db));
+      const userB = new UserState(new PrismaStorage(db));
       expect(await conversationB.createProperty<{ step: number }>('flow').get(second)).toEqual({ step: 3 });
       expect(await userB.createProperty<string>('lastLocation').get(second)).toBe('4105567');
       const keys = [conversationB.getStorageKey(second), userB.getStorageKey(second)].filter((key) => key !== undefined);
@@ -152,13 +152,13 @@ describe('PrismaStorage', () => {
     it("saves as botbuilder does, with eTag '*': of two turns on the same conversation the later save wins", async () => {
       const one = turn();
       const two = turn();
-      const stateOne = new ConversationState(new PrismaStorage(db.prisma));
-      const stateTwo = new ConversationState(new PrismaStorage(db.prisma));
+      const stateOne = new ConversationState(new PrismaStorage(db));
+      const stateTwo = new ConversationState(new PrismaStorage(db));
       await stateOne.createProperty<{ step: number }>('flow').set(one, { step: 4 });
       await stateTwo.createProperty<{ step: number }>('flow').set(two, { step: 9 });
       await stateOne.saveChanges(one);
       await stateTwo.saveChanges(two);
-      const reread = new ConversationState(new PrismaStorage(db.prisma));
+      const reread = new ConversationState(new PrismaStorage(db));
       expect(await reread.createProperty<{ step: number }>('flow').get(turn())).toEqual({ step: 9 });
     });
   });
