@@ -154,7 +154,9 @@ export function registerFileRoutes(server: Server, files: BotFileTransfer, logge
     next();
   });
   server.get(`${FILES_PREFIX}/:fileId`, async (req: Request, res: Response, next: Next) => {
-    const fileId = String((req.params as Record<string, unknown> | undefined)?.fileId ?? '');
+    const params: unknown = req.params;
+    const raw = typeof params === 'object' && params !== null && 'fileId' in params ? params.fileId : undefined;
+    const fileId = typeof raw === 'string' ? raw : '';
     const parsed = offeredFileSchema.safeParse({ kind: 'corrected', fileId });
     if (!parsed.success) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

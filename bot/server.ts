@@ -67,7 +67,10 @@ export function createHttpServer(deps: HttpDependencies, inFlight: InFlight): Se
   // Multipart bodies are left unread here: restify would write their files to disk, unbounded; the one
   // route that takes them (the local Direct Line upload) reads its body itself, bounded, in memory.
   for (const handler of restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 })) {
-    server.use((req: Request, res: Response, next: Next) => (req.contentType() === 'multipart/form-data' ? next() : handler(req, res, next)));
+    server.use((req: Request, res: Response, next: Next) => {
+      if (req.contentType() === 'multipart/form-data') next();
+      else handler(req, res, next);
+    });
   }
 
   server.post('/api/messages', async (req: Request, res: Response) => {

@@ -43,11 +43,15 @@ export interface RowChecker {
   lastLocationId: string | null;
 }
 
-class Refusal {
+/** A row refused: thrown inside the row's check only, and turned into its report line. */
+class Refusal extends Error {
   constructor(
     readonly column: ColumnKey,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+    this.name = 'Refusal';
+  }
 }
 
 const ID_TYPE_WORDS: Record<string, CustomerIdType> = {

@@ -131,7 +131,13 @@ export function createBulkAdd({ db, clock }: ServiceContext, nomination: Nominat
      * scopes it to its sender; the bot's signed link passes none (the signature is the permission).
      */
     async correctedFile(fileId: string, caller?: PartnerCaller): Promise<{ fileName: string; text: string } | null> {
-      const file = caller ? await ownFile(caller, fileId).catch((error: unknown) => (isNotAllowed(error) ? null : Promise.reject(error))) : await db.prisma.bulkAddFile.findUnique({ where: { id: fileId } });
+      let file;
+      try {
+        file = caller ? await ownFile(caller, fileId) : await db.prisma.bulkAddFile.findUnique({ where: { id: fileId } });
+      } catch (error) {
+        if (!isNotAllowed(error)) throw error;
+        return null;
+      }
       if (!file) return null;
       const header = [...TEMPLATE_COLUMNS.map(columnLabel), RESULT_COLUMN, PROBLEM_COLUMN];
       const lines = rowsOf(file.rows).map((row) => [...TEMPLATE_COLUMNS.map((key) => correctedValue(row, key)), STATUS_WORDS[row.kind], problemOf(row)]);

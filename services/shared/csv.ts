@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
  * through here, so all of them are read alike.
  */
 export function parseCsvText(text: string, maxRecords?: number): string[][] {
-  return parse(text, {
+  const records: string[][] = parse(text, {
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
@@ -14,6 +14,7 @@ export function parseCsvText(text: string, maxRecords?: number): string[][] {
     // Any line end, mixed too: a file edited on two systems has both.
     record_delimiter: ['\r\n', '\n', '\r'],
     ...(maxRecords ? { to: maxRecords } : {}),
-  }) as string[][];
+  });
+  return records;
 }
 
