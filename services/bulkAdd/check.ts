@@ -120,24 +120,53 @@ function verdictColumn(verdict: Extract<EngagementVerdict, { eligible: false }>)
   }
 }
 
-/** The rows, checked in order; lookups that depend only on the engagement or the location are made once per file. */
+/** Rows checked at once: the check only reads, so a file's rows share the database's time (and the pool) a few at a time. */
+export const CHECK_LANES = 4;
+
+/**
+ * The rows checked, in the file's order; lookups that depend only on the engagement or the location
+ * are made once per file. A row that repeats an earlier row's customer and engagement is refused
+ * after the check, so the first one in the file is the one kept whatever order the checks end in.
+ */
 export async function checkRows(nomination: Nomination, checker: RowChecker, rows: readonly { row: number; values: RowValues }[], onProgress?: (done: number) => Promise<void>): Promise<CheckedRow[]> {
-  const engagements = new Map<string, Awaited<ReturnType<Nomination['findEngagement']>>>();
-  const locations = new Map<string, Awaited<ReturnType<Nomination['decideLocation']>>>();
+  const memo: FileMemo = { engagements: new Map(), locations: new Map() };
+  const checked: (CheckedRow | undefined)[] = new Array<CheckedRow | undefined>(rows.length);
+  let next = 0;
+  let done = 0;
+  const lane = async () => {
+    while (next < rows.length) {
+      const index = next;
+      next += 1;
+      const row = rows[index];
+      if (!row) continue;
+      checked[index] = await checkRow(nomination, checker, row, memo);
+      done += 1;
+      if (onProgress && done % 50 === 0 && done < rows.length) await onProgress(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHECK_LANES, rows.length) }, lane));
+  return refuseRepeats(checked.filter((row): row is CheckedRow => row !== undefined));
+}
+
+/** Each customer once per engagement: a later row with the same id and engagement as an earlier one is refused, naming it. */
+function refuseRepeats(rows: readonly CheckedRow[]): CheckedRow[] {
   const seen = new Map<string, number>();
-  const checked: CheckedRow[] = [];
-  for (const [index, { row, values }] of rows.entries()) {
-    checked.push(await checkRow(nomination, checker, { row, values }, { engagements, locations, seen }));
-    if (onProgress && (index + 1) % 50 === 0) await onProgress(index + 1);
-  }
-  return checked;
+  return rows.map((row) => {
+    if (row.kind !== 'add') return row;
+    const key = `${row.input.customerId.type}\u0000${row.input.customerId.value}\u0000${row.input.engagementIds.join(',')}`;
+    const earlier = seen.get(key);
+    if (earlier === undefined) {
+      seen.set(key, row.row);
+      return row;
+    }
+    const reason = `Row ${earlier} already adds this customer to ${row.engagementName}; each customer is added once per engagement.`;
+    return { row: row.row, kind: 'refused', values: row.values, column: columnLabel('customerId'), value: row.values.customerId ?? '', reason };
+  });
 }
 
 interface FileMemo {
-  engagements: Map<string, Awaited<ReturnType<Nomination['findEngagement']>>>;
-  locations: Map<string, Awaited<ReturnType<Nomination['decideLocation']>>>;
-  /** customer id and engagement → the first row that has them. */
-  seen: Map<string, number>;
+  engagements: Map<string, Promise<Awaited<ReturnType<Nomination['findEngagement']>>>>;
+  locations: Map<string, Promise<Awaited<ReturnType<Nomination['decideLocation']>>>>;
 }
 
 async function checkRow(nomination: Nomination, checker: RowChecker, { row, values }: { row: number; values: RowValues }, memo: FileMemo): Promise<CheckedRow> {
@@ -156,11 +185,13 @@ async function decideRow(nomination: Nomination, checker: RowChecker, row: numbe
   const engagementText = values.engagement ?? '';
   if (engagementText === '') throw new Refusal('engagement', 'The engagement is empty. Give its name, as **engagements** lists them.');
   const key = engagementText.toLowerCase();
-  let lookup = memo.engagements.get(key);
-  if (!lookup) {
-    lookup = await nomination.findEngagement(caller, engagementText);
-    memo.engagements.set(key, lookup);
+  // The lookup itself is kept, so rows checked at once share one query.
+  let pending = memo.engagements.get(key);
+  if (!pending) {
+    pending = nomination.findEngagement(caller, engagementText);
+    memo.engagements.set(key, pending);
   }
+  const lookup = await pending;
   if (lookup.kind === 'many') throw new Refusal('engagement', `"${shorten(engagementText)}" matches ${lookup.candidates.map((e) => e.name).join(', ')}. Give the full name of one.`);
   if (lookup.kind === 'none') {
     const names = lookup.engagements.map((e) => e.name).join(', ');
@@ -168,16 +199,12 @@ async function decideRow(nomination: Nomination, checker: RowChecker, row: numbe
   }
   const engagement = lookup.engagement;
 
-  const duplicateKey = `${id.type}\u0000${id.value}\u0000${engagement.id}`;
-  const earlier = memo.seen.get(duplicateKey);
-  if (earlier !== undefined) throw new Refusal('customerId', `Row ${earlier} already adds this customer to ${engagement.name}; each customer is added once per engagement.`);
-  memo.seen.set(duplicateKey, row);
-
-  let decision = memo.locations.get(engagement.id);
-  if (!decision) {
-    decision = await nomination.decideLocation(caller, { engagementId: engagement.id, lastLocationId: checker.lastLocationId, useLast: true });
-    memo.locations.set(engagement.id, decision);
+  let pendingLocation = memo.locations.get(engagement.id);
+  if (!pendingLocation) {
+    pendingLocation = nomination.decideLocation(caller, { engagementId: engagement.id, lastLocationId: checker.lastLocationId, useLast: true });
+    memo.locations.set(engagement.id, pendingLocation);
   }
+  const decision = await pendingLocation;
   if (decision.kind === 'none') throw new Refusal('engagement', `None of your MCI-enrolled locations is enrolled for ${engagement.name}.`);
   const possible = decision.kind === 'ask' ? decision.locations : [decision.location];
   const locationText = values.location;
