@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Activity, Attachment, TurnContext } from 'botbuilder';
-import type { Next, Request, Response, Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { AttachedFile, DownloadOffer, FileDownload, FileTransfer, OfferedFile } from '../dialogs/dialogDeps';
 import type { AppServices } from '../services';
@@ -149,11 +149,10 @@ export function registerFileRoutes(server: Server, files: BotFileTransfer, logge
     res.writeHead(200, { ...HEADERS, 'content-disposition': `attachment; filename="${content.fileName.replace(/[^\w.-]/g, '_')}"` });
     res.end(content.text);
   };
-  server.get(`${FILES_PREFIX}/template`, async (req: Request, res: Response, next: Next) => {
+  server.get(`${FILES_PREFIX}/template`, async (req: Request, res: Response) => {
     await serve(req, res, { kind: 'template' }, `${FILES_PREFIX}/template`);
-    next();
   });
-  server.get(`${FILES_PREFIX}/:fileId`, async (req: Request, res: Response, next: Next) => {
+  server.get(`${FILES_PREFIX}/:fileId`, async (req: Request, res: Response) => {
     const params: unknown = req.params;
     const raw = typeof params === 'object' && params !== null && 'fileId' in params ? params.fileId : undefined;
     const fileId = typeof raw === 'string' ? raw : '';
@@ -164,6 +163,5 @@ export function registerFileRoutes(server: Server, files: BotFileTransfer, logge
     } else {
       await serve(req, res, parsed.data, `${FILES_PREFIX}/${fileId}`);
     }
-    next();
   });
 }

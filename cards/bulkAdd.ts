@@ -2,7 +2,7 @@ import helpTemplate from './bulkAddHelp.json';
 import reportTemplate from './bulkAddReport.json';
 import resultTemplate from './bulkAddResult.json';
 import { CONFIRM_BULK_ADD_ACTION } from './actions';
-import { formatDateTime, plural } from './format';
+import { formatDateTime, markdownLink, plural } from './format';
 import { expandCard, type AdaptiveCard } from './render';
 import type { BulkAddOutcome, BulkAddReport, CheckedRow } from '../services/bulkAdd';
 
@@ -52,7 +52,8 @@ export function bulkAddHelpCard(data: BulkAddHelpData): AdaptiveCard {
       'Then *Add N customers* creates them in one go.',
     columns: data.columns,
     limits: `At most ${data.maxRows} rows and ${data.maxSize} per file. A file I cannot read, or that breaks a limit, changes nothing.`,
-    downloadUrl: data.downloadUrl,
+    // A link in the text, not a button: only Action.Submit buttons reach the bot in every channel, and the link stays in the chat.
+    download: data.downloadUrl ? `${markdownLink('Download the template', data.downloadUrl)} (a CSV; the link works for an hour).` : '',
   });
 }
 
@@ -95,7 +96,7 @@ export function bulkAddReportCard({ report, downloadUrl }: BulkAddReportData): A
     addTitle: report.toAdd > 0 ? `Add ${plural(report.toAdd, 'customer', 'customers')}` : '',
     addAction: CONFIRM_BULK_ADD_ACTION,
     fileId: report.fileId,
-    downloadUrl,
+    download: downloadUrl ? `${markdownLink('Download the checked file', downloadUrl)}: every row as I read it, with what happens to it and what to fix (the link works for an hour).` : '',
   });
 }
 

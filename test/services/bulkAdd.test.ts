@@ -86,7 +86,7 @@ describe('bulk add (services, demo data)', () => {
     expect(lines[0]).toContain('Customer ID,ID type,Engagement');
     expect(lines[1]).toMatch(/^bellowscollege\.com,domain,Azure Migrate and Modernize,Bellows College – Azure Migrate and Modernize,4105567,/);
     expect(lines[1]).toContain('will be added');
-    expect(lines[6]).toMatch(/refused,Customer contact email: /);
+    expect(lines[6]).toMatch(/refused,"Customer contact email: /);
     // Someone else's file is not theirs to download.
     expect(await services.bulkAdd.correctedFile(checked.fileId, adminB)).toBeNull();
   });
