@@ -94,7 +94,7 @@ export async function benchBulkAdd(options: BulkAddBenchOptions): Promise<string
       `### Bulk add: a ${rows}-row file, ${runs} runs (median of the runs)`,
       '',
       table(
-        ['step', 'whole file', 'per row', 'baseline (one customer, median of 20)', 'ratio per row / baseline'],
+        ['step', 'whole file (ms)', 'per row (ms)', 'baseline: one customer, median of 20 (ms)', 'ratio per row / baseline'],
         [
           ['check, CSV', ms(check.p50), ms(perRow(check.p50)), `offerAdd ${ms(offer.p50)}`, (perRow(check.p50) / offer.p50).toFixed(2)],
           ['check, .xlsx', ms(xlsxCheck.p50), ms(perRow(xlsxCheck.p50)), `offerAdd ${ms(offer.p50)}`, (perRow(xlsxCheck.p50) / offer.p50).toFixed(2)],
