@@ -7,7 +7,8 @@ import { LocalReviewPort } from '../services/ports/review';
 import type { ChannelHandlers } from '../services/outbox';
 import { emailChannelHandler } from '../services/ports/email';
 import { createAdapter, createBotAuthentication, type OpenIdMetadataUrls } from './adapter';
-import { buildServices, createDialogDeps } from './composition';
+import { buildServices, createDialogDeps, fileTransferFor } from './composition';
+import { registerFileRoutes } from './fileTransfer';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { registerChatRoutes } from './chatRoutes';
@@ -91,8 +92,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const ports = createPorts(config, logger, db.prisma);
   // The services are built once here and shared by every dialog, route and turn of this instance.
   const services = buildServices({ db, clock, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility }, partnerCenterReferralsUrl: config.partnerCenterReferralsUrl });
-  const dialogs = createDialogDeps({ db, clock, logger, localMode: config.localMode, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility } }, services);
-  const bot = new MciBot({ db, logger, dialogs, sendLimiter: teamsLimiter });
+  const files = fileTransferFor({ localMode: config.localMode, consent }, services);
+  const dialogs = createDialogDeps({ db, clock, logger, localMode: config.localMode, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility } }, services, files);
+  const bot = new MciBot({ db, logger, dialogs, sendLimiter: teamsLimiter, files });
   const inFlight = new InFlight();
   const host = options.host ?? config.host;
   const localServiceUrls = config.localMode ? { allowedOrigins: config.localServiceOrigins } : null;
@@ -102,6 +104,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   );
   registerConsentRoutes(server, { consent: services.consent, clock, logger, settings: consent });
   registerClaimLinkRoutes(server);
+  registerFileRoutes(server, files, logger);
   // The /chat try-out page and its Direct Line channel exist in local mode only.
   registerDirectLineRoutes(server, config.localMode, { adapter, bot, logger, inFlight, selfUrl: () => loopbackUrl(server, host) });
   registerChatRoutes(server, config.localMode, logger);

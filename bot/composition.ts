@@ -5,6 +5,7 @@ import type { Database } from '../services/db';
 import type { Caller } from '../services/directory';
 import { localEligibilityPorts } from '../services/nomination';
 import type { Clock } from '../services/shared/clock';
+import { createFileTransfer, type BotFileTransfer } from './fileTransfer';
 import { CALLER_KEY, callerObjectId, callerTenantId } from './identity';
 import type { Logger } from './logger';
 
@@ -33,13 +34,19 @@ export function buildServices(options: Pick<CompositionOptions, 'db' | 'clock' |
 }
 
 /** What the dialogs are built with: the services and the per-turn caller lookup, no database handle. */
-export function createDialogDeps(options: CompositionOptions, services: AppServices = buildServices(options)): DialogDeps {
+export function createDialogDeps(options: CompositionOptions, services: AppServices = buildServices(options), files: BotFileTransfer = fileTransferFor(options, services)): DialogDeps {
   return {
     services,
     clock: options.clock,
     logger: options.logger,
     callerOf: (context) => turnCaller(context, services, options.localMode),
+    files,
   };
+}
+
+/** Files to and from the user, their links signed with a key derived from CONSENT_TOKEN_SECRET and pointing at PUBLIC_BASE_URL. */
+export function fileTransferFor(options: Pick<CompositionOptions, 'localMode' | 'consent'>, services: AppServices): BotFileTransfer {
+  return createFileTransfer({ services, localMode: options.localMode, publicBaseUrl: options.consent.publicBaseUrl, secret: options.consent.tokenSecret });
 }
 
 /** Who sent this activity, resolved once per turn from their Entra object id (shared with newcomer registration). */

@@ -19,7 +19,9 @@ import type { InFlight } from './server';
  *   and run through the real bot, with `from` set to the token's user, `from.aadObjectId` included
  *   (in local mode that is who the activity acts as);
  * - `GET /conversations/:id/activities?watermark=N` → what arrived after N; an activity updated since
- *   comes again, with its id and timestamp, and Web Chat redraws it in place.
+ *   comes again, with its id and timestamp, and Web Chat redraws it in place;
+ * - `POST /conversations/:id/upload` → a message with files (Web Chat's upload button), multipart;
+ *   the files are kept with the conversation and reach the bot as attachments with a `contentUrl` here.
  *
  * A card button pressed in /chat acts on its card, as Universal Actions do in Teams: see
  * bot/directLineCards.ts.
@@ -81,6 +83,29 @@ interface Conversation {
 
 const TOKEN_LIFETIME_SECONDS = 3600;
 
+interface StoredFile {
+  conversationId: string;
+  name: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** An upload's whole body at most (the bot itself refuses a bulk add file over 1 MB, with a reason the user sees). */
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+const MAX_STORED_FILES = 50;
+const MAX_FILES_PER_UPLOAD = 5;
+
+/** The activity part of an upload: what the client may send, with the attachments' names and types (their bytes are the file parts). */
+const UploadActivity = z
+  .object({
+    type: z.literal('message'),
+    text: z.string().max(10_000).optional(),
+    locale: z.string().max(20).optional(),
+    localTimezone: z.string().max(100).optional(),
+    channelData: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+
 const UserSchema = z.object({ id: z.string().trim().min(1).max(100), name: z.string().trim().max(100).optional() }).strict();
 const GenerateBody = z.object({ user: UserSchema.optional() }).loose();
 
@@ -105,6 +130,8 @@ const BotActivity = z.looseObject({ type: z.string().min(1) });
 export class DirectLineStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly byToken = new Map<string, string>();
+  /** Uploaded files by id, oldest first; at most MAX_STORED_FILES, for as long as their conversation lives. */
+  private readonly files = new Map<string, StoredFile>();
 
   constructor(
     private readonly limits: DirectLineLimits,
@@ -183,6 +210,23 @@ export class DirectLineStore {
       conversation.activities.splice(0, excess);
       conversation.dropped += excess;
     }
+  }
+
+  /** Keeps an uploaded file; its id (random, unguessable) is its address. The oldest goes first over the cap. */
+  keepFile(conversation: Conversation, file: Omit<StoredFile, 'conversationId'>): string {
+    while (this.files.size >= MAX_STORED_FILES) {
+      const oldest = this.files.keys().next().value;
+      if (oldest === undefined) break;
+      this.files.delete(oldest);
+    }
+    const id = randomBytes(18).toString('base64url');
+    this.files.set(id, { ...file, conversationId: conversation.id });
+    return id;
+  }
+
+  file(id: string): StoredFile | undefined {
+    const file = this.files.get(id);
+    return file && this.conversations.has(file.conversationId) ? file : undefined;
   }
 
   has(conversation: Conversation, activityId: string): boolean {
@@ -341,6 +385,50 @@ export function registerDirectLineRoutes(server: Server, localMode: boolean, dep
     res.send(200, { id });
   });
 
+  /**
+   * Web Chat's upload (Direct Line 3.0 `POST /conversations/:id/upload?userId=`): a multipart/form-data
+   * body with an `activity` part (the message, as JSON) and one `file` part per attachment. The body
+   * is read here, in memory and bounded (server.ts leaves multipart bodies unread), parsed by
+   * Node's own multipart reader (the Fetch API's `formData()`), and the files are kept in the store
+   * and reach the bot as attachments with a `contentUrl` on this server, as Direct Line gives them.
+   */
+  server.post(`${DIRECT_LINE_PREFIX}/conversations/:conversationId/upload`, async (req: Request, res: Response) => {
+    const conversation = authorized(req, res, param(req, 'conversationId'));
+    if (!conversation) return;
+    const body = await readBounded(req, MAX_UPLOAD_BYTES);
+    if (!body) {
+      res.send(413, { error: { code: 'BadArgument', message: `An upload is at most ${MAX_UPLOAD_BYTES / (1024 * 1024)} MB here.` } });
+      return;
+    }
+    const upload = await readUpload(body, req.header('content-type'));
+    if (!upload) {
+      res.send(400, { error: { code: 'BadArgument', message: 'Send multipart/form-data with an "activity" part (a message as JSON) and up to five "file" parts.' } });
+      return;
+    }
+    const { text, locale, localTimezone, channelData } = upload.activity;
+    const attachments = upload.files.map((file) => ({
+      contentType: file.contentType,
+      name: file.name,
+      contentUrl: `${deps.selfUrl()}${DIRECT_LINE_PREFIX}/attachments/${store.keepFile(conversation, file)}`,
+    }));
+    const fields = { type: 'message' as const, text, locale, localTimezone, channelData, attachments };
+    const id = store.append(conversation, { ...fields, from: sender(conversation.user), conversation: { id: conversation.id }, timestamp: new Date(now()).toISOString(), channelId: 'webchat' });
+    await runThroughBot(conversation, { ...fields, id });
+    res.send(200, { id });
+  });
+
+  /** An uploaded file, for the bot (and the page showing it); local mode only, its id is its key. */
+  server.get(`${DIRECT_LINE_PREFIX}/attachments/:fileId`, (req: Request, res: Response, next: Next) => {
+    const file = store.file(param(req, 'fileId'));
+    if (!file) {
+      res.send(404, { error: { code: 'NotFound', message: 'No such file (it expired, or the process restarted).' } });
+    } else {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': 'attachment', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+      res.end(file.bytes);
+    }
+    next();
+  });
+
   const fromBot = (req: Request, res: Response, next: Next) => {
     const conversation = store.find(param(req, 'conversationId'));
     const activity = BotActivity.safeParse(req.body);
@@ -394,6 +482,44 @@ export function registerDirectLineRoutes(server: Server, localMode: boolean, dep
   server.post(`${CONNECTOR_PREFIX}/v3/conversations/:conversationId/activities/:replyToId`, fromBot);
 
   return store;
+}
+
+/** The request's body, or null when it is longer than `max` bytes (reading stops there). */
+async function readBounded(req: Request, max: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += bytes.length;
+    if (size > max) return null;
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function readUpload(body: Buffer, contentType: string | undefined): Promise<{ activity: z.infer<typeof UploadActivity>; files: Omit<StoredFile, 'conversationId'>[] } | null> {
+  if (!contentType?.toLowerCase().startsWith('multipart/form-data')) return null;
+  let form: FormData;
+  try {
+    form = await new globalThis.Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return null;
+  }
+  const activityPart = form.get('activity');
+  const activityText = typeof activityPart === 'string' ? activityPart : activityPart ? await activityPart.text() : null;
+  let json: unknown = null;
+  try {
+    json = activityText ? JSON.parse(activityText) : null;
+  } catch {
+    return null;
+  }
+  const activity = UploadActivity.safeParse(json);
+  const parts = form.getAll('file').flatMap((part) => (typeof part === 'string' ? [] : [part]));
+  if (!activity.success || parts.length === 0 || parts.length > MAX_FILES_PER_UPLOAD) return null;
+  const files = await Promise.all(
+    parts.map(async (part) => ({ name: part.name.slice(0, 200) || 'file', contentType: part.type.slice(0, 200) || 'application/octet-stream', bytes: Buffer.from(await part.arrayBuffer()) })),
+  );
+  return { activity: activity.data, files };
 }
 
 function sender(user: DirectLineUser): { id: string; name: string; role: string; aadObjectId?: string } {

@@ -3,6 +3,7 @@ import {
   type AppBasedLinkQuery,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type FileConsentCardResponse,
   CardFactory,
   ConversationState,
   MessageFactory,
@@ -24,6 +25,7 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { answerClaimLink, answerClaimSearch } from '../dialogs/messageExtension';
 import { composeExtensionProblem, isComposeExtensionInvoke, linkQueryUrl, searchQuery, shapedResult } from './composeExtension';
 import { ConversationReferenceStore } from './conversationReferences';
+import { offeredFileSchema, TEAMS_FILE_INFO, type BotFileTransfer } from './fileTransfer';
 import { ConversationStateStore, isStateConflict, STATE_CONFLICT_MESSAGE } from './conversationStateStore';
 import { callerTenantId } from './identity';
 import type { Logger } from './logger';
@@ -42,6 +44,8 @@ export interface MciBotOptions {
   storage?: Storage;
   /** The instance's Teams send limiter, shared with the notifier: replies count against the same limits. */
   sendLimiter?: TeamsRateLimiter;
+  /** Files to and from the user: a Teams file consent accepted is uploaded through it. */
+  files?: BotFileTransfer;
 }
 
 /**
@@ -59,12 +63,14 @@ export class MciBot extends TeamsActivityHandler {
   private readonly sendLimiter: TeamsRateLimiter | undefined;
   private readonly provisioning: ProvisioningDeps;
   private readonly dialogDeps: DialogDeps;
+  private readonly files: BotFileTransfer | undefined;
 
   constructor(options: MciBotOptions) {
     super();
     this.logger = options.logger;
     this.sendLimiter = options.sendLimiter;
     this.dialogDeps = options.dialogs;
+    this.files = options.files;
     this.provisioning = { directory: options.dialogs.services.directory, logger: options.logger };
     const storage = options.storage ?? new PrismaStorage(options.db);
     // Dialog state is written only if nobody saved the conversation since this turn read it: two
@@ -212,6 +218,43 @@ export class MciBot extends TeamsActivityHandler {
     return { composeExtension: shapedResult(await answerClaimLink(this.dialogDeps, context, linkQueryUrl(query))) };
   }
 
+  /**
+   * A file consent card accepted (Teams personal chat): the file is made again (a corrected file
+   * only for the user who sent its spreadsheet), PUT to the upload URL Teams gives, in one range as
+   * the upload session takes it, and shown with a file info card.
+   */
+  protected override async handleTeamsFileConsentAccept(context: TurnContext, response: FileConsentCardResponse): Promise<void> {
+    const offered = offeredFileSchema.safeParse(response.context);
+    const upload = FileUpload.safeParse(response.uploadInfo);
+    const caller = await this.dialogDeps.callerOf(context);
+    const content = !this.files || !offered.success || !upload.success ? null
+      : offered.data.kind === 'template' ? this.dialogDeps.services.bulkAdd.template()
+      : caller.kind === 'partnerUser' ? await this.dialogDeps.services.bulkAdd.correctedFile(offered.data.fileId, caller) : null;
+    if (!content || !upload.success) {
+      await context.sendActivity('That file is no longer kept, so nothing was sent. Send the spreadsheet again for a new report.');
+      return;
+    }
+    const bytes = Buffer.from(content.text, 'utf8');
+    const put = await fetch(upload.data.uploadUrl, {
+      method: 'PUT',
+      headers: { 'content-length': String(bytes.length), 'content-range': `bytes 0-${bytes.length - 1}/${bytes.length}` },
+      body: bytes,
+      signal: AbortSignal.timeout(15_000),
+    }).catch(() => null);
+    if (!put?.ok) {
+      this.logger.warn({ status: put?.status }, 'a file could not be uploaded to OneDrive after its consent');
+      await context.sendActivity('I could not put the file in your OneDrive just now. Please ask for it again.');
+      return;
+    }
+    await context.sendActivity({
+      attachments: [{ contentType: TEAMS_FILE_INFO, contentUrl: upload.data.contentUrl, name: upload.data.name, content: { uniqueId: upload.data.uniqueId, fileType: upload.data.fileType } }],
+    });
+  }
+
+  protected override async handleTeamsFileConsentDecline(context: TurnContext): Promise<void> {
+    await context.sendActivity('All right, I did not send the file.');
+  }
+
   /** The answer as the channel takes it, within Teams' message size (as every reply is). */
   private fitInvokeAnswer(context: TurnContext, card: Record<string, unknown>): Record<string, unknown> {
     const shaped = cardForChannel(card, context.activity);
@@ -243,6 +286,9 @@ export const CLAIM_NOT_VISIBLE_MESSAGE =
 const TURN_FAILED_MESSAGE = 'Sorry, something went wrong on my side and nothing was saved. Please try again.';
 
 const INVOKE_REPLIES = Symbol('invokeReplies');
+
+/** What Teams gives on a file consent accepted: where to upload the file, and how to show it then. */
+const FileUpload = z.object({ name: z.string().max(300), uploadUrl: z.url({ protocol: /^https$/ }), contentUrl: z.url(), uniqueId: z.string().max(200), fileType: z.string().max(20) });
 
 /** What an `adaptiveCard/action` invoke must carry: an Action.Execute with a verb. */
 const CardActionValue = z.looseObject({ action: z.looseObject({ type: z.literal('Action.Execute'), verb: z.string().min(1).max(200), data: z.unknown().optional() }) });

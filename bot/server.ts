@@ -1,4 +1,4 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { Activity, ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { z } from 'zod';
 import type { Database } from '../services/db';
@@ -64,7 +64,14 @@ export class InFlight {
 /** The HTTP surface of the bot: Bot Framework activities and the health probe. */
 export function createHttpServer(deps: HttpDependencies, inFlight: InFlight): Server {
   const server = restify.createServer({ name: 'mci-engagement-assistant', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 }));
+  // Multipart bodies are left unread here: restify would write their files to disk, unbounded; the one
+  // route that takes them (the local Direct Line upload) reads its body itself, bounded, in memory.
+  for (const handler of restify.plugins.bodyParser({ mapParams: false, maxBodySize: 1024 * 1024 })) {
+    server.use((req: Request, res: Response, next: Next) => {
+      if (req.contentType() === 'multipart/form-data') next();
+      else handler(req, res, next);
+    });
+  }
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     // Refused before the adapter sees it: nothing is processed or stored and no reply is posted anywhere.

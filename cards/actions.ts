@@ -28,6 +28,10 @@ export const CONFIRM_REVOKE_ROLE_ACTION = 'confirmRevokeRole';
 export const CO_SELL_REFERRALS_ACTION = 'coSellReferrals';
 /** The card verb of the list; its "Next page" carries the cursor. */
 export const UNDELIVERED_ACTION = 'undelivered';
+/** `data.action` of a bulk add report's *Add N customers* button; carries the checked file's id, so any click of it is the same add. */
+export const CONFIRM_BULK_ADD_ACTION = 'confirmBulkAdd';
+/** `data.action` of the buttons that start bulk add (its template and instructions). */
+export const BULK_ADD_ACTION = 'bulkAdd';
 /** `data.action` of the claim card's "Cancel claim" button (Incentives admins, open claims). */
 export const CANCEL_CLAIM_ACTION = 'cancelClaim';
 

@@ -3,9 +3,12 @@ import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
 import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims';
 import { cleanText } from '../services/shared';
+import type { AttachedFile } from './dialogDeps';
 import { isRoleCardVerb, routeRoleCard, routeRoleText, type RoleRoute } from './roleCommands';
 import {
+  BULK_ADD_ACTION,
   CONFIRM_ADD_CUSTOMER_ACTION,
+  CONFIRM_BULK_ADD_ACTION,
   CONFIRM_CANCEL_CLAIM_ACTION,
   CONFIRM_CLAIM_CUSTOMER_ACTION,
   CONFIRM_RESEND_CONSENT_ACTION,
@@ -39,6 +42,12 @@ export type Route =
   | { kind: 'flow'; verb: FlowVerb; start: FlowStart }
   | { kind: ClaimListAction; cursor: string | null; filter: ListFilterAsked }
   | { kind: 'undelivered'; cursor: string | null }
+  /** `bulk add`: the template and how to send a file. */
+  | { kind: 'bulkAdd' }
+  /** A spreadsheet sent in the chat: checked, and reported on. */
+  | { kind: 'bulkAddFile'; file: AttachedFile }
+  /** *Add N customers* on a report. */
+  | { kind: 'bulkAddConfirm'; fileId: string }
   | { kind: 'badCard'; verb: string }
   /** "Stay in the flow" clicked after the flow ended. */
   | { kind: 'flowEnded' }
@@ -77,6 +86,8 @@ const cardSchemas = {
   [UNDELIVERED_ACTION]: z.object({ cursor: z.string().trim().max(2000).optional() }),
   cancelClaim: z.object({ claimId: id }),
   [CONFIRM_CANCEL_CLAIM_ACTION]: z.object({}),
+  [BULK_ADD_ACTION]: z.object({}),
+  [CONFIRM_BULK_ADD_ACTION]: z.object({ fileId: id }),
   addCustomer: z.object({ engagementId: id.optional() }),
   claimCustomer: z.object({ customerId: id, engagementId: id.optional() }),
   sendConsent: z.object({ claimId: id }),
@@ -124,6 +135,12 @@ function routeCard(verb: CardVerb, value: unknown): Route {
     }
     case CONFIRM_CANCEL_CLAIM_ACTION:
       return { kind: 'flow', verb: 'cancelClaim', start: {} };
+    case BULK_ADD_ACTION:
+      return { kind: 'bulkAdd' };
+    case CONFIRM_BULK_ADD_ACTION: {
+      const parsed = cardSchemas[CONFIRM_BULK_ADD_ACTION].safeParse(value);
+      return parsed.success ? { kind: 'bulkAddConfirm', fileId: parsed.data.fileId } : bad;
+    }
     case 'customers': {
       const parsed = cardSchemas.customers.safeParse(value);
       return parsed.success ? { kind: 'customers', query: parsed.data.engagement } : bad;
@@ -189,6 +206,7 @@ const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray,
   { pattern: /^engagements?$/i, route: () => ({ kind: 'engagements' }) },
   { pattern: /^customers?(?:\s+(?:page\s+)?(?:for\s+|of\s+)?(.+))?$/i, route: (m) => ({ kind: 'customers', query: (m[1] ?? '').trim() }) },
   { pattern: /^(?:status|view|claim\s+status)(?:\s+(.+))?$/i, route: (m) => ({ kind: 'status', claimId: (m[1] ?? '').trim() }) },
+  { pattern: /^bulk[\s-]?add(?:\s+customers?)?(?:\s+template)?$/i, route: () => ({ kind: 'bulkAdd' }) },
   { pattern: /^add\s+customer$/i, route: () => ({ kind: 'flow', verb: 'addCustomer', start: {} }) },
   { pattern: /^claim\s+customer$/i, route: () => ({ kind: 'flow', verb: 'claimCustomer', start: {} }) },
   { pattern: /^add\s+\S.*\s+to\s+\S.*$/i, route: (_m, line) => ({ kind: 'flow', verb: 'addCustomer', start: { line } }) },
@@ -339,6 +357,12 @@ export function describeRoute(route: Route): string {
       return 'show the summary';
     case 'undelivered':
       return 'show the undelivered messages';
+    case 'bulkAdd':
+      return 'get the bulk add template';
+    case 'bulkAddFile':
+      return 'check the file you sent for bulk add';
+    case 'bulkAddConfirm':
+      return 'add the customers of the file you checked';
     case 'users':
       return 'manage users';
     default:
@@ -353,6 +377,7 @@ const COMMAND_WORDS: readonly string[] = [
   'customers',
   'status',
   'add customer',
+  'bulk add',
   'claim customer',
   'send consent',
   'resend consent',

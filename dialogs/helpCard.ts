@@ -9,6 +9,7 @@ import { shorten } from '../services/shared';
 import { suggestCommand, type FlowVerb } from './commands';
 import { roleCommandsHelp } from './roleCommands';
 import { UNDELIVERED_COMMAND_HELP } from './undeliveredView';
+import { BULK_ADD_COMMAND_HELP } from './bulkAddView';
 
 export interface CommandHelp {
   command: string;
@@ -31,6 +32,7 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
   if (flows.has('addCustomer')) {
     commands.push({ command: 'add customer', description: 'Add a customer new to you to one or more engagements; or in one line: "add bellowscollege.com to azure migrate".' });
   }
+  if (flows.has('addCustomer')) commands.push(BULK_ADD_COMMAND_HELP);
   if (flows.has('claimCustomer')) {
     commands.push({ command: 'claim customer', description: 'Claim a customer known to you for an engagement; or in one line: "claim Contoso for azure migrate".' });
   }

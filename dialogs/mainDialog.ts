@@ -25,6 +25,7 @@ import { answerRoles } from './roleCommands';
 import { answerSeller, sellerReferralsCard } from './sellerReferralsView';
 import { parseShortcut, resolveAddShortcut, resolveClaimShortcut } from './shortcuts';
 import { answerUndelivered } from './undeliveredView';
+import { answerBulkAddConfirm, answerBulkAddFile, answerBulkAddHelp } from './bulkAddView';
 
 export const MAIN_DIALOG_ID = 'mainDialog';
 const ROUTER_WATERFALL = 'mainDialog.router';
@@ -123,7 +124,8 @@ export class MainDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { context } = step;
-    return this.respond(step, routeMessage(context.activity.text, context.activity.value));
+    const file = this.deps.files.attachedFile(context.activity);
+    return this.respond(step, file ? { kind: 'bulkAddFile', file } : routeMessage(context.activity.text, context.activity.value));
   }
 
   private async respond(step: WaterfallStepContext, route: Route): Promise<DialogTurnResult> {
@@ -203,6 +205,15 @@ export class MainDialog extends ComponentDialog {
       case 'expiring':
       case 'summary':
         await answerClaimList(this.deps, context, caller, route, this.options.pageSize);
+        return step.endDialog();
+      case 'bulkAdd':
+        await answerBulkAddHelp(this.deps, context);
+        return step.endDialog();
+      case 'bulkAddFile':
+        await answerBulkAddFile(this.deps, context, caller, route.file);
+        return step.endDialog();
+      case 'bulkAddConfirm':
+        await answerBulkAddConfirm(this.deps, context, caller, route.fileId);
         return step.endDialog();
       case 'flow':
         return this.startFlow(step, caller, route.verb, route.start);

@@ -1,3 +1,4 @@
+import { createBulkAdd } from './bulkAdd';
 import { createClaims } from './claims';
 import { createConsent } from './consent';
 import { createCustomersPage } from './customersPage';
@@ -14,9 +15,11 @@ export type { ConsentSettings, EligibilityPorts, ServiceContext } from './shared
  * clock, the ports and the settings, and handed to the dialogs: their only way to the domain.
  */
 export function createAppServices(context: ServiceContext) {
+  const nomination = createNomination(context);
   return {
     directory: createDirectory(context),
-    nomination: createNomination(context),
+    nomination,
+    bulkAdd: createBulkAdd(context, nomination),
     claims: createClaims(context),
     consent: createConsent(context),
     customersPage: createCustomersPage(context),

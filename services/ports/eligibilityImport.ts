@@ -3,6 +3,7 @@ import { parseCustomerId } from '../customers/customerIds';
 import { CustomerIdType, type Database } from '../db';
 import { systemActor, writeAudit, type Actor } from '../outbox/audit';
 import type { Clock } from '../shared/clock';
+import { parseCsvText } from '../shared/csv';
 
 /**
  * The production eligibility source. Microsoft publishes no MCI eligibility API, so a partner
@@ -32,38 +33,23 @@ const YES = new Set(['yes', 'true', '1', 'y']);
 const NO = new Set(['no', 'false', '0', 'n']);
 const MAX_ROWS = 200_000;
 
-/** RFC 4180 CSV: commas, double-quoted fields with "" for a quote, CRLF or LF line ends. */
+/** RFC 4180 CSV (commas, double-quoted fields with "" for a quote, CRLF or LF, a BOM), read by csv-parse; throws on a malformed file. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i += 1) {
-    const char = body[i];
-    if (quoted) {
-      if (char === '"' && body[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"' && field === '') quoted = true;
-    else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && body[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += char;
+  return parseCsvText(text);
+}
+
+/** The file's header and its non-empty data rows with their line numbers, or the one problem that stops it being read. */
+export function readCsvRecords(text: string): { ok: true; header: string[]; records: { line: number; cells: string[] }[] } | { ok: false; problem: ImportProblem } {
+  let rows: string[][];
+  try {
+    rows = parseCsv(text);
+  } catch (error) {
+    const line = typeof error === 'object' && error !== null && 'lines' in error && typeof error.lines === 'number' ? error.lines : 1;
+    return { ok: false, problem: { line, reason: 'The file is not valid CSV: a quoted field is not closed, or a quote is out of place.' } };
   }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  const [header = [], ...rest] = rows;
+  const records = rest.map((cells, index) => ({ line: index + 2, cells })).filter(({ cells }) => cells.some((cell) => cell.trim() !== ''));
+  return { ok: true, header, records };
 }
 
 const IdTypeSchema = z.enum(CustomerIdType);
@@ -78,8 +64,9 @@ interface GoodRow {
 }
 
 export async function importEligibility(db: Database, clock: Clock, csv: string, actor: Actor = systemActor): Promise<EligibilityImportReport> {
-  const [header = [], ...rest] = parseCsv(csv);
-  const records = rest.map((cells, index) => ({ line: index + 2, cells })).filter(({ cells }) => cells.some((cell) => cell.trim() !== ''));
+  const read = readCsvRecords(csv);
+  if (!read.ok) return { ok: false, rows: 0, problems: [read.problem] };
+  const { header, records } = read;
   const names = header.map((name) => name.trim().toLowerCase());
   const missing = COLUMNS.filter((column) => column !== 'reason' && !names.includes(column));
   if (missing.length > 0) return { ok: false, rows: records.length, problems: [{ line: 1, reason: `The header row lacks the column(s) ${missing.join(', ')}; expected ${COLUMNS.join(', ')}.` }] };

@@ -3,7 +3,7 @@ import { systemActor, type Actor } from '../outbox/audit';
 import type { Clock } from '../shared/clock';
 import { NotAllowedError } from '../shared/errors';
 import { parseUserInput, problemsOf } from '../shared/validation';
-import { parseCsv, type ImportProblem } from './eligibilityImport';
+import { readCsvRecords, type ImportProblem } from './eligibilityImport';
 import { ReviewDecisionSchema, recordReview, type ReviewOutcome } from './review';
 
 /**
@@ -24,8 +24,9 @@ export type ReviewImportReport =
 const REQUIRED = ['claimid', 'outcome'] as const;
 
 export async function importReviews(db: Database, clock: Clock, csv: string, actor: Actor = systemActor): Promise<ReviewImportReport> {
-  const [header = [], ...rest] = parseCsv(csv);
-  const records = rest.map((cells, index) => ({ line: index + 2, cells })).filter(({ cells }) => cells.some((cell) => cell.trim() !== ''));
+  const read = readCsvRecords(csv);
+  if (!read.ok) return { ok: false, rows: 0, problems: [read.problem] };
+  const { header, records } = read;
   const names = header.map((name) => name.trim().toLowerCase());
   const missing = REQUIRED.filter((column) => !names.includes(column));
   if (missing.length > 0) return { ok: false, rows: records.length, problems: [{ line: 1, reason: `The header row lacks the column(s) ${missing.join(', ')}; expected claimId, outcome, note.` }] };

@@ -35,6 +35,13 @@ describe('npm run import -- eligibility: the eligibility lists a partner downloa
     ]);
   });
 
+  it('refuses a malformed file (a quote never closed) and changes nothing', async () => {
+    const before = await entries();
+    const report = await importEligibility(db, clock, 'Engagement,IdType,IdValue,Eligible\r\n"unclosed,TPID,1,yes\r\n');
+    expect(report).toMatchObject({ ok: false, rows: 0, problems: [{ reason: 'The file is not valid CSV: a quoted field is not closed, or a quote is out of place.' }] });
+    expect(await entries()).toEqual(before);
+  });
+
   it('loads a good file in one go, audited; the same file again changes nothing', async () => {
     const csv = [
       'Engagement,IdType,IdValue,Eligible,Reason',

@@ -27,6 +27,7 @@ import {
   opportunityCard,
 } from '../../cards/nominationSteps';
 import { questionCard } from '../../cards/question';
+import { bulkAddHelpCard, bulkAddReportCard, bulkAddResultCard } from '../../cards/bulkAdd';
 import { notificationCard } from '../../cards/notification';
 import type { AdaptiveCard } from '../../cards/render';
 import { submitProofCard } from '../../cards/submitProof';
@@ -1006,6 +1007,76 @@ export function cardSamples(): CardSample[] {
           payload: { customerName: 'Tailspin Toys', engagementName: MIGRATE.name, partnerName: 'Fabrikam Consulting', text: 'Fabrikam Consulting asks for co-sell help with Tailspin Toys.' },
         }),
       ),
+    ),
+    sample(
+      'bulk-add-help',
+      'bulkAddHelpCard',
+      bulkAddHelpCard({
+        downloadUrl: 'https://bot.example.com/files/bulk-add/template?expires=1&sig=x',
+        columns: [
+          { name: 'Customer ID', description: 'Required. A domain name, tenant ID, TPID, Azure subscription ID or MSX opportunity ID.' },
+          { name: 'Engagement', description: 'Required. Its name, or enough of it: "azure migrate".' },
+        ],
+        maxRows: 500,
+        maxSize: '1 MB',
+      }),
+    ),
+    sample(
+      'bulk-add-report',
+      'bulkAddReportCard',
+      bulkAddReportCard({
+        downloadUrl: 'https://bot.example.com/files/bulk-add/5b0c8a52-2f7e-4f7e-9a55-0a4f2b0b6d11?expires=1&sig=x',
+        report: {
+          fileId: '5b0c8a52-2f7e-4f7e-9a55-0a4f2b0b6d11',
+          fileName: 'customers.xlsx',
+          toAdd: 17,
+          toClaim: 1,
+          refused: 2,
+          ignoredColumns: ['Notes'],
+          rows: [
+            ...Array.from({ length: 17 }, (_, i) => ({
+              row: i + 2,
+              kind: 'add' as const,
+              values: {},
+              customerLabel: `Customer ${i + 1}`,
+              engagementName: 'Azure Migrate and Modernize',
+              input: {
+                customerId: { type: 'TPID' as const, value: String(5_550_000 + i) },
+                friendlyName: `Customer ${i + 1} – Azure Migrate and Modernize`,
+                locationId: '4105567',
+                engagementIds: ['eng-azure-migrate-modernize'],
+                customerContact: { name: 'Ray Tanaka', email: 'ray@example.com', phone: null },
+                partnerContact: { name: 'Ana Bowman', email: 'ana@fabrikam.example', phone: null },
+              },
+            })),
+            { row: 19, kind: 'claim' as const, values: {}, customerName: 'Contoso Ltd', engagementName: 'Azure Migrate and Modernize', reason: 'Contoso Ltd is already known to you (it consented to you for an earlier claim), so it is claimed, not added. Nothing was created: claim it for Azure Migrate and Modernize instead.' },
+            { row: 20, kind: 'refused' as const, values: {}, column: 'Customer ID', value: 'lakeshoreretail.com', reason: "domain name lakeshoreretail.com does not meet the eligibility criteria of Azure Migrate and Modernize: Azure consumption above the engagement's threshold." },
+            { row: 21, kind: 'refused' as const, values: {}, column: 'Customer contact email', value: 'not-an-email', reason: 'Customer contact: enter a valid email address, such as name@example.com.' },
+          ],
+        },
+      }),
+    ),
+    sample(
+      'bulk-add-result',
+      'bulkAddResultCard',
+      bulkAddResultCard({
+        kind: 'added',
+        result: {
+          fileName: 'customers.xlsx',
+          added: [{ row: 2, customerName: 'Bellows College', claims: [{ id: 'CLM-8K2M4Q7T', friendlyName: 'Bellows College – Azure Migrate and Modernize', engagementName: 'Azure Migrate and Modernize' }] }],
+          failed: [{ row: 3, reason: 'The customer already has an open claim of yours on Azure Migrate and Modernize; it was not created a second time.' }],
+          skipped: 2,
+        },
+      }),
+    ),
+    sample(
+      'bulk-add-already-added',
+      'bulkAddResultCard',
+      bulkAddResultCard({
+        kind: 'alreadyAdded',
+        finishedAt: new Date('2026-11-24T09:05:00.000Z'),
+        result: { fileName: 'customers.xlsx', added: [{ row: 2, customerName: 'Bellows College', claims: [{ id: 'CLM-8K2M4Q7T', friendlyName: 'Bellows College – Azure Migrate and Modernize', engagementName: 'Azure Migrate and Modernize' }] }], failed: [], skipped: 0 },
+      }),
     ),
   ];
 }
