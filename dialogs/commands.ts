@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
 import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims';
-import { cleanText } from '../services/shared';
+import { cleanText, shorten } from '../services/shared';
 import { isRoleCardVerb, routeRoleCard, routeRoleText, type RoleRoute } from './roleCommands';
 import {
   CONFIRM_ADD_CUSTOMER_ACTION,
@@ -39,6 +39,8 @@ export type Route =
   | { kind: 'flow'; verb: FlowVerb; start: FlowStart }
   | { kind: ClaimListAction; cursor: string | null; filter: ListFilterAsked }
   | { kind: 'undelivered'; cursor: string | null }
+  /** `digest`, `digest 8:00`, `digest off`: what follows the word, as typed. */
+  | { kind: 'digest'; setting: string }
   | { kind: 'badCard'; verb: string }
   /** "Stay in the flow" clicked after the flow ended. */
   | { kind: 'flowEnded' }
@@ -202,6 +204,7 @@ const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray,
   { pattern: /^(?:expiring(?:\s+soon)?|what\s+expires(?:\s+this\s+week)?)\??(?:\s+(.+))?$/i, route: (m) => listRoute('expiring', m[1]) },
   { pattern: /^summary(?:\s+(.+))?$/i, route: (m) => listRoute('summary', m[1]) },
   { pattern: /^(?:undelivered(?:\s+messages)?|dead[\s-]?letters?|failed\s+messages)$/i, route: () => ({ kind: 'undelivered', cursor: null }) },
+  { pattern: /^(?:daily\s+)?digest(?:\s+(.*))?$/i, route: (m) => ({ kind: 'digest', setting: (m[1] ?? '').trim() }) },
 ];
 
 const STATUS_WORD = /\bstatus\b/i;
@@ -339,6 +342,8 @@ export function describeRoute(route: Route): string {
       return 'show the summary';
     case 'undelivered':
       return 'show the undelivered messages';
+    case 'digest':
+      return route.setting ? `set your daily digest to "${shorten(route.setting, 40)}"` : 'show your daily digest setting';
     case 'users':
       return 'manage users';
     default:
@@ -364,6 +369,7 @@ const COMMAND_WORDS: readonly string[] = [
   'summary',
   'users',
   'undelivered',
+  'digest',
 ];
 
 /** Edit distance with adjacent transpositions ("hlep" is one edit from "help"); both strings are short. */

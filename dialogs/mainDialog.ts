@@ -13,6 +13,7 @@ import { CancelClaimDialog } from './cancelClaimDialog';
 import { ClaimCustomerDialog, type ClaimCustomerOptions } from './claimCustomerDialog';
 import type { ClaimFlowOptions } from './claimFlowShared';
 import { answerClaimList } from './claimLists';
+import { answerDigest } from './digestView';
 import { ResendConsentDialog } from './resendConsentDialog';
 import { SendConsentDialog } from './sendConsentDialog';
 import { SubmitClaimDialog } from './submitClaimDialog';
@@ -202,6 +203,9 @@ export class MainDialog extends ComponentDialog {
       case 'expiring':
       case 'summary':
         await answerClaimList(this.deps, context, caller, route, this.options.pageSize);
+        return step.endDialog();
+      case 'digest':
+        await answerDigest(this.deps, context, caller, route.setting);
         return step.endDialog();
       case 'flow':
         return this.startFlow(step, caller, route.verb, route.start);

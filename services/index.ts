@@ -1,6 +1,7 @@
 import { createClaims } from './claims';
 import { createConsent } from './consent';
 import { createCustomersPage } from './customersPage';
+import { createDigest } from './digest';
 import { createDirectory } from './directory';
 import { createNomination } from './nomination';
 import { createOutbox } from './outbox';
@@ -22,6 +23,7 @@ export function createAppServices(context: ServiceContext) {
     customersPage: createCustomersPage(context),
     referrals: createReferrals(context),
     outbox: createOutbox(context),
+    digest: createDigest(context),
   };
 }
 
