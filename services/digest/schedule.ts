@@ -132,6 +132,17 @@ export async function runDigests(db: Database, clock: Clock, options: DigestRunO
     const now = clock.now();
     const zone = zoneOrUtc(candidate.timeZone);
     const decision = decideDigest(settingOf(candidate), now, zone);
+    if (decision.due && !candidate.hasRow) {
+      // Someone first seen after today's time (the bot installed at noon, a new deployment) starts
+      // tomorrow: a digest is at the time they have, never at whatever time the bot first saw them.
+      const tomorrow = nextDate(decision.date);
+      await db.prisma.digestPreference.createMany({
+        data: [{ userId: candidate.userId, lastDigestOn: decision.date, nextDueAt: instantAt(tomorrow, DEFAULT_SETTING.minutes, zone), zone: candidate.timeZone }],
+        skipDuplicates: true,
+      });
+      result.waiting += 1;
+      continue;
+    }
     if (!decision.due) {
       await db.prisma.digestPreference.upsert({
         where: { userId: candidate.userId },
