@@ -87,7 +87,9 @@ export function digestSettingsCard(setting: DigestSetting): AdaptiveCard {
       ? ' Today’s digest was done already.'
       : setting.today.minutes === null
         ? ' There is none today.'
-        : ` Today’s still comes at ${formatTimeOfDay(setting.today.minutes)}.`;
+        : setting.today.minutes <= setting.today.now
+          ? ' Today’s comes shortly, if there is anything to say.'
+          : ` Today’s still comes at ${formatTimeOfDay(setting.today.minutes)}.`;
   const text = {
     nothing: setting.enabled
       ? 'Each day I send you one card with the consents awaiting an answer, the deadlines of the next 7 days, rejected claims to resubmit and referrals upgraded to co-sell; nothing on a day with nothing to say.'

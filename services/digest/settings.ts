@@ -14,8 +14,8 @@ export interface DigestSetting {
   timeZone: string;
   /** False when Teams has not given a (valid) time zone yet, so UTC is used. */
   zoneFromTeams: boolean;
-  /** Today in that zone: whether today's digest was done already, and the time that holds today (null: none today). */
-  today: { done: boolean; minutes: number | null };
+  /** Today in that zone: whether today's digest was done already, the time that holds today (null: none today), and the time of day now. */
+  today: { done: boolean; minutes: number | null; now: number };
   /** What the command changed: nothing (shown or already so), or the change. */
   changed: 'nothing' | 'off' | 'on' | 'time';
 }
@@ -41,13 +41,14 @@ async function zoneOf(db: Database, userId: string): Promise<string | null> {
 
 function view(setting: DigestSettingRow, stored: string | null, now: Date, changed: DigestSetting['changed']): DigestSetting {
   const timeZone = zoneOrUtc(stored);
-  const today = localMoment(now, timeZone).date;
+  const local = localMoment(now, timeZone);
+  const today = local.date;
   return {
     enabled: setting.enabled,
     minutes: setting.minutes,
     timeZone,
     zoneFromTeams: validTimeZone(stored) !== null,
-    today: { done: setting.lastDigestOn !== null && setting.lastDigestOn >= today, minutes: minutesOn(setting, today) },
+    today: { done: setting.lastDigestOn !== null && setting.lastDigestOn >= today, minutes: minutesOn(setting, today), now: local.minutes },
     changed,
   };
 }
