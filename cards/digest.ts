@@ -93,8 +93,8 @@ export function digestSettingsCard(setting: DigestSetting): AdaptiveCard {
   const text = {
     nothing: setting.enabled
       ? 'Each day I send you one card with the consents awaiting an answer, the deadlines of the next 7 days, rejected claims to resubmit and referrals upgraded to co-sell; nothing on a day with nothing to say.'
-      : 'Type **digest on** or **digest 8:00** to get one card a day about the claims that need you.',
-    off: 'Done: no more daily digests. Type **digest on** or **digest 8:00** to get them again.',
+      : `Type **digest on** to get one card a day about the claims that need you, at ${at}, ${zone}; or **digest** and another time, for example **digest 7:30**.`,
+    off: `Done: no more daily digests. Type **digest on** to get them again at ${at}, ${zone}.`,
     on: `Done: the daily digest is on again, from tomorrow.${today}`,
     time: `Done: the new time applies from tomorrow.${today}`,
   }[setting.changed];

@@ -30,11 +30,17 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The zone if Intl knows it (its canonical name), else null: Teams' `localTimezone` is not trusted blindly. */
+/**
+ * The zone if Intl knows it, else null: Teams' `localTimezone` is not trusted blindly. Kept as
+ * given, since ICU's canonical name can be an old one (Asia/Kolkata resolves to Asia/Calcutta).
+ */
 export function validTimeZone(zone: string | null | undefined): string | null {
-  if (typeof zone !== 'string' || zone.trim() === '' || zone.length > 100) return null;
+  if (typeof zone !== 'string' || zone.length > 100) return null;
+  const trimmed = zone.trim();
+  if (trimmed === '') return null;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: zone.trim() }).resolvedOptions().timeZone;
+    formatterFor(trimmed);
+    return trimmed;
   } catch {
     return null;
   }
