@@ -7,6 +7,7 @@ import { TeamsNotifier } from '../../bot/notifier';
 import { createProactiveAdapter } from '../../bot/proactiveAdapter';
 import type { Database, Prisma } from '../../services/db';
 import { DIGEST_EVENT, type DigestPayload } from '../../services/digest';
+import { eventInWords } from '../../services/outbox';
 import { deliverDueMessages } from '../../services/outbox/delivery';
 import { enqueue } from '../../services/outbox/outbox';
 import { FixedClock } from '../../services/shared/clock';
@@ -108,6 +109,8 @@ describe('a digest through the notifier', () => {
     const id = await queue(aad, { kind: DIGEST_EVENT, text: 'broken' }, NOW);
     await deliverDueMessages(db, new FixedClock(NOW), { TEAMS: notifier() });
     expect(await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'DEAD', lastError: expect.stringContaining('daily digest') as unknown });
+    // As Incentives admins see it in the undelivered list.
+    expect(eventInWords(DIGEST_EVENT)).toBe('Daily digest');
   });
 
   it('is dropped when it could only arrive more than 12 hours after it was written', async () => {
