@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchCustomersPage } from './customersPage';
+import { benchDigest } from './digest';
 import { benchDrain } from './drain';
 import { benchServerUrl } from './database';
 import { ROOT } from './processes';
@@ -14,11 +15,11 @@ import { benchTurns } from './turns';
  * `npm run bench`: every benchmark of issue 8, each bounded in time, printed and appended to
  * bench/RESULTS.md with the machine it ran on. The PostgreSQL benchmarks use BENCH_DATABASE_URL
  * (or TEST_DATABASE_URL); without either, the run restarts itself under scripts/with-postgres.sh,
- * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=startup,turns,customers,scheduler,drain picks some.
+ * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=startup,turns,customers,scheduler,drain,digest picks some.
  */
 /** BENCH_RESULTS names another file, for trial runs that should not land in the record. */
 const RESULTS = path.resolve(ROOT, process.env.BENCH_RESULTS ?? 'bench/RESULTS.md');
-const ALL = ['startup', 'turns', 'customers', 'scheduler', 'drain'] as const;
+const ALL = ['startup', 'turns', 'customers', 'scheduler', 'drain', 'digest'] as const;
 type Bench = (typeof ALL)[number];
 
 function selected(): Set<Bench> {
@@ -82,6 +83,9 @@ async function main(): Promise<void> {
     serverUrl
       ? benchDrain({ serverUrl, log, oneConversation: envNumber('BENCH_DRAIN_ONE', 200), sellers: envNumber('BENCH_DRAIN_SELLERS', 500), runs: envNumber('BENCH_DRAIN_RUNS', 3) })
       : Promise.resolve(needsPostgres('Proactive drain')),
+  );
+  await run('digest', () =>
+    serverUrl ? benchDigest({ serverUrl, log, users: envNumber('BENCH_DIGEST_USERS', 10_000), quietPasses: envNumber('BENCH_DIGEST_QUIET_PASSES', 20) }) : Promise.resolve(needsPostgres('Daily digest')),
   );
   sections.push(`Whole run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`, '', '');
   const text = sections.join('\n');
