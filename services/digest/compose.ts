@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AWAITING_CONSENT_STATUSES, AWAITING_SUBMISSION_STATUSES, EXPIRING_WITHIN_DAYS } from '../claims';
 import { hasIncentivesAdminRole } from '../directory';
 import { addDays, DAY_MS } from '../shared/clock';
-import type { ClaimStatus, Prisma, Role, Tx } from '../db';
+import type { ClaimStatus, Prisma, PrismaClient, Role, Tx } from '../db';
 
 /**
  * What one person's digest says: the claims that need them, by what they need, and the referrals
@@ -98,11 +98,11 @@ function item(claim: DigestClaim, deadline: DigestItem['deadline'], extra: { upg
 }
 
 /**
- * The digest for one person at `now`, or null when there is nothing to say. Reads only: the caller
- * writes it to the outbox in the same transaction as the day's record.
+ * The digest for one person at `now`, or null when there is nothing to say. Reads only (in parallel
+ * on the pool); the caller writes it to the outbox in the transaction that records the day.
  */
 export async function composeDigest(
-  tx: Tx,
+  tx: Tx | PrismaClient,
   recipient: DigestRecipient,
   now: Date,
   day: { localDate: string; timeZone: string },

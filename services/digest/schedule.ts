@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock';
 import type { Database, Role, Tx } from '../db';
 import { enqueue } from '../outbox/outbox';
-import { composeDigest, DIGEST_EVENT } from './compose';
+import { composeDigest, DIGEST_EVENT, type DigestPayload } from './compose';
 import { DEFAULT_DIGEST_MINUTES, instantAt, localMoment, nextDate, zoneOrUtc } from './time';
 
 /**
@@ -117,9 +118,10 @@ async function dueCandidates(db: Database, now: Date, limit: number): Promise<Ca
      WHERE EXISTS (SELECT 1 FROM "UserRole" r WHERE r."userId" = u."id" AND r."role" IN ('INCENTIVES_USER', 'INCENTIVES_ADMIN'))
        AND (p."userId" IS NULL
             OR (p."enabled" AND (p."nextDueAt" IS NULL OR p."nextDueAt" <= $1::timestamp(3) OR p."zone" IS DISTINCT FROM cr."timeZone")))
-     ORDER BY u."id"
+     ORDER BY md5(u."id" || $3)
      LIMIT $2`,
-    [now.toISOString(), limit],
+    // Each pass walks the people in its own order, so racing instances seldom wait on the same person.
+    [now.toISOString(), limit, randomUUID()],
   );
 }
 
@@ -152,7 +154,10 @@ export async function runDigests(db: Database, clock: Clock, options: DigestRunO
       result.waiting += 1;
       continue;
     }
-    const outcome = await db.prisma.$transaction((tx) => recordDay(tx, candidate, decision.date, zone, now), TX_OPTIONS);
+    // Read before the short transaction that takes the day: reads hold no lock, and a person whose
+    // day another instance takes meanwhile only costs those reads.
+    const payload = await composeDigest(db.prisma, { userId: candidate.userId, partnerId: candidate.partnerId, roles: candidate.roles }, now, { localDate: decision.date, timeZone: zone });
+    const outcome = await db.prisma.$transaction((tx) => recordDay(tx, candidate, decision.date, zone, now, payload), TX_OPTIONS);
     if (outcome) result[outcome] += 1;
   }
   return result;
@@ -160,9 +165,9 @@ export async function runDigests(db: Database, clock: Clock, options: DigestRunO
 
 /**
  * Takes the day for the user (only if nobody took it, and the digest is still on) and queues its
- * digest when there is something to say. Null when another instance had it, or it was turned off.
+ * digest (composed just before) when there is something to say. Null when another instance had it, or it was turned off.
  */
-async function recordDay(tx: Tx, candidate: Candidate, date: string, zone: string, now: Date): Promise<'queued' | 'empty' | null> {
+async function recordDay(tx: Tx, candidate: Candidate, date: string, zone: string, now: Date, payload: DigestPayload | null): Promise<'queued' | 'empty' | null> {
   await tx.digestPreference.createMany({ data: [{ userId: candidate.userId }], skipDuplicates: true });
   const setting = settingOf(candidate);
   const tomorrow = nextDate(date);
@@ -176,7 +181,6 @@ async function recordDay(tx: Tx, candidate: Candidate, date: string, zone: strin
     },
   });
   if (count !== 1) return null;
-  const payload = await composeDigest(tx, { userId: candidate.userId, partnerId: candidate.partnerId, roles: candidate.roles }, now, { localDate: date, timeZone: zone });
   if (!payload) return 'empty';
   await enqueue(
     tx,
