@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchBulkAdd } from './bulkAdd';
 import { benchCustomersPage } from './customersPage';
+import { benchDigest } from './digest';
 import { benchDrain } from './drain';
 import { benchServerUrl, withClient } from './database';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../services/db/embedded';
@@ -17,11 +18,11 @@ import { benchTurns } from './turns';
  * `npm run bench`: every benchmark of issue 8, each bounded in time, printed and appended to
  * bench/RESULTS.md with the machine it ran on. The PostgreSQL benchmarks use BENCH_DATABASE_URL
  * (or TEST_DATABASE_URL); without either, the run restarts itself under scripts/with-postgres.sh,
- * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=startup,turns,customers,scheduler,drain,bulkadd picks some.
+ * which starts a throw-away cluster on 127.0.0.1. BENCH_ONLY=startup,turns,customers,scheduler,drain,bulkadd,digest picks some.
  */
 /** BENCH_RESULTS names another file, for trial runs that should not land in the record. */
 const RESULTS = path.resolve(ROOT, process.env.BENCH_RESULTS ?? 'bench/RESULTS.md');
-const ALL = ['startup', 'turns', 'customers', 'scheduler', 'drain', 'bulkadd'] as const;
+const ALL = ['startup', 'turns', 'customers', 'scheduler', 'drain', 'bulkadd', 'digest'] as const;
 type Bench = (typeof ALL)[number];
 
 function selected(): Set<Bench> {
@@ -119,6 +120,9 @@ async function main(): Promise<void> {
   );
   await run('bulkadd', () =>
     serverUrl ? benchBulkAdd({ serverUrl, log, rows: envNumber('BENCH_BULK_ROWS', 500), runs: envNumber('BENCH_BULK_RUNS', 3) }) : Promise.resolve(needsPostgres('Bulk add')),
+  );
+  await run('digest', () =>
+    serverUrl ? benchDigest({ serverUrl, log, users: envNumber('BENCH_DIGEST_USERS', 10_000), quietPasses: envNumber('BENCH_DIGEST_QUIET_PASSES', 20) }) : Promise.resolve(needsPostgres('Daily digest')),
   );
   sections.push(`Whole run: ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`, '', '');
   const text = sections.join('\n');

@@ -111,6 +111,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const scheduler = startScheduler({
     claims: services.claims,
     outbox: services.outbox,
+    digest: services.digest,
     logger,
     intervalMs: config.schedulerIntervalMs,
     delivery: options.delivery ?? {

@@ -2,6 +2,7 @@ import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { ConversationKind, Database, Prisma } from '../services/db';
 import { readConversationReference } from '../services/db/turnRows';
+import { validTimeZone } from '../services/digest';
 import { callerTenantId } from './identity';
 import type { Logger } from './logger';
 
@@ -115,7 +116,9 @@ export class ConversationReferenceStore {
     const aadObjectId = kind === 'PERSONAL' ? (parsed.data.from?.aadObjectId ?? null) : null;
     const tenantId = callerTenantId(activity);
     const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(activity))) as Prisma.InputJsonValue;
-    const fields = { kind, aadObjectId, tenantId, serviceUrl: activity.serviceUrl, reference, active: true, inactiveReason: null };
+    // Teams' `localTimezone` (the daily digest's clock), a plain column: kept as it was when an activity carries none or one Intl does not know.
+    const timeZone = validTimeZone(activity.localTimezone);
+    const fields = { kind, aadObjectId, tenantId, serviceUrl: activity.serviceUrl, reference, active: true, inactiveReason: null, ...(timeZone ? { timeZone } : {}) };
     if (await this.isUpToDate(conversationId, fields)) return;
     if (!options.create) {
       await this.db.prisma.conversationReference.updateMany({ where: { conversationId }, data: fields });

@@ -67,7 +67,7 @@ export function registerDevRoutes(server: Server, deps: DevRouteDeps): boolean {
 
   server.post('/api/dev/tick', async (_req: Request, res: Response) => {
     const result = await deps.scheduler.runOnce();
-    res.send(result.deadlines && result.delivery ? 200 : 500, { now: deps.clock.now().toISOString(), ...result });
+    res.send(result.deadlines && result.delivery && result.digests !== null ? 200 : 500, { now: deps.clock.now().toISOString(), ...result });
   });
 
   server.post('/api/dev/review', async (req: Request, res: Response) => {

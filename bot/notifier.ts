@@ -1,8 +1,10 @@
 import { CardFactory, MessageFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { CO_SELL_REFERRALS_ACTION, claimRefresh } from '../cards/actions';
+import { digestCard } from '../cards/digest';
 import { notificationCard, type NotificationCardData } from '../cards/notification';
 import type { Database } from '../services/db';
+import { DIGEST_EVENT, DigestPayloadSchema } from '../services/digest';
 import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../services/outbox';
 import { DEFAULT_PARTNER_CENTER_REFERRALS_URL, partnerCenterReferralLink } from '../services/referrals';
 import { ConversationReferenceStore } from './conversationReferences';
@@ -201,26 +203,38 @@ export class TeamsNotifier implements ChannelHandler {
   async send(message: OutboundMessage): Promise<DeliveryResult> {
     const target = await this.references.personalConversation(message.recipient);
     if (!target) return { ok: false, retryable: false, undeliverable: true, reason: NO_CONVERSATION };
-    const content = notificationFor(message, await this.links(message));
-    // Opened later, a notification about a claim shows that claim as it is then (Universal Actions' refresh).
-    const claimId = message.claimId;
-    const card = claimId ? { ...notificationCard(content), refresh: claimRefresh(claimId, `${content.title}: ${content.text}`) } : notificationCard(content);
+    const drawn = await this.draw(message);
+    if (!drawn) return { ok: false, retryable: false, reason: 'The daily digest in this message could not be read, so it was not sent' };
+    const { card, summary } = drawn;
     // The slot is taken last, with the card ready: its window runs from then until Teams answered.
     const slot = await this.slot(target.conversationId, target.tenantId);
     if (typeof slot === 'number') return { ok: false, held: true, retryAfterMs: slot, reason: 'Held back to keep within the Teams rate limits' };
     try {
-      return await this.deliver(message, target, content, card, slot);
+      return await this.deliver(message, target, summary, card, slot);
     } finally {
       slot.finish();
     }
   }
 
-  private async deliver(message: OutboundMessage, target: PersonalConversation, content: NotificationCardData, card: object, slot: SendSlot): Promise<DeliveryResult> {
+  /** The card for the row and its one-line summary; a daily digest has a card of its own. Null for a digest payload that cannot be read. */
+  private async draw(message: OutboundMessage): Promise<{ card: object; summary: string } | null> {
+    if (message.event === DIGEST_EVENT) {
+      const digest = DigestPayloadSchema.safeParse(message.payload);
+      return digest.success ? { card: digestCard(digest.data), summary: digest.data.text } : null;
+    }
+    const content = notificationFor(message, await this.links(message));
+    // Opened later, a notification about a claim shows that claim as it is then (Universal Actions' refresh).
+    const claimId = message.claimId;
+    const card = claimId ? { ...notificationCard(content), refresh: claimRefresh(claimId, `${content.title}: ${content.text}`) } : notificationCard(content);
+    return { card, summary: content.text };
+  }
+
+  private async deliver(message: OutboundMessage, target: PersonalConversation, summary: string, card: object, slot: SendSlot): Promise<DeliveryResult> {
     try {
       await this.options.adapter.continueConversationAsync(this.options.appId, target.reference, async (context) => {
         // The card says it all; the text goes in `summary`, which Teams shows in the notification toast and feed.
         const activity = activityForChannel(MessageFactory.attachment(CardFactory.adaptiveCard(card)), context.activity);
-        activity.summary = content.text;
+        activity.summary = summary;
         await context.sendActivity(activity);
       });
       return { ok: true };

@@ -1,9 +1,10 @@
 import type { Claims, SweepOptions, SweepResult } from '../services/claims';
+import type { Digest, DigestRunOptions, DigestRunResult } from '../services/digest';
 import type { ChannelHandlers, DeliveryCounts, DeliveryOptions, Outbox } from '../services/outbox';
 import type { Logger } from './logger';
 
 /**
- * The in-process background loop: the deadline sweep, then outbox delivery, every interval, and
+ * The in-process background loop: the deadline sweep, the daily digests, then outbox delivery, every interval, and
  * sooner while a backlog drains: at once after a full batch, and when the soonest message held back
  * for a rate limit is due (so it waits exactly as long as the limit needs). Passes never overlap (the next one is scheduled when the previous ends, and `runOnce` queues behind a
  * running pass). Nothing correct depends on this being the only instance: the services it calls
@@ -13,6 +14,9 @@ import type { Logger } from './logger';
 export interface SchedulerOptions {
   claims: Pick<Claims, 'sweepDeadlines'>;
   outbox: Pick<Outbox, 'deliverDue'>;
+  /** The daily digest step; none without it. */
+  digest?: Pick<Digest, 'runDue'>;
+  digestOptions?: DigestRunOptions;
   logger: Logger;
   intervalMs: number;
   delivery: ChannelHandlers;
@@ -23,6 +27,8 @@ export interface SchedulerOptions {
 /** What one pass did; a step that failed (and was logged) is null. */
 export interface PassResult {
   deadlines: SweepResult | null;
+  /** There only when the scheduler has a digest step. */
+  digests?: DigestRunResult | null;
   delivery: DeliveryCounts | null;
 }
 
@@ -52,11 +58,15 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const pass = async (): Promise<PassResult> => {
     if (stopped) return { deadlines: null, delivery: null };
     const deadlines = await step('deadline sweep', () => claims.sweepDeadlines(options.sweep));
+    const digest = options.digest;
+    // Before delivery, so a digest queued in this pass goes out in it.
+    const digests = digest ? { digests: await step('daily digest', () => digest.runDue(options.digestOptions)) } : {};
     const delivery = await step('outbox delivery', () => outbox.deliverDue(options.delivery, options.deliveryOptions));
-    if ((deadlines && (deadlines.reminded > 0 || deadlines.expired > 0)) || (delivery && delivery.sent + delivery.retried + delivery.dead + (delivery.dropped ?? 0) > 0)) {
-      logger.info({ deadlines, delivery }, 'scheduler pass');
+    const digested = digests.digests ? digests.digests.queued + digests.digests.empty : 0;
+    if ((deadlines && (deadlines.reminded > 0 || deadlines.expired > 0)) || digested > 0 || (delivery && delivery.sent + delivery.retried + delivery.dead + (delivery.dropped ?? 0) > 0)) {
+      logger.info({ deadlines, ...digests, delivery }, 'scheduler pass');
     }
-    return { deadlines, delivery };
+    return { deadlines, ...digests, delivery };
   };
 
   // One failing step must not keep the other from running, nor stop the loop.

@@ -40,6 +40,16 @@ export function formatDateTime(instant: Date): string {
   return INSTANT_FORMAT.format(instant);
 }
 
+/** A person's local date (YYYY-MM-DD, as the digest keeps it) as a day: "3 March 2026". */
+export function formatLocalDate(isoDate: string): string {
+  return formatDay(new Date(`${isoDate}T00:00:00.000Z`));
+}
+
+/** A time of day in minutes after midnight, on the 24-hour clock: "8:00", "17:30". */
+export function formatTimeOfDay(minutes: number): string {
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 /** "passed", "1 day left", "12 days left". */
 export function daysLeftText(daysLeft: number): string {
   if (daysLeft <= 0) return 'passed';

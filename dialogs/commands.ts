@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ANY_FILTER, type ClaimListAction } from '../cards/claimList';
 import { CUSTOMERS_TABS, type CustomersTab } from '../cards/customersPage';
 import { parseStatusFilter, STATUS_FILTERS, type StatusFilter } from '../services/claims';
-import { cleanText } from '../services/shared';
+import { cleanText, shorten } from '../services/shared';
 import type { AttachedFile } from './dialogDeps';
 import { isRoleCardVerb, routeRoleCard, routeRoleText, type RoleRoute } from './roleCommands';
 import {
@@ -48,6 +48,8 @@ export type Route =
   | { kind: 'bulkAddFile'; file: AttachedFile }
   /** *Add N customers* on a report. */
   | { kind: 'bulkAddConfirm'; fileId: string }
+  /** `digest`, `digest 8:00`, `digest off`: what follows the word, as typed. */
+  | { kind: 'digest'; setting: string }
   | { kind: 'badCard'; verb: string }
   /** "Stay in the flow" clicked after the flow ended. */
   | { kind: 'flowEnded' }
@@ -220,6 +222,7 @@ const TEXT_COMMANDS: readonly { pattern: RegExp; route: (match: RegExpExecArray,
   { pattern: /^(?:expiring(?:\s+soon)?|what\s+expires(?:\s+this\s+week)?)\??(?:\s+(.+))?$/i, route: (m) => listRoute('expiring', m[1]) },
   { pattern: /^summary(?:\s+(.+))?$/i, route: (m) => listRoute('summary', m[1]) },
   { pattern: /^(?:undelivered(?:\s+messages)?|dead[\s-]?letters?|failed\s+messages)$/i, route: () => ({ kind: 'undelivered', cursor: null }) },
+  { pattern: /^(?:daily\s+)?digest(?:\s+(.*))?$/i, route: (m) => ({ kind: 'digest', setting: (m[1] ?? '').trim() }) },
 ];
 
 const STATUS_WORD = /\bstatus\b/i;
@@ -363,6 +366,8 @@ export function describeRoute(route: Route): string {
       return 'check the file you sent for bulk add';
     case 'bulkAddConfirm':
       return 'add the customers of the file you checked';
+    case 'digest':
+      return route.setting ? `set your daily digest to "${shorten(route.setting, 40)}"` : 'show your daily digest setting';
     case 'users':
       return 'manage users';
     default:
@@ -389,6 +394,7 @@ const COMMAND_WORDS: readonly string[] = [
   'summary',
   'users',
   'undelivered',
+  'digest',
 ];
 
 /** Edit distance with adjacent transpositions ("hlep" is one edit from "help"); both strings are short. */

@@ -7,6 +7,7 @@ import { CONVERSATION_ACTIONS } from '../cards/actions';
 import { questionCard } from '../cards/question';
 import { shorten } from '../services/shared';
 import { suggestCommand, type FlowVerb } from './commands';
+import { DIGEST_COMMAND_HELP } from './digestView';
 import { roleCommandsHelp } from './roleCommands';
 import { UNDELIVERED_COMMAND_HELP } from './undeliveredView';
 import { BULK_ADD_COMMAND_HELP } from './bulkAddView';
@@ -51,6 +52,7 @@ export function availableCommands(flows: ReadonlySet<FlowVerb>): CommandHelp[] {
     { command: 'expiring', description: "Your organisation's open claims whose consent or submission deadline falls within a week, soonest first; filterable: \"expiring status consent granted\"." },
     { command: 'summary', description: 'Claims counted by status for each engagement, with the money at stake (deal sizes and proposed payouts of open claims); filterable: "summary copilot".' },
     { command: 'status <claim id>', description: 'The details of one of your claims: status, deadlines, history. Claim ids are on the Customers page and in the claim lists.' },
+    DIGEST_COMMAND_HELP,
     { command: 'cancel', description: 'Leave what you are doing; nothing is saved.' },
   );
   if (flows.has('cancelClaim')) {

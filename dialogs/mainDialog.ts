@@ -14,6 +14,7 @@ import { CancelClaimDialog } from './cancelClaimDialog';
 import { ClaimCustomerDialog, type ClaimCustomerOptions } from './claimCustomerDialog';
 import type { ClaimFlowOptions } from './claimFlowShared';
 import { answerClaimList } from './claimLists';
+import { answerDigest } from './digestView';
 import { ResendConsentDialog } from './resendConsentDialog';
 import { SendConsentDialog } from './sendConsentDialog';
 import { SubmitClaimDialog } from './submitClaimDialog';
@@ -214,6 +215,9 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'bulkAddConfirm':
         await answerBulkAddConfirm(this.deps, context, caller, route.fileId);
+        return step.endDialog();
+      case 'digest':
+        await answerDigest(this.deps, context, caller, route.setting);
         return step.endDialog();
       case 'flow':
         return this.startFlow(step, caller, route.verb, route.start);

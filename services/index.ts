@@ -2,6 +2,7 @@ import { createBulkAdd } from './bulkAdd';
 import { createClaims } from './claims';
 import { createConsent } from './consent';
 import { createCustomersPage } from './customersPage';
+import { createDigest } from './digest';
 import { createDirectory } from './directory';
 import { createNomination } from './nomination';
 import { createOutbox } from './outbox';
@@ -25,6 +26,7 @@ export function createAppServices(context: ServiceContext) {
     customersPage: createCustomersPage(context),
     referrals: createReferrals(context),
     outbox: createOutbox(context),
+    digest: createDigest(context),
   };
 }
 

@@ -230,10 +230,11 @@ export async function deliverDueMessages(
 
 /**
  * What a message may carry to say when it is worth sending: a reminder only before its deadline and
- * while its claim is still in the status it was written for.
+ * while its claim is still in the status it was written for; a daily digest only on its day.
  */
 const TimelinessSchema = z.object({
-  timely: z.object({ until: z.iso.datetime(), claimId: z.string(), claimStatus: z.string() }),
+  // Without a claim (a daily digest), only the time counts.
+  timely: z.object({ until: z.iso.datetime(), claimId: z.string().optional(), claimStatus: z.string().optional() }),
 });
 
 /**
@@ -245,7 +246,10 @@ async function noLongerTimely(db: Database, payload: Prisma.JsonValue, now: Date
   const parsed = TimelinessSchema.safeParse(payload);
   if (!parsed.success) return null;
   const { until, claimId, claimStatus } = parsed.data.timely;
-  if (now.getTime() + leaseMs >= new Date(until).getTime()) return `Not sent: its deadline (${until}) passed before it could be delivered`;
+  if (now.getTime() + leaseMs >= new Date(until).getTime()) {
+    return claimId ? `Not sent: its deadline (${until}) passed before it could be delivered` : `Not sent: it was out of date (after ${until}) before it could be delivered`;
+  }
+  if (!claimId || !claimStatus) return null;
   const claim = await db.prisma.claim.findUnique({ where: { id: claimId }, select: { status: true } });
   if (claim?.status !== claimStatus) return `Not sent: the claim moved on (${claimStatus} → ${claim?.status ?? 'deleted'}) before it could be delivered`;
   return null;

@@ -43,6 +43,8 @@ const EVENT_WORDS: Record<string, string> = {
   'referral.sync.create': 'New referral sent to Partner Center',
   'referral.sync.upgrade': 'Co-sell upgrade sent to Partner Center',
   'referrals.signin.failed': 'Notice: Partner Center sign-in needs renewing',
+  // services/digest's DIGEST_EVENT (digest imports outbox, so the name is written here).
+  'digest.daily': 'Daily digest',
 };
 
 /** The event of an outbox row in words. */

@@ -8,6 +8,7 @@ import { coSellReferralCard, coSellReferralsCard } from '../../cards/coSellRefer
 import { consentContactsCard } from '../../cards/consentContacts';
 import { consentReviewCard } from '../../cards/consentReview';
 import { customersPageCard, type CustomersPageCardData } from '../../cards/customersPage';
+import { digestCard, digestSettingsCard } from '../../cards/digest';
 import { engagementChoiceCard } from '../../cards/engagementChoice';
 import { engagementsCard } from '../../cards/engagements';
 import { nominationConfirmationCard } from '../../cards/nominationConfirmation';
@@ -996,6 +997,80 @@ export function cardSamples(): CardSample[] {
           { partnerCenterReferral: 'https://partner.microsoft.com/dashboard/referrals/v2/leads' },
         ),
       ),
+    ),
+    sample(
+      'digest',
+      'digestCard',
+      digestCard({
+        kind: 'digest.daily',
+        localDate: '2026-03-03',
+        timeZone: 'Europe/Amsterdam',
+        asOf: '2026-03-03T07:00:00.000Z',
+        scope: 'partner',
+        deadlines: {
+          total: 7,
+          items: [
+            {
+              claimId: 'CLM-7B25VBDC',
+              friendlyName: 'Proseware migration',
+              customerName: 'Proseware, Inc.',
+              engagementName: MIGRATE.name,
+              status: 'CLAIMED',
+              deadline: { kind: 'consent', at: '2026-03-05T09:00:00.000Z' },
+              upgradedAt: null,
+              action: 'sendConsent',
+            },
+            {
+              claimId: 'CLM-N2HQC766',
+              friendlyName: 'Tailspin migration wave 1',
+              customerName: 'Tailspin Toys',
+              engagementName: MIGRATE.name,
+              status: 'REJECTED',
+              deadline: { kind: 'submission', at: '2026-03-09T09:00:00.000Z' },
+              upgradedAt: null,
+              action: 'submitClaim',
+            },
+          ],
+        },
+        consents: {
+          total: 1,
+          items: [
+            {
+              claimId: 'CLM-Q8K2M4PX',
+              friendlyName: 'Contoso data and AI',
+              customerName: 'Contoso Ltd',
+              engagementName: MIGRATE.name,
+              status: 'CONSENT_REQUESTED',
+              deadline: { kind: 'consent', at: '2026-03-25T09:00:00.000Z' },
+              upgradedAt: null,
+              action: 'resendConsent',
+            },
+          ],
+        },
+        rejected: { total: 0, items: [] },
+        upgraded: {
+          total: 1,
+          items: [
+            {
+              claimId: 'CLM-W3RT6YZA',
+              friendlyName: 'Fourth Coffee security',
+              customerName: 'Fourth Coffee',
+              engagementName: MIGRATE.name,
+              status: 'CONSENT_REQUESTED',
+              deadline: null,
+              upgradedAt: '2026-03-02T16:00:00.000Z',
+              action: 'viewClaim',
+            },
+          ],
+        },
+        text: 'Your daily digest: 7 deadlines this week, 1 consent awaiting an answer, 1 referral upgraded to co-sell.',
+        timely: { until: '2026-03-03T19:00:00.000Z' },
+      }),
+    ),
+    sample(
+      'digest-settings',
+      'digestSettingsCard',
+      digestSettingsCard({ enabled: true, minutes: 450, timeZone: 'Europe/Amsterdam', zoneFromTeams: true, today: { done: false, minutes: 480, now: 400 }, changed: 'time' }),
     ),
     sample(
       'notification-cosell',
