@@ -36,7 +36,10 @@ describe('bulk add in the conversation (demo data)', () => {
     db = await createDemoDatabase(NOW);
     server = createServer((req, res) => {
       const body = files.get(req.url ?? '');
-      res.writeHead(body ? 200 : 404).end(body);
+      // Not chained: restify (loaded by an e2e file earlier in the same worker) patches the core
+      // ServerResponse.writeHead, and its version does not return the response.
+      res.writeHead(body ? 200 : 404);
+      res.end(body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
