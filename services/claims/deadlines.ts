@@ -38,7 +38,7 @@ export const DEFAULT_SWEEP_BATCH = 500;
  * Claims per statement: one statement locks, expires and notifies this many at once, and holds their
  * row locks only while it runs (tens of milliseconds; bench/RESULTS.md, issue 18).
  */
-const CHUNK = 1_000;
+export const SWEEP_CHUNK = 1_000;
 
 export interface SweepOptions {
   batchSize?: number;
@@ -135,7 +135,7 @@ async function inChunks(budget: number, chunk: (limit: number) => Promise<ChunkO
   let done = 0;
   let left = budget;
   while (left > 0) {
-    const limit = Math.min(CHUNK, left);
+    const limit = Math.min(SWEEP_CHUNK, left);
     const outcome = await chunk(limit);
     done += outcome.done;
     left -= outcome.selected;
@@ -192,13 +192,18 @@ function expiryAssignments(rule: ExpiryRule, now: Date): Prisma.Sql {
   return Prisma.sql`"status" = ${Prisma.raw(`'${rule.to}'::"ClaimStatus"`)}, "version" = c."version" + 1, "updatedAt" = ${at(now)}${terminal}`;
 }
 
-/**
- * One statement: locks up to `limit` claims that `rule` expires now (skipping claims another sweep
- * holds), moves each to `rule.to` with its version incremented, and writes one audit event per claim
- * and one `claim.expired` message per recipient (the creator and the partner's Incentives admins).
- */
 async function expireChunk(db: Database, clock: Clock, rule: ExpiryRule, limit: number): Promise<ChunkOutcome> {
-  const now = clock.now();
+  const [row] = await db.prisma.$queryRaw<{ selected: number; done: number }[]>(expiryStatement(rule, clock.now(), limit));
+  return { selected: row?.selected ?? 0, done: row?.done ?? 0 };
+}
+
+/**
+ * One statement: locks up to `limit` claims that `rule` expires at `now` (skipping claims another
+ * sweep holds), moves each to `rule.to` with its version incremented, and writes one audit event per
+ * claim and one `claim.expired` message per recipient (the creator and the partner's Incentives
+ * admins). Its one row: `selected` claims locked, `done` expired. Exported for the benchmark's plans.
+ */
+export function expiryStatement(rule: ExpiryRule, now: Date, limit: number): Prisma.Sql {
   const kind = rule.deadline;
   const column = deadlineColumn(kind);
   const windowColumn = Prisma.raw(kind === 'consent' ? 'e."consentWindowDays"' : 'e."submissionWindowDays"');
@@ -214,7 +219,7 @@ async function expireChunk(db: Database, clock: Clock, rule: ExpiryRule, limit: 
     Prisma.sql`u."closeReason"`,
   );
   const dedupeKey = sqlText((claimId, recipient) => deadlineDedupeKey(claimId, event, 0, recipient), Prisma.sql`u."id"`, Prisma.sql`r."recipient"`);
-  const [row] = await db.prisma.$queryRaw<{ selected: number; done: number }[]>`
+  return Prisma.sql`
     WITH due AS (
       SELECT c."id", c."status", c."version" FROM "Claim" c
       WHERE c."status" IN (${statusIn(rule.from)}) AND ${column} <= ${at(now)}
@@ -222,10 +227,10 @@ async function expireChunk(db: Database, clock: Clock, rule: ExpiryRule, limit: 
       FOR UPDATE OF c SKIP LOCKED
     ), upd AS (
       UPDATE "Claim" c SET ${expiryAssignments(rule, now)}, "closeReason" = ${closeReason}
-      FROM due, "Engagement" e
-      WHERE c."id" = due."id" AND c."version" = due."version" AND c."status" = due."status" AND e."id" = c."engagementId"
-      RETURNING c."id", c."partnerId", c."friendlyName", c."customerId", c."createdByUserId", c."status", c."version", c."closeReason",
-        due."status" AS "previousStatus", due."version" AS "previousVersion", e."name" AS "engagementName"
+      FROM due, "Engagement" e, "Customer" cu
+      WHERE c."id" = due."id" AND c."version" = due."version" AND c."status" = due."status" AND e."id" = c."engagementId" AND cu."id" = c."customerId"
+      RETURNING c."id", c."partnerId", c."friendlyName", c."createdByUserId", c."status", c."version", c."closeReason",
+        due."status" AS "previousStatus", due."version" AS "previousVersion", e."name" AS "engagementName", cu."name" AS "customerName"
     ), audit AS (
       INSERT INTO "AuditEvent" ("id", "partnerId", "claimId", "actorKind", "actorId", "action", "before", "after", "at")
       SELECT gen_random_uuid()::text, u."partnerId", u."id", ${systemActor.kind}::"ActorKind", ${systemActor.id}::text, ${auditActionFor('EXPIRE')}::text,
@@ -243,30 +248,34 @@ async function expireChunk(db: Database, clock: Clock, rule: ExpiryRule, limit: 
       INSERT INTO "OutboxMessage" ("id", "dedupeKey", "channel", "event", "recipient", "claimId", "partnerId", "payload", "nextAttemptAt", "createdAt")
       SELECT gen_random_uuid()::text, ${dedupeKey}, 'TEAMS', ${event}::text, r."recipient", u."id", u."partnerId",
         jsonb_build_object(
-          'kind', ${event}::text, 'claimId', u."id", 'friendlyName', u."friendlyName", 'customerName', cu."name",
+          'kind', ${event}::text, 'claimId', u."id", 'friendlyName', u."friendlyName", 'customerName', u."customerName",
           'engagementName', u."engagementName", 'previousStatus', u."previousStatus", 'deadline', ${kind}::text,
           'closeReason', u."closeReason", 'text', ${text}),
         ${at(now)}, ${at(now)}
-      FROM recipients r JOIN upd u ON u."id" = r."claimId" JOIN "Customer" cu ON cu."id" = u."customerId"
+      FROM recipients r JOIN upd u ON u."id" = r."claimId"
       ON CONFLICT ("dedupeKey") DO NOTHING
     )
     SELECT (SELECT count(*) FROM due)::int AS "selected", (SELECT count(*) FROM upd)::int AS "done"`;
-  return { selected: row?.selected ?? 0, done: row?.done ?? 0 };
 }
 
 /** A reminder threshold and the next smaller one: the claims in between get this reminder. */
-interface ReminderBand {
+export interface ReminderBand {
   nearer: number;
   days: number;
+}
+
+async function remindChunk(db: Database, clock: Clock, rule: ExpiryRule, band: ReminderBand, limit: number): Promise<ChunkOutcome> {
+  const [row] = await db.prisma.$queryRaw<{ selected: number; done: number }[]>(reminderStatement(rule, band, clock.now(), limit));
+  return { selected: row?.selected ?? 0, done: row?.done ?? 0 };
 }
 
 /**
  * One statement: locks up to `limit` claims that `rule` will expire whose deadline is more than
  * `nearer` and at most `days` days away and that have not had this reminder yet (the outbox row is
- * the record of it), and queues one reminder to each claim's creator. Returns the reminders queued.
+ * the record of it), and queues one reminder to each claim's creator. Its one row: `selected` claims
+ * locked, `done` reminders queued.
  */
-async function remindChunk(db: Database, clock: Clock, rule: ExpiryRule, band: ReminderBand, limit: number): Promise<ChunkOutcome> {
-  const now = clock.now();
+export function reminderStatement(rule: ExpiryRule, band: ReminderBand, now: Date, limit: number): Prisma.Sql {
   const kind = rule.deadline;
   const column = deadlineColumn(kind);
   const event = DEADLINE_EVENTS[kind];
@@ -282,14 +291,17 @@ async function remindChunk(db: Database, clock: Clock, rule: ExpiryRule, band: R
   );
   const dedupeKey = sqlText((claimId, recipient) => deadlineDedupeKey(claimId, event, band.days, recipient), Prisma.sql`d."id"`, Prisma.sql`p."aadObjectId"`);
   const deadline = isoSql(Prisma.sql`d."deadline"`);
-  const [row] = await db.prisma.$queryRaw<{ selected: number; done: number }[]>`
+  return Prisma.sql`
     WITH due AS (
       SELECT c."id", c."partnerId", c."friendlyName", c."status", ${column} AS "deadline", c."engagementId", c."customerId", c."createdByUserId"
       FROM "Claim" c
       WHERE c."status" IN (${statusIn(rule.from)}) AND ${column} > ${at(from)} AND ${column} <= ${at(to)}
+        -- OFFSET 0 keeps this a per-claim probe of the claimId index: as an anti-join, planned from statistics
+        -- taken before the reminders were written, it rescanned every outbox row for every claim (bench/RESULTS.md, issue 18).
         AND NOT EXISTS (
           SELECT 1 FROM "OutboxMessage" o
-          WHERE o."claimId" = c."id" AND o."event" = ${event} AND o."dedupeKey" LIKE 'claim:' || c."id" || ${keyPrefix})
+          WHERE o."claimId" = c."id" AND o."event" = ${event} AND o."dedupeKey" LIKE 'claim:' || c."id" || ${keyPrefix}
+          OFFSET 0)
       LIMIT ${limit}
       FOR UPDATE OF c SKIP LOCKED
     ), messages AS (
@@ -310,5 +322,4 @@ async function remindChunk(db: Database, clock: Clock, rule: ExpiryRule, band: R
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM due)::int AS "selected", (SELECT count(*) FROM messages)::int AS "done"`;
-  return { selected: row?.selected ?? 0, done: row?.done ?? 0 };
 }
