@@ -218,7 +218,7 @@ export function expiryStatement(rule: ExpiryRule, now: Date, limit: number): Pri
     ...naming,
     Prisma.sql`u."closeReason"`,
   );
-  const dedupeKey = sqlText((claimId, recipient) => deadlineDedupeKey(claimId, event, 0, recipient), Prisma.sql`u."id"`, Prisma.sql`r."recipient"`);
+  const dedupeKey = sqlText((claimId, recipient) => deadlineDedupeKey(claimId, event, 0, recipient), Prisma.sql`u."id"`, Prisma.sql`u."recipient"`);
   return Prisma.sql`
     WITH due AS (
       SELECT c."id", c."status", c."version" FROM "Claim" c
@@ -226,11 +226,15 @@ export function expiryStatement(rule: ExpiryRule, now: Date, limit: number): Pri
       LIMIT ${limit}
       FOR UPDATE OF c SKIP LOCKED
     ), upd AS (
+      -- Claims by primary key (= ANY of the locked ids), and every later join from what the update returned:
+      -- the planner cannot size a data-modifying CTE, and joined to one it chose a hash of the whole Claim
+      -- table per batch and, downstream, a nested loop of every message over every claim (bench/RESULTS.md, issue 18).
       UPDATE "Claim" c SET ${expiryAssignments(rule, now)}, "closeReason" = ${closeReason}
-      FROM due, "Engagement" e, "Customer" cu
-      WHERE c."id" = due."id" AND c."version" = due."version" AND c."status" = due."status" AND e."id" = c."engagementId" AND cu."id" = c."customerId"
-      RETURNING c."id", c."partnerId", c."friendlyName", c."createdByUserId", c."status", c."version", c."closeReason",
-        due."status" AS "previousStatus", due."version" AS "previousVersion", e."name" AS "engagementName", cu."name" AS "customerName"
+      FROM due, "Engagement" e
+      WHERE c."id" = ANY (ARRAY(SELECT "id" FROM due)) AND c."id" = due."id" AND c."version" = due."version" AND c."status" = due."status"
+        AND e."id" = c."engagementId"
+      RETURNING c."id", c."partnerId", c."friendlyName", c."customerId", c."createdByUserId", c."status", c."version", c."closeReason",
+        due."status" AS "previousStatus", due."version" AS "previousVersion", e."name" AS "engagementName"
     ), audit AS (
       INSERT INTO "AuditEvent" ("id", "partnerId", "claimId", "actorKind", "actorId", "action", "before", "after", "at")
       SELECT gen_random_uuid()::text, u."partnerId", u."id", ${systemActor.kind}::"ActorKind", ${systemActor.id}::text, ${auditActionFor('EXPIRE')}::text,
@@ -238,21 +242,27 @@ export function expiryStatement(rule: ExpiryRule, now: Date, limit: number): Pri
         jsonb_build_object('status', u."status", 'version', u."version", 'closeReason', u."closeReason"),
         ${at(now)}
       FROM upd u
-    ), recipients AS (
-      SELECT u."id" AS "claimId", p."aadObjectId" AS "recipient" FROM upd u JOIN "PartnerUser" p ON p."id" = u."createdByUserId"
-      UNION
-      SELECT u."id", p."aadObjectId" FROM upd u
-      JOIN "PartnerUser" p ON p."partnerId" = u."partnerId"
+    ), admins AS MATERIALIZED (
+      -- Once per batch for the partners in it, as the per-claim sweep read them once per partner and chunk.
+      SELECT p."partnerId", p."aadObjectId" FROM "PartnerUser" p
       JOIN "UserRole" ur ON ur."userId" = p."id" AND ur."role" = 'INCENTIVES_ADMIN'
+      WHERE p."partnerId" IN (SELECT "partnerId" FROM upd)
+    ), recipients AS (
+      -- The creator and the partner's Incentives admins, each once (UNION) when the creator is an admin.
+      SELECT u."id", u."partnerId", u."friendlyName", u."customerId", u."closeReason", u."previousStatus", u."engagementName", p."aadObjectId" AS "recipient"
+      FROM upd u JOIN "PartnerUser" p ON p."id" = u."createdByUserId"
+      UNION
+      SELECT u."id", u."partnerId", u."friendlyName", u."customerId", u."closeReason", u."previousStatus", u."engagementName", a."aadObjectId"
+      FROM upd u JOIN admins a ON a."partnerId" = u."partnerId"
     ), messages AS (
       INSERT INTO "OutboxMessage" ("id", "dedupeKey", "channel", "event", "recipient", "claimId", "partnerId", "payload", "nextAttemptAt", "createdAt")
-      SELECT gen_random_uuid()::text, ${dedupeKey}, 'TEAMS', ${event}::text, r."recipient", u."id", u."partnerId",
+      SELECT gen_random_uuid()::text, ${dedupeKey}, 'TEAMS', ${event}::text, u."recipient", u."id", u."partnerId",
         jsonb_build_object(
-          'kind', ${event}::text, 'claimId', u."id", 'friendlyName', u."friendlyName", 'customerName', u."customerName",
+          'kind', ${event}::text, 'claimId', u."id", 'friendlyName', u."friendlyName", 'customerName', cu."name",
           'engagementName', u."engagementName", 'previousStatus', u."previousStatus", 'deadline', ${kind}::text,
           'closeReason', u."closeReason", 'text', ${text}),
         ${at(now)}, ${at(now)}
-      FROM recipients r JOIN upd u ON u."id" = r."claimId"
+      FROM recipients u JOIN "Customer" cu ON cu."id" = u."customerId"
       ON CONFLICT ("dedupeKey") DO NOTHING
     )
     SELECT (SELECT count(*) FROM due)::int AS "selected", (SELECT count(*) FROM upd)::int AS "done"`;
