@@ -125,7 +125,7 @@ async function expiryChecks(db: SqlDriver): Promise<ExpiryCheck> {
     outboxRows: await count(db, `SELECT sum(n) AS n FROM (${messages}) m`, [DEADLINE_EVENTS.expired]),
     outboxExpected: await count(db, `SELECT count(*) AS n FROM (${recipients}) r`),
     outboxTwice: await count(db, `SELECT count(*) AS n FROM (${messages}) m WHERE n > 1`, [DEADLINE_EVENTS.expired]),
-    outboxUnexpected: await count(db, `SELECT count(*) AS n FROM (SELECT "claimId", "recipient" FROM (${messages}) m EXCEPT ${recipients}) x`, [DEADLINE_EVENTS.expired]),
+    outboxUnexpected: await count(db, `SELECT count(*) AS n FROM (SELECT "claimId", "recipient" FROM (${messages}) m EXCEPT SELECT * FROM (${recipients}) r) x`, [DEADLINE_EVENTS.expired]),
   };
 }
 
