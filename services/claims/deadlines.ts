@@ -269,7 +269,7 @@ export function expiryStatement(rule: ExpiryRule, now: Date, limit: number): Pri
 }
 
 /** A reminder threshold and the next smaller one: the claims in between get this reminder. */
-export interface ReminderBand {
+interface ReminderBand {
   nearer: number;
   days: number;
 }
@@ -285,7 +285,7 @@ async function remindChunk(db: Database, clock: Clock, rule: ExpiryRule, band: R
  * the record of it), and queues one reminder to each claim's creator. Its one row: `selected` claims
  * locked, `done` reminders queued.
  */
-export function reminderStatement(rule: ExpiryRule, band: ReminderBand, now: Date, limit: number): Prisma.Sql {
+function reminderStatement(rule: ExpiryRule, band: ReminderBand, now: Date, limit: number): Prisma.Sql {
   const kind = rule.deadline;
   const column = deadlineColumn(kind);
   const event = DEADLINE_EVENTS[kind];
