@@ -112,7 +112,17 @@ async function main(): Promise<void> {
   await run('turns', () => benchTurns({ serverUrl, levels: [1, 10, 50], warmupMs: 1_500, durationMs: turnSeconds * 1000, maxTurns: 20_000, log }));
   const needsPostgres = (name: string) => `### ${name}: skipped, no PostgreSQL (set BENCH_DATABASE_URL or install Debian's postgresql)\n`;
   await run('customers', () => withCustomersServers(serverUrl, (servers) => benchCustomersPage({ servers, log, sizes: envSizes('BENCH_CLAIMS', [10_000, 100_000, 1_000_000]), turnSeconds })));
-  await run('scheduler', () => (serverUrl ? benchScheduler({ serverUrl, log, claims: envNumber('BENCH_SWEEP_CLAIMS', 100_000), maxSeconds: envNumber('BENCH_SWEEP_SECONDS', 60) }) : Promise.resolve(needsPostgres('Scheduler sweep'))));
+  // The embedded PostgreSQL always; Debian's too when there is one.
+  await run('scheduler', () =>
+    benchScheduler({
+      serverUrl,
+      log,
+      claims: envNumber('BENCH_SWEEP_CLAIMS', 100_000),
+      maxSeconds: envNumber('BENCH_SWEEP_SECONDS', 60),
+      runs: envNumber('BENCH_SWEEP_RUNS', 3),
+      batchSize: envNumber('BENCH_SWEEP_BATCH', 2_000),
+    }),
+  );
   await run('drain', () =>
     serverUrl
       ? benchDrain({ serverUrl, log, oneConversation: envNumber('BENCH_DRAIN_ONE', 200), sellers: envNumber('BENCH_DRAIN_SELLERS', 500), runs: envNumber('BENCH_DRAIN_RUNS', 3) })

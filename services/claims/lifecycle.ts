@@ -100,20 +100,33 @@ export function decideTransition(claim: ClaimTiming, event: ClaimEvent, now: Dat
   }
 }
 
+/** A deadline a claim can expire at. */
+export type ExpiryDeadline = 'consent' | 'submission';
+
+/** Open claims in `from` expire into `to` once their `deadline` has passed. */
+export interface ExpiryRule {
+  deadline: ExpiryDeadline;
+  from: readonly ClaimStatus[];
+  to: ClaimStatus;
+}
+
+/**
+ * When claims expire: the one table both executors read. decideTransition applies it to one claim;
+ * the deadline sweep (services/claims/deadlines.ts) turns it into one set-based statement per batch.
+ */
+export const EXPIRY_RULES: readonly ExpiryRule[] = [
+  { deadline: 'consent', from: AWAITING_CONSENT_STATUSES, to: ClaimStatus.EXPIRED },
+  { deadline: 'submission', from: AWAITING_SUBMISSION_STATUSES, to: ClaimStatus.EXPIRED },
+];
+
 function decideExpiry(claim: ClaimTiming, now: Date): TransitionDecision {
-  if (AWAITING_CONSENT_STATUSES.includes(claim.status)) {
-    if (now.getTime() >= claim.consentDeadline.getTime()) return allow('EXPIRED');
-    return { ok: false, reason: `This claim's consent window is open until ${formatDay(claim.consentDeadline)}, so it has not expired.` };
-  }
-  if (AWAITING_SUBMISSION_STATUSES.includes(claim.status)) {
-    if (!claim.submissionDeadline) return noSubmissionDeadline();
-    if (now.getTime() >= claim.submissionDeadline.getTime()) return allow('EXPIRED');
-    return {
-      ok: false,
-      reason: `This claim's submission window is open until ${formatDay(claim.submissionDeadline)}, so it has not expired.`,
-    };
-  }
-  return refuse(claim.status, 'EXPIRE');
+  const rule = EXPIRY_RULES.find((candidate) => candidate.from.includes(claim.status));
+  if (!rule) return refuse(claim.status, 'EXPIRE');
+  const deadline = rule.deadline === 'consent' ? claim.consentDeadline : claim.submissionDeadline;
+  if (!deadline) return noSubmissionDeadline();
+  if (now.getTime() >= deadline.getTime()) return allow(rule.to);
+  const window = rule.deadline === 'consent' ? 'consent window' : 'submission window';
+  return { ok: false, reason: `This claim's ${window} is open until ${formatDay(deadline)}, so it has not expired.` };
 }
 
 function allow(to: ClaimStatus): TransitionDecision {

@@ -24,6 +24,13 @@ export function formatDay(instant: Date): string {
   return DAY_FORMAT.format(instant);
 }
 
+/**
+ * formatDay as a PostgreSQL to_char pattern, for sentences a set-based statement writes itself
+ * (the deadline sweep). Deadlines are stored as UTC timestamps, so no time zone is applied;
+ * test/services/deadlines.test.ts keeps it identical to formatDay.
+ */
+export const DAY_FORMAT_SQL = 'FMDD FMMonth YYYY';
+
 /** An instant, e.g. "3 March 2026 at 14:05 UTC". */
 export function formatDateTime(instant: Date): string {
   return INSTANT_FORMAT.format(instant);

@@ -1,7 +1,9 @@
 import { DEADLINE_EVENTS, deadlineDedupeKey, dueReminder, sweepDeadlines } from '../../services/claims/deadlines';
+import { decideTransition, runningDeadline } from '../../services/claims/lifecycle';
+import { DAY_FORMAT_SQL, formatDay } from '../../services/shared/wording';
 import { deliverDueMessages, type DeliveryResult, type OutboundMessage } from '../../services/outbox/delivery';
 import { FixedClock, addDays, DAY_MS } from '../../services/shared/clock';
-import type { ClaimStatus, Database } from '../../services/db';
+import { ClaimStatus, type Database } from '../../services/db';
 import { Fixtures, T0, buildWorld, type World } from '../support/fixtures';
 import { createTestDatabase } from '../support/testDatabase';
 
@@ -229,6 +231,187 @@ describe('sweepDeadlines: expiry', () => {
     clock.advanceDays(1 / 24);
     expect((await sweepDeadlines(db, clock)).expired).toBe(1);
     expect(await statusOf(id)).toBe('EXPIRED');
+  });
+});
+
+describe('sweepDeadlines: the set-based statements', () => {
+  it('expires exactly the claims the state machine expires, in every status, and reminds only of the deadline that runs', async () => {
+    const situations: { consentInDays: number; submissionInDays: number | null }[] = [
+      { consentInDays: -1, submissionInDays: -1 },
+      { consentInDays: -1, submissionInDays: 3 },
+      { consentInDays: 3, submissionInDays: -1 },
+      { consentInDays: -1, submissionInDays: null },
+      { consentInDays: 0.5, submissionInDays: 6 },
+      { consentInDays: 20, submissionInDays: 20 },
+    ];
+    const cases = await Promise.all(
+      Object.values(ClaimStatus).flatMap((status) =>
+        situations.map(async (deadlines) => {
+          const id = await claim(status, deadlines);
+          const timing = {
+            status,
+            consentDeadline: addDays(T0, deadlines.consentInDays),
+            submissionDeadline: deadlines.submissionInDays === null ? null : addDays(T0, deadlines.submissionInDays),
+          };
+          return { id, status, timing };
+        }),
+      ),
+    );
+    await sweepDeadlines(db, clock);
+    for (const { id, status, timing } of cases) {
+      const decision = decideTransition(timing, 'EXPIRE', T0);
+      const after = await db.prisma.claim.findUniqueOrThrow({ where: { id } });
+      const audits = await db.prisma.auditEvent.count({ where: { claimId: id, action: 'claim.expire' } });
+      const rows = await outboxOf(id);
+      const context = `${status} ${JSON.stringify(timing)}`;
+      if (decision.ok) {
+        expect([context, after.status, after.version, audits]).toEqual([context, decision.to, 1, 1]);
+        expect([context, rows.map((row) => row.event)]).toEqual([context, [DEADLINE_EVENTS.expired, DEADLINE_EVENTS.expired]]);
+        continue;
+      }
+      expect([context, after.status, after.version, audits]).toEqual([context, status, 0, 0]);
+      const running = runningDeadline(timing);
+      const days = running ? dueReminder(running.at, T0) : null;
+      const expected = running && days !== null ? [[DEADLINE_EVENTS[running.kind], days]] : [];
+      expect([context, rows.map((row) => [row.event, (row.payload as { days: number }).days])]).toEqual([context, expected]);
+    }
+  });
+
+  it('writes the expiry messages and audit event in full, worded as before', async () => {
+    const consent = await claim('CONSENT_REQUESTED', { consentInDays: -1 });
+    const submission = await claim('REJECTED', { consentInDays: -100, submissionInDays: -0.5 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 0, expired: 2 });
+    const expected = (id: string, previousStatus: ClaimStatus, deadline: string, closeReason: string) => ({
+      kind: DEADLINE_EVENTS.expired,
+      claimId: id,
+      friendlyName: `Claim ${id}`,
+      customerName: expect.stringMatching(/^Customer CUS-DL-\d+$/) as unknown,
+      engagementName: 'Fixed Engagement',
+      previousStatus,
+      deadline,
+      closeReason,
+      text: `Claim ${id} (${id}, Fixed Engagement) has expired. ${closeReason}`,
+    });
+    const cases = [
+      [consent, 'CONSENT_REQUESTED', 'consent', 'Customer consent was not received within the 30-day consent window.'],
+      [submission, 'REJECTED', 'submission', 'The claim was not submitted within the 90-day submission window.'],
+    ] as const;
+    for (const [id, previousStatus, deadline, closeReason] of cases) {
+      const rows = await outboxOf(id);
+      expect(rows).toHaveLength(2);
+      for (const row of rows) {
+        expect(row).toMatchObject({ channel: 'TEAMS', status: 'PENDING', attempts: 0, nextAttemptAt: T0, createdAt: T0, partnerId: world.partnerA, claimId: id });
+        expect(row.dedupeKey).toBe(deadlineDedupeKey(id, DEADLINE_EVENTS.expired, 0, row.recipient));
+        expect(row.payload).toEqual(expected(id, previousStatus, deadline, closeReason));
+      }
+      const audit = await db.prisma.auditEvent.findMany({ where: { claimId: id } });
+      expect(audit.map(({ id: _id, ...rest }) => rest)).toEqual([
+        {
+          partnerId: world.partnerA,
+          claimId: id,
+          actorKind: 'SYSTEM',
+          actorId: null,
+          action: 'claim.expire',
+          before: { status: previousStatus, version: 0 },
+          after: { status: 'EXPIRED', version: 1, closeReason },
+          at: T0,
+        },
+      ]);
+      expect(await db.prisma.claim.findUniqueOrThrow({ where: { id } })).toMatchObject({ updatedAt: T0, closedAt: T0, closeReason, openClaimKey: null });
+    }
+  });
+
+  it('writes the reminders in full, worded as before', async () => {
+    const consent = await claim('CLAIMED', { consentInDays: 6.5 });
+    const submission = await claim('CONSENT_GRANTED', { consentInDays: -10, submissionInDays: 0.25 });
+    expect(await sweepDeadlines(db, clock)).toEqual({ reminded: 2, expired: 0 });
+    const [consentRow] = await outboxOf(consent);
+    const [submissionRow] = await outboxOf(submission);
+    const consentDeadline = '2026-03-08T21:00:00.000Z';
+    expect(consentRow).toMatchObject({ channel: 'TEAMS', recipient: USER_AAD, dedupeKey: deadlineDedupeKey(consent, DEADLINE_EVENTS.consent, 7, USER_AAD), createdAt: T0 });
+    expect(consentRow?.payload).toEqual({
+      kind: DEADLINE_EVENTS.consent,
+      claimId: consent,
+      friendlyName: `Claim ${consent}`,
+      customerName: expect.stringMatching(/^Customer CUS-DL-\d+$/) as unknown,
+      engagementName: 'Fixed Engagement',
+      status: 'CLAIMED',
+      deadline: consentDeadline,
+      days: 7,
+      timely: { until: consentDeadline, claimId: consent, claimStatus: 'CLAIMED' },
+      text: `Less than 7 days left to get the customer's consent for Claim ${consent} (${consent}, Fixed Engagement): the consent window closes on 8 March 2026. Send or re-send the consent email before then, or the claim expires.`,
+    });
+    expect(submissionRow?.dedupeKey).toBe(deadlineDedupeKey(submission, DEADLINE_EVENTS.submission, 1, USER_AAD));
+    expect(submissionRow?.payload).toMatchObject({
+      status: 'CONSENT_GRANTED',
+      deadline: '2026-03-02T15:00:00.000Z',
+      days: 1,
+      text: `Less than 1 day left to submit Claim ${submission} (${submission}, Fixed Engagement): the submission window closes on 2 March 2026. A claim not submitted in time is lost.`,
+    });
+  });
+
+  it('names days in SQL exactly as formatDay does', async () => {
+    const rows = await db.sql.query<{ at: Date; day: string }>(
+      `SELECT d AS at, to_char(d, '${DAY_FORMAT_SQL}') AS day
+       FROM generate_series('2026-01-01 00:00'::timestamp, '2027-12-31 23:59:59.999'::timestamp, interval '1 day 59 minutes 59.999 seconds') d`,
+    );
+    expect(rows.length).toBeGreaterThan(700);
+    // pg reads a timestamp without time zone as local time; the deadline it stands for is that wall-clock time in UTC.
+    const mismatches = rows.filter((row) => {
+      const utc = new Date(Date.UTC(row.at.getFullYear(), row.at.getMonth(), row.at.getDate(), row.at.getHours(), row.at.getMinutes(), row.at.getSeconds(), row.at.getMilliseconds()));
+      return formatDay(utc) !== row.day;
+    });
+    expect(mismatches).toEqual([]);
+  });
+
+  it('two sweeps racing through a large backlog handle each claim once: one audit event per claim, one message per recipient', async () => {
+    const due = 2_400;
+    const reminding = 900;
+    await db.sql.exec(`
+      INSERT INTO "Customer" ("id", "name") SELECT 'CUS-RACE-' || i, 'Race customer ' || i FROM generate_series(1, ${due + reminding}) i;
+      INSERT INTO "Claim" ("id", "partnerId", "engagementId", "locationId", "customerId", "idType", "idValue", "friendlyName", "origin", "status",
+        "openClaimKey", "customerContactName", "customerContactEmail", "partnerContactName", "partnerContactEmail",
+        "consentDeadline", "submissionDeadline", "createdByUserId", "updatedAt")
+      SELECT 'CLM-RACE-' || i, g.partner, '${world.fixed}', g.location, 'CUS-RACE-' || i, 'TPID', i::text, 'Race ' || i, 'CLAIMED', g.status::"ClaimStatus",
+        g.partner || ':race:' || i, 'C', 'c@x.example', 'P', 'p@x.example',
+        CASE WHEN g.status IN ('CONSENT_GRANTED', 'REJECTED') THEN '2026-01-01'::timestamp
+             ELSE '${T0.toISOString()}'::timestamp + CASE WHEN i <= ${due} THEN interval '-1 hour' ELSE interval '3 days' END END,
+        CASE WHEN g.status IN ('CONSENT_GRANTED', 'REJECTED') THEN '${T0.toISOString()}'::timestamp + CASE WHEN i <= ${due} THEN interval '-1 hour' ELSE interval '3 days' END END,
+        g.creator, now()
+      FROM (SELECT i,
+        CASE WHEN i % 2 = 0 THEN '${world.partnerA}' ELSE '${world.partnerB}' END AS partner,
+        CASE WHEN i % 2 = 0 THEN '${world.location}' ELSE '${world.locationB}' END AS location,
+        CASE WHEN i % 2 = 0 THEN '${world.user}' ELSE '${world.userB}' END AS creator,
+        (ARRAY['ADDED', 'CLAIMED', 'CONSENT_REQUESTED', 'CONSENT_GRANTED', 'REJECTED'])[(i % 5) + 1] AS status
+        FROM generate_series(1, ${due + reminding}) i) g;`);
+    const sweepUntilDone = async () => {
+      let expired = 0;
+      let reminded = 0;
+      for (let pass = 0; pass < 50; pass += 1) {
+        const result = await sweepDeadlines(db, clock, { batchSize: 1_500 });
+        expired += result.expired;
+        reminded += result.reminded;
+        if (result.expired === 0 && result.reminded === 0) break;
+      }
+      return { expired, reminded };
+    };
+    const [first, second] = await Promise.all([sweepUntilDone(), sweepUntilDone()]);
+    expect((first?.expired ?? 0) + (second?.expired ?? 0)).toBe(due);
+    expect((first?.reminded ?? 0) + (second?.reminded ?? 0)).toBe(reminding);
+
+    const [counts] = await db.sql.query<Record<string, number>>(`
+      WITH race AS (SELECT * FROM "Claim" WHERE "id" LIKE 'CLM-RACE-%'),
+      audits AS (SELECT "claimId", count(*)::int AS n FROM "AuditEvent" WHERE "claimId" LIKE 'CLM-RACE-%' GROUP BY "claimId"),
+      messages AS (SELECT "claimId", "event", "recipient", count(*)::int AS n FROM "OutboxMessage" WHERE "claimId" LIKE 'CLM-RACE-%' GROUP BY 1, 2, 3)
+      SELECT
+        (SELECT count(*)::int FROM race WHERE "status" = 'EXPIRED' AND "version" = 1 AND "openClaimKey" IS NULL) AS expired,
+        (SELECT count(*)::int FROM audits WHERE n = 1) AS "auditOnce",
+        (SELECT count(*)::int FROM audits WHERE n > 1) AS "auditTwice",
+        (SELECT count(*)::int FROM messages WHERE n > 1) AS "messageTwice",
+        (SELECT count(*)::int FROM messages WHERE "event" = '${DEADLINE_EVENTS.expired}') AS "expiryMessages",
+        (SELECT count(*)::int FROM messages WHERE "event" <> '${DEADLINE_EVENTS.expired}') AS "reminders"`);
+    // Partner A's claims: the creator and partner A's admin; partner B's: its admin, who created them.
+    expect(counts).toEqual({ expired: due, auditOnce: due, auditTwice: 0, messageTwice: 0, expiryMessages: due / 2 * 3, reminders: reminding });
   });
 });
 
