@@ -191,6 +191,10 @@ describe('who is told of each claim event, through the real server and the Teams
         displayName: 'Nestor Wilke', email: 'nestor.wilke@fabrikamconsulting.com', roles: { create: [{ role: 'INCENTIVES_ADMIN' }] },
       },
     });
+    // Each case moves the clock on by days: the daily digests that would fall due on the way are
+    // turned off, so that what arrives is only what each claim event sends.
+    const everyone = await prisma.partnerUser.findMany({ select: { id: true } });
+    await prisma.digestPreference.createMany({ data: everyone.map(({ id }) => ({ userId: id, enabled: false })) });
     const contosoTpid = (await prisma.customerIdentifier.findFirstOrThrow({ where: { customerId: DEMO.customers.contoso, type: 'TPID' } })).value;
     const northwindTpid = (await prisma.customerIdentifier.findFirstOrThrow({ where: { customerId: DEMO.customers.northwind, type: 'TPID' } })).value;
     await prisma.customerIdentifier.create({ data: { type: 'TPID', value: EXTRA_CONTOSO_TPID, customerId: DEMO.customers.contoso } });
