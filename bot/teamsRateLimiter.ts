@@ -53,9 +53,6 @@ export interface RateLimiterOptions {
  */
 export const DEFAULT_RATE_MARGIN_MS = 20;
 
-/** How long a turn's reply waits for its place in Teams' limits before it is sent anyway (Teams then answers 429 and the connector retries). */
-export const DEFAULT_REPLY_WAIT_MS = 3_000;
-
 export interface SendSlot {
   finish(): void;
 }
@@ -159,23 +156,14 @@ export class TeamsRateLimiter {
   }
 
   /**
-   * Sends a turn's replies within the limits: waits for a place for each message (up to
-   * `maxWaitMs` in all, then sends anyway), and counts them from when the send was answered, like
-   * proactive sends, so the notifier's sends that follow keep a full window after them.
+   * Sends a turn's replies, counted against the same limits from when the send was answered (like
+   * proactive sends), so the notifier's sends that follow keep a full window after them. Replies do
+   * not wait: a person cannot write to the bot faster than Teams' limits, and a reply held back
+   * would only slow the turn (a reply Teams refuses with 429 is retried by the connector itself).
    */
-  async sendReplies<T>(conversationId: string, tenantId: string | null, count: number, send: () => Promise<T>, options: ReplyWaitOptions = {}): Promise<T> {
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    let budget = options.maxWaitMs ?? DEFAULT_REPLY_WAIT_MS;
-    const slots: SendSlot[] = [];
-    while (slots.length < count) {
-      const acquired = this.acquire(conversationId, tenantId);
-      if (acquired.slot) slots.push(acquired.slot);
-      else if (acquired.waitMs > budget) slots.push(this.take(conversationId, tenantId, this.now()));
-      else {
-        budget -= acquired.waitMs;
-        await sleep(acquired.waitMs);
-      }
-    }
+  async sendReplies<T>(conversationId: string, tenantId: string | null, count: number, send: () => Promise<T>): Promise<T> {
+    const now = this.now();
+    const slots = Array.from({ length: count }, () => this.take(conversationId, tenantId, now));
     try {
       return await send();
     } finally {
@@ -198,10 +186,4 @@ export class TeamsRateLimiter {
     };
     return { finish };
   }
-}
-
-export interface ReplyWaitOptions {
-  maxWaitMs?: number;
-  /** Tests pass a clock-advancing sleep. */
-  sleep?: (ms: number) => Promise<void>;
 }
