@@ -9,7 +9,7 @@ import type { Database } from '../../services/db';
 import { CatalogEligibilitySource, type EligibilityKey, type EligibilitySource } from '../../services/ports/eligibilitySource';
 import { DirectoryTenantResolver, type TenantResolver } from '../../services/ports/tenantResolver';
 import { FixedClock } from '../../services/shared/clock';
-import { allText, callerFor, DialogDriver, lastCard, submitData, TEST_CONSENT_SETTINGS, type Reply, type Turn } from '../support/dialogHarness';
+import { allText, callerFor, detailsAsProposed, DialogDriver, lastCard, submitData, TEST_CONSENT_SETTINGS, type Reply, type Turn } from '../support/dialogHarness';
 import { createDemoDatabase } from '../support/testDatabase';
 
 const NOW = new Date('2026-11-24T09:00:00.000Z');
@@ -46,21 +46,6 @@ class CountingPorts implements EligibilityPorts {
     this.calls.eligibility = 0;
     this.calls.opportunity = 0;
   }
-}
-
-/** The details card submitted as pre-filled, with some fields changed. */
-function detailsAsProposed(last: Reply[], change: Record<string, string> = {}): Turn {
-  const inputs: Record<string, string> = {};
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string') inputs[record.id] = typeof record.value === 'string' ? record.value : '';
-      Object.values(record).forEach(walk);
-    }
-  };
-  walk(lastCard(last).body);
-  return { value: { action: 'submitDetails', ...inputs, ...change } };
 }
 
 describe('a nomination flow asks the outside world once per question', () => {
