@@ -27,7 +27,7 @@ export interface ServerProcess {
  */
 export async function startServer(script: string, env: Record<string, string>, timeoutMs = 90_000, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...nodeArgs, ...(process.env.BENCH_LOADER ?? '--import tsx').split(' '), script], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

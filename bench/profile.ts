@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO } from '../prisma/demoData';
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
     if (!file) throw new Error('no profile written');
     const profile = JSON.parse(readFileSync(path.join(profileDir, file), 'utf8')) as CpuProfile;
+    if (process.env.PROFILE_KEEP) copyFileSync(path.join(profileDir, file), process.env.PROFILE_KEEP);
     const rows = summariseProfile(profile, Number(seconds) * 1000).slice(0, 25);
     process.stdout.write(`${script} "${text}" × ${conversations}: ${result.turns} turns, ${result.turnsPerSecond.toFixed(0)} turns/s, CPU ${result.cpuMsPerTurn?.toFixed(2) ?? '—'} ms/turn ; the profile's last ${seconds} s by self time\n\n`);
     process.stdout.write(`${table(['where', 'ms', 'share'], rows.map((row) => [row.category, row.ms.toFixed(0), `${(row.share * 100).toFixed(1)} %`]))}\n\n`);

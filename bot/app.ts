@@ -17,6 +17,7 @@ import { registerConsentRoutes } from './consentRoutes';
 import { registerDevRoutes } from './devRoutes';
 import { loopbackUrl, registerDirectLineRoutes } from './directLine';
 import { isLoopbackHost } from './loopback';
+import { ConversationReferenceStore } from './conversationReferences';
 import { MciBot } from './mciBot';
 import { TeamsNotifier } from './notifier';
 import { createProactiveAdapter } from './proactiveAdapter';
@@ -94,7 +95,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
   const services = buildServices({ db, clock, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility }, partnerCenterReferralsUrl: config.partnerCenterReferralsUrl });
   const files = fileTransferFor({ localMode: config.localMode, consent }, services);
   const dialogs = createDialogDeps({ db, clock, logger, localMode: config.localMode, consent, ports: { tenants: ports.tenants, eligibility: ports.eligibility } }, services, files);
-  const bot = new MciBot({ db, logger, dialogs, sendLimiter: teamsLimiter, files });
+  // One per instance: the notifier deactivates what the bot's turns keep, and the bot must hear of it.
+  const references = new ConversationReferenceStore(db, logger);
+  const bot = new MciBot({ db, logger, dialogs, sendLimiter: teamsLimiter, files, references });
   const inFlight = new InFlight();
   const host = options.host ?? config.host;
   const localServiceUrls = config.localMode ? { allowedOrigins: config.localServiceOrigins } : null;
@@ -123,6 +126,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<R
         logger,
         limiter: teamsLimiter,
         partnerCenterReferralsUrl: config.partnerCenterReferralsUrl,
+        references,
       }),
       REFERRALS: ports.referrals,
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TurnContext, type Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { ConversationKind, Database, Prisma } from '../services/db';
@@ -10,9 +11,11 @@ import type { Logger } from './logger';
  * Where the bot can reach people proactively: one row per conversation (personal chat, team channel
  * or group chat), kept up to date by conversation id from every incoming activity (install, message,
  * card action), so the stored reference always carries the latest serviceUrl. The row is read first
- * and written only when something in it would change (or it was last refreshed over an hour ago): a
- * steady conversation costs one read per activity, not a write. A personal conversation is keyed to
- * the user's AAD object id, which is what the outbox names as a Teams recipient.
+ * and written only when something in it would change (or it was last refreshed over an hour ago); and
+ * a message or card action whose reference this instance read or wrote in the last minute, unchanged,
+ * is not read again: a steady conversation costs one read a minute, not one per activity (issue 18).
+ * A personal conversation is keyed to the user's AAD object id, which is what the outbox names as a
+ * Teams recipient.
  *
  * Removal (`installationUpdate` remove, or the bot leaving the conversation's members) marks the
  * row inactive; the notifier does the same when Teams answers 403/404 for it.
@@ -64,6 +67,17 @@ export function isRemoval(activity: Partial<Activity>): boolean {
  */
 const REFRESH_AFTER_MS = 60 * 60 * 1000;
 
+/**
+ * How long this instance trusts what it last read or wrote of a conversation's row. Another instance
+ * can only deactivate it (Teams answered 403/404 there, or an uninstall reached it): a message in the
+ * conversation after that reactivates the row at the latest this long after. Installs and removals
+ * always go to the database.
+ */
+export const REFERENCE_TRUSTED_MS = 60 * 1000;
+
+/** Conversations remembered per instance; the oldest is forgotten first (a forgotten one is read again). */
+const REMEMBERED_CONVERSATIONS = 10_000;
+
 function withoutActivityId(reference: unknown): unknown {
   if (typeof reference !== 'object' || reference === null || Array.isArray(reference)) return reference;
   const rest: Record<string, unknown> = { ...reference };
@@ -84,10 +98,24 @@ function sameJson(a: unknown, b: unknown): boolean {
   return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]));
 }
 
+/** The activity types that only ever keep a row as it is: anything else (install, removal) is written through. */
+const STEADY_ACTIVITY_TYPES: readonly string[] = ['message', 'invoke'];
+
+/** What this instance last knew of a row: a digest of the fields it holds, and when it was known and last written. */
+interface KnownRow {
+  digest: string;
+  knownAtMs: number;
+  updatedAtMs: number;
+}
+
 export class ConversationReferenceStore {
+  private readonly known = new Map<string, KnownRow>();
+
   constructor(
     private readonly db: Database,
     private readonly logger: Logger,
+    /** Tests move it. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -119,9 +147,19 @@ export class ConversationReferenceStore {
     // Teams' `localTimezone` (the daily digest's clock), a plain column: kept as it was when an activity carries none or one Intl does not know.
     const timeZone = validTimeZone(activity.localTimezone);
     const fields = { kind, aadObjectId, tenantId, serviceUrl: activity.serviceUrl, reference, active: true, inactiveReason: null, ...(timeZone ? { timeZone } : {}) };
-    if (await this.isUpToDate(conversationId, fields)) return;
+    const digest = createHash('sha256').update(JSON.stringify({ ...fields, reference: withoutActivityId(reference) })).digest('base64');
+    const now = this.now();
+    const known = this.known.get(conversationId);
+    if (known && known.digest === digest && now - known.knownAtMs < REFERENCE_TRUSTED_MS && now - known.updatedAtMs <= REFRESH_AFTER_MS && STEADY_ACTIVITY_TYPES.includes(activity.type ?? '')) return;
+    const storedAtMs = await this.storedUpToDate(conversationId, fields);
+    if (storedAtMs !== null) {
+      this.remember(conversationId, { digest, knownAtMs: now, updatedAtMs: storedAtMs });
+      return;
+    }
+    this.known.delete(conversationId);
     if (!options.create) {
-      await this.db.prisma.conversationReference.updateMany({ where: { conversationId }, data: fields });
+      const { count } = await this.db.prisma.conversationReference.updateMany({ where: { conversationId }, data: fields });
+      if (count > 0) this.remember(conversationId, { digest, knownAtMs: now, updatedAtMs: now });
       return;
     }
     await this.db.prisma.conversationReference.upsert({
@@ -129,22 +167,31 @@ export class ConversationReferenceStore {
       create: { conversationId, ...fields },
       update: fields,
     });
+    this.remember(conversationId, { digest, knownAtMs: now, updatedAtMs: now });
+  }
+
+  private remember(conversationId: string, row: KnownRow): void {
+    this.known.delete(conversationId);
+    this.known.set(conversationId, row);
+    if (this.known.size > REMEMBERED_CONVERSATIONS) this.known.delete(this.known.keys().next().value ?? '');
   }
 
   /**
-   * Whether the stored row already holds every one of `fields` (a column added to them later is
-   * compared too) and was refreshed within the hour, so that writing would change nothing. The
-   * reference's activityId (the id of the activity it was taken from) differs on every activity and
-   * is not what a proactive message needs, so it alone does not cause a write.
+   * When the stored row was last written, if it already holds every one of `fields` (a column added
+   * to them later is compared too) and was refreshed within the hour, so that writing would change
+   * nothing; null otherwise. The reference's activityId (the id of the activity it was taken from)
+   * differs on every activity and is not what a proactive message needs, so it alone does not cause a write.
    */
-  private async isUpToDate(conversationId: string, fields: Record<string, unknown>): Promise<boolean> {
+  private async storedUpToDate(conversationId: string, fields: Record<string, unknown>): Promise<number | null> {
     const stored = await readConversationReference(this.db.sql, conversationId);
-    if (!stored || Date.now() - stored.updatedAtMs > REFRESH_AFTER_MS) return false;
+    if (!stored || this.now() - stored.updatedAtMs > REFRESH_AFTER_MS) return null;
     const { columns } = stored;
-    return Object.entries(fields).every(([key, value]) => (key === 'reference' ? sameJson(withoutActivityId(columns[key]), withoutActivityId(value)) : sameJson(columns[key], value)));
+    const same = Object.entries(fields).every(([key, value]) => (key === 'reference' ? sameJson(withoutActivityId(columns[key]), withoutActivityId(value)) : sameJson(columns[key], value)));
+    return same ? stored.updatedAtMs : null;
   }
 
   async deactivate(conversationId: string, reason: string): Promise<void> {
+    this.known.delete(conversationId);
     await this.db.prisma.conversationReference.updateMany({ where: { conversationId }, data: { active: false, inactiveReason: reason } });
   }
 

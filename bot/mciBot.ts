@@ -46,6 +46,8 @@ export interface MciBotOptions {
   sendLimiter?: TeamsRateLimiter;
   /** Files to and from the user: a Teams file consent accepted is uploaded through it. */
   files?: BotFileTransfer;
+  /** The instance's conversation references, shared with the notifier (what one deactivates the other must not trust); a new one unless given. */
+  references?: ConversationReferenceStore;
 }
 
 /**
@@ -78,7 +80,7 @@ export class MciBot extends TeamsActivityHandler {
     // user preference (the last engagement opened) is harmless, so user state keeps last-write-wins.
     this.conversationState = new ConversationState(options.storage ?? new ConversationStateStore(options.db));
     this.userState = new UserState(storage);
-    this.references = new ConversationReferenceStore(options.db, options.logger);
+    this.references = options.references ?? new ConversationReferenceStore(options.db, options.logger);
     this.mainDialog = new MainDialog(options.dialogs, this.userState);
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
     this.dialogs.add(this.mainDialog);
@@ -125,8 +127,7 @@ export class MciBot extends TeamsActivityHandler {
     // it refreshes a conversation already recorded, and records none.
     await this.references.record(context, { create: context.activity.type !== 'invoke' });
     await registerOnFirstContact(context, this.provisioning);
-    shapeCardsForChannel(context);
-    keepRepliesWithinTeamsSize(context, this.logger);
+    shapeRepliesForChannel(context, this.logger);
     this.countRepliesAgainstTeamsLimits(context);
     await super.run(context);
     try {
@@ -266,6 +267,7 @@ export class MciBot extends TeamsActivityHandler {
 
   private async runDialogs(context: TurnContext): Promise<void> {
     const dialogContext = await this.dialogs.createContext(context);
+    if (dialogContext.activeDialog === undefined && (await this.mainDialog.answerOutsideFlow(context))) return;
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.mainDialog.id);
   }
@@ -311,20 +313,6 @@ function byteSize(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
-/**
- * Cards go to each channel in the form it acts on (bot/universalActions.ts): Execute buttons with a
- * Submit fallback in Teams, plain Submit elsewhere. A card too large with the fallbacks goes as it was.
- */
-function shapeCardsForChannel(context: TurnContext): void {
-  context.onSendActivities(async (_context, activities, next) => {
-    for (const [index, activity] of activities.entries()) {
-      const shaped = activityForChannel(activity, context.activity);
-      if (shaped !== activity && byteSize(shaped) <= MAX_REPLY_BYTES) activities[index] = shaped;
-    }
-    return next();
-  });
-}
-
 /** The activity, addressed as before, without what made it large: its text, attachments and extras. */
 function withoutContent(activity: Partial<Activity>): Partial<Activity> {
   return { ...activity, text: undefined, attachments: undefined, suggestedActions: undefined, value: undefined, entities: undefined };
@@ -340,14 +328,23 @@ function cleanUserInput(activity: Activity): void {
 }
 
 /**
- * Teams refuses a bot message over about 100 KB in all: a reply that large (a card listing too
- * much, say) is replaced, before it is sent, by a short message naming the problem rather than
- * refused by Teams with an error; the replacement is logged.
+ * The one place every turn reply passes before it is sent. Cards go to each channel in the form it
+ * acts on (bot/universalActions.ts): Execute buttons with a Submit fallback in Teams, plain Submit
+ * elsewhere; a card too large with the fallbacks goes as it was. Teams refuses a bot message over
+ * about 100 KB in all: a reply that large (a card listing too much, say) is replaced, before it is
+ * sent, by a short message naming the problem rather than refused by Teams with an error; the
+ * replacement is logged. Each reply is measured once in the common case (issue 18: a turn's CPU).
  */
-export function keepRepliesWithinTeamsSize(context: TurnContext, logger: Logger): void {
+export function shapeRepliesForChannel(context: TurnContext, logger: Logger): void {
   context.onSendActivities(async (_context, activities, next) => {
     for (const [index, activity] of activities.entries()) {
-      const size = Buffer.byteLength(JSON.stringify(activity), 'utf8');
+      const shaped = activityForChannel(activity, context.activity);
+      const shapedSize = byteSize(shaped);
+      if (shapedSize <= MAX_REPLY_BYTES) {
+        activities[index] = shaped;
+        continue;
+      }
+      const size = shaped === activity ? shapedSize : byteSize(activity);
       if (size <= MAX_REPLY_BYTES) continue;
       logger.warn({ conversationId: context.activity.conversation?.id, size }, "a reply over Teams' message size limit was replaced");
       activities[index] = { ...withoutContent(activity), text: REPLY_TOO_LARGE_MESSAGE };

@@ -50,6 +50,8 @@ export interface TeamsNotifierOptions {
   sleep?: (ms: number) => Promise<void>;
   /** PARTNER_CENTER_REFERRALS_URL: where a Referrals admin opens a referral (services/referrals/links.ts). */
   partnerCenterReferralsUrl?: string;
+  /** The instance's conversation references, shared with the bot; a new one unless given. */
+  references?: ConversationReferenceStore;
 }
 
 export const NO_CONVERSATION = 'No conversation with this user (the bot is not installed in their Teams, or was removed)';
@@ -194,7 +196,7 @@ export class TeamsNotifier implements ChannelHandler {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: TeamsNotifierOptions) {
-    this.references = new ConversationReferenceStore(options.db, options.logger);
+    this.references = options.references ?? new ConversationReferenceStore(options.db, options.logger);
     this.limiter = options.limiter ?? new TeamsRateLimiter();
     this.maxLimiterWaitMs = options.maxLimiterWaitMs ?? 2_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));

@@ -60,6 +60,13 @@ const NOT_AVAILABLE: Record<FlowVerb, string> = {
   cancelClaim: 'Canceling a claim',
 };
 
+/** A flow a message starts, for a caller who may work with claims. */
+interface FlowToStart {
+  caller: PartnerCaller;
+  verb: FlowVerb;
+  start: FlowStart;
+}
+
 /** The row actions of the Customers page that are not flows: always available. */
 const PAGE_ACTIONS: readonly CustomerAction[] = ['viewClaim'];
 
@@ -123,24 +130,34 @@ export class MainDialog extends ComponentDialog {
     return welcomeFor(this.deps.services.directory, caller, this.availableFlows);
   }
 
-  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { context } = step;
+  /**
+   * Answers a message that starts no flow at once, without the dialog stack (whose machinery cost
+   * about a fifth of a `help` turn's CPU, bench/RESULTS.md issue 18); false when the message starts a
+   * flow, which the caller then begins as this dialog. Only called with no flow running.
+   */
+  async answerOutsideFlow(context: TurnContext): Promise<boolean> {
+    const route = this.routeOf(context);
+    const caller = await this.callerOf(context);
+    return (await this.answer(context, route, caller)) === null;
+  }
+
+  private routeOf(context: TurnContext): Route {
     const file = this.deps.files.attachedFile(context.activity);
-    return this.respond(step, file ? { kind: 'bulkAddFile', file } : routeMessage(context.activity.text, context.activity.value));
+    return file ? { kind: 'bulkAddFile', file } : routeMessage(context.activity.text, context.activity.value);
+  }
+
+  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return this.respond(step, this.routeOf(step.context));
   }
 
   private async respond(step: WaterfallStepContext, route: Route): Promise<DialogTurnResult> {
-    const { context } = step;
-    const caller = await this.callerOf(context);
+    const flow = await this.answer(step.context, route, await this.callerOf(step.context));
+    if (!flow) return step.endDialog();
     try {
-      if (caller.kind === 'seller') {
-        await answerSeller(context, this.deps, caller, route);
-        return await step.endDialog();
-      }
-      return await this.answer(step, route, caller);
+      return await this.startFlow(step, flow);
     } catch (error) {
       if (!isNotAllowed(error)) throw error;
-      await context.sendActivity(error.message);
+      await step.context.sendActivity(error.message);
       return step.endDialog();
     }
   }
@@ -154,77 +171,94 @@ export class MainDialog extends ComponentDialog {
     return step.endDialog(step.result);
   }
 
-  private async answer(step: WaterfallStepContext, route: Route, caller: Caller): Promise<DialogTurnResult> {
-    const { context } = step;
+  /**
+   * Answers the route for the caller, or gives back the flow it starts (a dialog, begun by the caller
+   * of this on the stack). A request the services refuse (NotAllowed) is answered with their reason.
+   */
+  private async answer(context: TurnContext, route: Route, caller: Caller): Promise<FlowToStart | null> {
+    try {
+      if (caller.kind === 'seller') {
+        await answerSeller(context, this.deps, caller, route);
+        return null;
+      }
+      return await this.answerPartnerUser(context, route, caller);
+    } catch (error) {
+      if (!isNotAllowed(error)) throw error;
+      await context.sendActivity(error.message);
+      return null;
+    }
+  }
+
+  private async answerPartnerUser(context: TurnContext, route: Route, caller: Caller): Promise<FlowToStart | null> {
     switch (route.kind) {
       case 'help':
         await this.sendCard(context, await welcomeFor(this.deps.services.directory, caller, this.availableFlows));
-        return step.endDialog();
+        return null;
       case 'cancel':
         await context.sendActivity('There is nothing to cancel: you are not in the middle of anything. Type **help** to see what I can do.');
-        return step.endDialog();
+        return null;
       case 'unknown':
         await this.sendCard(context, unknownCommandCard(route.text, caller));
-        return step.endDialog();
+        return null;
       case 'flowEnded':
         await context.sendActivity('That flow has ended already, so there is nothing to carry on with. Type **help** to see what I can do.');
-        return step.endDialog();
+        return null;
       case 'badCard':
         await context.sendActivity(
           'That button is from an earlier card or not one of mine, so nothing was done. Type **help** to see what I can do.',
         );
-        return step.endDialog();
+        return null;
       case 'status':
         await this.showClaim(context, caller, route.claimId);
-        return step.endDialog();
+        return null;
       case 'users':
       case 'roleChange':
         await answerRoles(this.deps, context, caller, route);
-        return step.endDialog();
+        return null;
       case 'undelivered':
         await answerUndelivered(this.deps, context, caller, route.cursor, this.options.pageSize);
-        return step.endDialog();
+        return null;
       default:
         break;
     }
     if (caller.kind !== 'partnerUser' || !canWorkWithClaims(caller)) {
       await context.sendActivity(await this.deps.services.directory.accessRefusal(caller));
-      return step.endDialog();
+      return null;
     }
     switch (route.kind) {
       case 'engagements':
         await this.showEngagements(context, caller);
-        return step.endDialog();
+        return null;
       case 'customers':
         await this.openCustomersPage(context, caller, route.query);
-        return step.endDialog();
+        return null;
       case 'showTab':
         await this.showTab(context, caller, route.engagementId, route.tab, route.cursor);
-        return step.endDialog();
+        return null;
       case 'myClaims':
       case 'claims':
       case 'expiring':
       case 'summary':
         await answerClaimList(this.deps, context, caller, route, this.options.pageSize);
-        return step.endDialog();
+        return null;
       case 'bulkAdd':
         await answerBulkAddHelp(this.deps, context);
-        return step.endDialog();
+        return null;
       case 'bulkAddFile':
         await answerBulkAddFile(this.deps, context, caller, route.file);
-        return step.endDialog();
+        return null;
       case 'bulkAddConfirm':
         await answerBulkAddConfirm(this.deps, context, caller, route.fileId);
-        return step.endDialog();
+        return null;
       case 'digest':
         await answerDigest(this.deps, context, caller, route.setting);
-        return step.endDialog();
+        return null;
       case 'flow':
-        return this.startFlow(step, caller, route.verb, route.start);
+        return { caller, verb: route.verb, start: route.start };
     }
   }
 
-  private async startFlow(step: WaterfallStepContext, caller: PartnerCaller, verb: FlowVerb, start: FlowStart): Promise<DialogTurnResult> {
+  private async startFlow(step: WaterfallStepContext, { caller, verb, start }: FlowToStart): Promise<DialogTurnResult> {
     const flow = this.flows.get(verb);
     if (!flow) {
       await step.context.sendActivity(`${NOT_AVAILABLE[verb]} is not available here yet, so nothing was changed. Type **help** to see what I can do now.`);

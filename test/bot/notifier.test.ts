@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import pino from 'pino';
 import { loadConfig } from '../../bot/config';
-import { ConversationReferenceStore, REMOVED_REASON } from '../../bot/conversationReferences';
+import { ConversationReferenceStore, REFERENCE_TRUSTED_MS, REMOVED_REASON } from '../../bot/conversationReferences';
 import { NO_CONVERSATION, TeamsNotifier, describeFailure, notificationFor, parseRetryAfter } from '../../bot/notifier';
 import { PROACTIVE_SEND_TIMEOUT_MS, createProactiveAdapter } from '../../bot/proactiveAdapter';
 import { DEFAULT_RATE_MARGIN_MS, TEAMS_CONVERSATION_LIMITS, TeamsRateLimiter } from '../../bot/teamsRateLimiter';
@@ -393,8 +393,71 @@ describe('conversation references', () => {
   it('are refreshed, unchanged, once they were last written over an hour ago', async () => {
     const user = await installedUser();
     const before = await backdate(user.conversationId, 61);
-    await store.recordActivity(messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }) as unknown as Activity);
+    // Another instance (this one trusts what it wrote for a minute, see below).
+    await new ConversationReferenceStore(db, logger).recordActivity(messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }) as unknown as Activity);
     expect((await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).updatedAt.getTime()).toBeGreaterThan(before.getTime());
+  });
+
+  /** A store whose reads of the row are counted, on a clock the test moves. */
+  function countingStore(): { store: ConversationReferenceStore; reads: () => number; now: { ms: number } } {
+    let reads = 0;
+    const now = { ms: Date.now() };
+    const sql: Database['sql'] = {
+      query: (text, params) => {
+        if (text.includes('FROM "ConversationReference"')) reads += 1;
+        return db.sql.query(text, params);
+      },
+      exec: (text) => db.sql.exec(text),
+      transaction: (work) => db.sql.transaction(work),
+    };
+    return { store: new ConversationReferenceStore({ ...db, sql }, logger, () => now.ms), reads: () => reads, now };
+  }
+
+  it('are not read again for a minute after this instance read or wrote them, unless something in them changed', async () => {
+    const user = await installedUser();
+    const { store: counted, reads, now } = countingStore();
+    const message = (text: string, url = serviceUrl) => messageActivity({ serviceUrl: url, aadObjectId: user.aadObjectId, conversationId: user.conversationId, text }) as unknown as Activity;
+    await counted.recordActivity(message('first'));
+    expect(reads()).toBe(1);
+    now.ms += REFERENCE_TRUSTED_MS - 1_000;
+    await counted.recordActivity(message('second'));
+    expect(reads()).toBe(1);
+    // A changed serviceUrl is read and written at once.
+    const movedUrl = `${serviceUrl}moved/`;
+    await counted.recordActivity(message('moved', movedUrl));
+    expect(reads()).toBe(2);
+    expect((await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).serviceUrl).toBe(movedUrl);
+    now.ms += REFERENCE_TRUSTED_MS + 1;
+    await counted.recordActivity(message('a minute later', movedUrl));
+    expect(reads()).toBe(3);
+  });
+
+  it('deactivated by another instance are active again after the next message past the trusted minute, and at once after an install', async () => {
+    const user = await installedUser();
+    const { store: here, now } = countingStore();
+    const other = new ConversationReferenceStore(db, logger);
+    const message = messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }) as unknown as Activity;
+    const active = async () => (await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).active;
+    await here.recordActivity(message);
+    await other.deactivate(user.conversationId, 'Teams answered 404');
+    now.ms += REFERENCE_TRUSTED_MS + 1;
+    await here.recordActivity(message);
+    expect(await active()).toBe(true);
+
+    await other.deactivate(user.conversationId, 'Teams answered 404');
+    await here.recordActivity({ ...message, type: 'installationUpdate', action: 'add' } as unknown as Activity);
+    expect(await active()).toBe(true);
+  });
+
+  it('deactivated through the same instance are not trusted any more: the next message reactivates them', async () => {
+    const user = await installedUser();
+    const { store: here, reads } = countingStore();
+    const message = messageActivity({ serviceUrl, aadObjectId: user.aadObjectId, conversationId: user.conversationId }) as unknown as Activity;
+    await here.recordActivity(message);
+    await here.deactivate(user.conversationId, 'Teams answered 403');
+    await here.recordActivity(message);
+    expect(reads()).toBe(2);
+    expect(await db.prisma.conversationReference.findUniqueOrThrow({ where: { conversationId: user.conversationId } })).toMatchObject({ active: true, inactiveReason: null });
   });
 
   it('store channels and group chats by kind, with no user', async () => {

@@ -1,15 +1,15 @@
 import { CardFactory, MessageFactory, TestAdapter } from 'botbuilder';
 import pino from 'pino';
-import { keepRepliesWithinTeamsSize, MAX_REPLY_BYTES, REPLY_TOO_LARGE_MESSAGE } from '../../bot/mciBot';
+import { shapeRepliesForChannel, MAX_REPLY_BYTES, REPLY_TOO_LARGE_MESSAGE } from '../../bot/mciBot';
 
 /** The one place every turn reply passes before it is sent: nothing over Teams' message size limit leaves it. */
-describe('keepRepliesWithinTeamsSize', () => {
+describe('shapeRepliesForChannel', () => {
   const warnings: unknown[] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
 
   function adapterSending(reply: () => Parameters<TestAdapter['sendActivities']>[1][number]): TestAdapter {
     return new TestAdapter(async (context) => {
-      keepRepliesWithinTeamsSize(context, logger);
+      shapeRepliesForChannel(context, logger);
       await context.sendActivity('small, sent as it is');
       await context.sendActivity(reply());
     });
