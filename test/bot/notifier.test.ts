@@ -445,7 +445,7 @@ describe('conversation references', () => {
     expect(await active()).toBe(true);
 
     await other.deactivate(user.conversationId, 'Teams answered 404');
-    await here.recordActivity({ ...message, type: 'installationUpdate', action: 'add' } as unknown as Activity);
+    await here.recordActivity({ ...message, type: 'installationUpdate', action: 'add' });
     expect(await active()).toBe(true);
   });
 
