@@ -11,6 +11,7 @@ import {
   UserState,
   type MessagingExtensionQuery,
   type MessagingExtensionResponse,
+  type StatePropertyAccessor,
   type Storage,
   TurnContext,
 } from 'botbuilder';
@@ -59,6 +60,7 @@ export class MciBot extends TeamsActivityHandler {
   private readonly conversationState: ConversationState;
   private readonly userState: UserState;
   private readonly dialogs: DialogSet;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly mainDialog: MainDialog;
   private readonly references: ConversationReferenceStore;
   private readonly logger: Logger;
@@ -82,7 +84,8 @@ export class MciBot extends TeamsActivityHandler {
     this.userState = new UserState(storage);
     this.references = options.references ?? new ConversationReferenceStore(options.db, options.logger);
     this.mainDialog = new MainDialog(options.dialogs, this.userState);
-    this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
+    this.dialogState = this.conversationState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(this.mainDialog);
 
     this.onMessage(async (context, next) => {
@@ -266,8 +269,10 @@ export class MciBot extends TeamsActivityHandler {
   }
 
   private async runDialogs(context: TurnContext): Promise<void> {
+    // With no flow running, a message that starts none is answered without building a dialog context.
+    const { dialogStack } = await this.dialogState.get(context, { dialogStack: [] });
+    if (dialogStack.length === 0 && (await this.mainDialog.answerOutsideFlow(context))) return;
     const dialogContext = await this.dialogs.createContext(context);
-    if (dialogContext.activeDialog === undefined && (await this.mainDialog.answerOutsideFlow(context))) return;
     const result = await dialogContext.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dialogContext.beginDialog(this.mainDialog.id);
   }
