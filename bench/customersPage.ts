@@ -164,14 +164,15 @@ async function deepCursors(db: Database, offset: number): Promise<Record<Scenari
 }
 
 /** The first SQL a service call runs through the SqlDriver (a tab's page-key query, the summary's tally read). */
-async function captureFirstQuery(db: Database, call: (spy: Database) => Promise<unknown>): Promise<{ sql: string; params: unknown[] }> {
+async function capturePageQuery(db: Database, call: (spy: Database) => Promise<unknown>): Promise<{ sql: string; params: unknown[] }> {
   let captured: { sql: string; params: unknown[] } | null = null;
   const spy: Database = {
     ...db,
     sql: {
       ...db.sql,
       query: <T>(sql: string, params?: unknown[]) => {
-        captured ??= { sql, params: params ?? [] };
+        // The page-key query is the call's longest statement (the engagement's facts come first).
+        if (!captured || sql.length > captured.sql.length) captured = { sql, params: params ?? [] };
         return db.sql.query<T>(sql, params);
       },
     },
@@ -225,7 +226,7 @@ async function measureTabs(db: Database, clock: FixedClock, deepOffset: number, 
       rows = page.rows.length;
     }
     const latency = summarise(samples);
-    const plan = await explain(db, await captureFirstQuery(db, (spy) => callTab(spy, clock, scenario)));
+    const plan = await explain(db, await capturePageQuery(db, (spy) => callTab(spy, clock, scenario)));
     log(`    ${scenario.tab} ${scenario.page}: ${rows} rows, p50 ${ms(latency.p50)} ms, p95 ${ms(latency.p95)} ms over ${latency.count} calls; plan ${plan.serverMs} ms, ${plan.buffers}`);
     measured.push({ scenario, rows, latency, ...plan });
   }
@@ -290,7 +291,7 @@ async function measureSize(server: { label: string; url: string }, claims: numbe
     const log = (line: string) => options.log(line);
     const tabs = await measureTabs(db, clock, deepOffset, options.calls ?? 200, log);
     const viewer = { partnerId: DEMO.partnerA, userId: DEMO.userIds.userA, roles: ['INCENTIVES_USER' as const] };
-    const summary = await explain(db, await captureFirstQuery(db, (spy) => claimSummary(spy, viewer)));
+    const summary = await explain(db, await capturePageQuery(db, (spy) => claimSummary(spy, viewer)));
     log(`    summary tally read: plan ${summary.serverMs} ms, ${summary.buffers}`);
     const turns = await measureTurns(database.url, options.turnSeconds ?? 5, log);
     return {

@@ -165,6 +165,7 @@ async function runScenario(serverUrl: string, people: number, perPerson: number,
     await scheduler.stop();
     stats = await teams.stats();
     const arrivals = stats.arrivals;
+    if (process.env.DRAIN_ARRIVALS) (await import('node:fs')).writeFileSync(process.env.DRAIN_ARRIVALS, JSON.stringify(arrivals));
     const attempts = await db.prisma.outboxMessage.aggregate({ _max: { attempts: true } });
     return {
       messages: total,

@@ -132,6 +132,8 @@ export class MciBot extends TeamsActivityHandler {
     await registerOnFirstContact(context, this.provisioning);
     shapeRepliesForChannel(context, this.logger);
     this.countRepliesAgainstTeamsLimits(context);
+    // A message's conversation and user state are loaded together: one statement (services/db/turnRows.ts).
+    if (context.activity.type === 'message') await Promise.all([this.conversationState.load(context), this.userState.load(context)]);
     await super.run(context);
     try {
       await this.conversationState.saveChanges(context, false);

@@ -134,10 +134,18 @@ interface EngagementFacts {
   acceptsOnlyMsx: boolean;
 }
 
+/** The engagement's facts a tab needs, in one statement (through Prisma's include it was two, on every page turn). */
 async function loadEngagement(db: Database, engagementId: string): Promise<EngagementFacts> {
-  const engagement = await db.prisma.engagement.findUnique({ where: { id: engagementId }, include: { acceptedIdTypes: true } });
+  const [engagement] = await db.sql.query<{ id: string; payType: string; maxActiveClaimsPerCustomer: number; acceptedIdTypes: CustomerIdType[] }>(
+    `SELECT e."id", e."payType"::text AS "payType", e."maxActiveClaimsPerCustomer",
+            COALESCE(array_agg(t."idType"::text) FILTER (WHERE t."idType" IS NOT NULL), '{}') AS "acceptedIdTypes"
+     FROM "Engagement" e LEFT JOIN "EngagementIdType" t ON t."engagementId" = e."id"
+     WHERE e."id" = $1
+     GROUP BY e."id"`,
+    [engagementId],
+  );
   if (!engagement) throw new NotAllowedError(`There is no engagement ${engagementId}.`);
-  const accepted = engagement.acceptedIdTypes.map((t) => t.idType);
+  const accepted = engagement.acceptedIdTypes;
   return {
     id: engagement.id,
     maxActiveClaimsPerCustomer: engagement.maxActiveClaimsPerCustomer,
@@ -187,6 +195,31 @@ interface KeyRow {
   customer_id: string;
 }
 
+/** A Complete tab row as its statement returns it. */
+interface CompleteKeyRow {
+  id: string;
+  closed_at_key: string;
+  closed_at: Date;
+  customer_id: string;
+  customer_name: string;
+  friendly_name: string;
+  status: ClaimStatus;
+  origin: ClaimOrigin;
+  close_reason: string | null;
+}
+
+/** An Eligible tab row as the page statement returns it: the customer, and the partner's open claim on the engagement if any. */
+interface EligibleKeyRow extends KeyRow {
+  is_known: boolean;
+  claim_id: string | null;
+  status: ClaimStatus | null;
+  origin: ClaimOrigin | null;
+  friendly_name: string | null;
+  consent_deadline: Date | null;
+  submission_deadline: Date | null;
+  last_sent_at: Date | null;
+}
+
 /**
  * Eligible tab: the partner's known customers eligible for the engagement and below its
  * active-claims limit, plus every customer with an open claim of the partner on it, in
@@ -206,60 +239,57 @@ export async function eligibleTab(db: Database, clock: Clock, request: PageReque
     knownAfter = `AND (kc."name", kc."customerId") > ($6, $7)`;
     addedAfter = `AND (c."openCustomerName", c."customerId") > ($6, $7)`;
   }
-  const keys = await db.sql.query<KeyRow>(
+  // One statement: the page's keys, whether each customer is known, and the partner's open claim
+  // on the engagement with its consent's last send (each a probe by primary or unique key per row).
+  // Timestamps come back as UTC instants: the columns hold UTC without a zone.
+  const keys = await db.sql.query<EligibleKeyRow>(
     `WITH known AS (
-       SELECT kc."name" AS sort_name, kc."customerId" AS customer_id
+       SELECT kc."name" AS sort_name, kc."customerId" AS customer_id, true AS is_known
        FROM "KnownCustomer" kc, ${openClaimsSql('kc')}
        WHERE kc."partnerId" = $1 ${knownAfter}
          AND (oc.open_own > 0 OR (oc.open_all < $4 AND ${eligibleSql('kc')}))
        ORDER BY kc."name", kc."customerId"
        LIMIT $5
      ), added AS (
-       SELECT c."openCustomerName" AS sort_name, c."customerId" AS customer_id
+       SELECT c."openCustomerName" AS sort_name, c."customerId" AS customer_id, false AS is_known
        FROM "Claim" c
        WHERE c."partnerId" = $1 AND c."engagementId" = $2 AND c."openCustomerName" IS NOT NULL ${addedAfter}
          AND NOT EXISTS (SELECT 1 FROM "KnownCustomer" k WHERE k."partnerId" = $1 AND k."customerId" = c."customerId")
        ORDER BY c."openCustomerName", c."customerId"
        LIMIT $5
+     ), page AS (
+       SELECT * FROM known UNION ALL SELECT * FROM added
+       ORDER BY sort_name, customer_id
+       LIMIT $5
      )
-     SELECT sort_name, customer_id FROM (SELECT * FROM known UNION ALL SELECT * FROM added) page
-     ORDER BY sort_name, customer_id
-     LIMIT $5`,
+     SELECT page.sort_name, page.customer_id, page.is_known,
+            pc."id" AS claim_id, pc."status"::text AS status, pc."origin"::text AS origin, pc."friendlyName" AS friendly_name,
+            pc."consentDeadline" AT TIME ZONE 'UTC' AS consent_deadline, pc."submissionDeadline" AT TIME ZONE 'UTC' AS submission_deadline,
+            cr."lastSentAt" AT TIME ZONE 'UTC' AS last_sent_at
+     FROM page
+     LEFT JOIN LATERAL (
+       SELECT c.* FROM "Claim" c
+       WHERE c."partnerId" = $1 AND c."engagementId" = $2 AND c."customerId" = page.customer_id AND c."status" IN (${OPEN})
+       LIMIT 1) pc ON true
+     LEFT JOIN "ConsentRequest" cr ON cr."claimId" = pc."id"
+     ORDER BY page.sort_name, page.customer_id`,
     params,
   );
   const pageKeys = keys.slice(0, limit);
-  const customerIds = pageKeys.map((key) => key.customer_id);
-  const [claims, known] = await Promise.all([
-    db.prisma.claim.findMany({
-      where: { partnerId: request.partnerId, engagementId: engagement.id, customerId: { in: customerIds }, status: { in: [...OPEN_STATUSES] } },
-      select: {
-        id: true,
-        customerId: true,
-        status: true,
-        origin: true,
-        friendlyName: true,
-        consentDeadline: true,
-        submissionDeadline: true,
-        consent: { select: { lastSentAt: true } },
-      },
-    }),
-    db.prisma.knownCustomer.findMany({ where: { partnerId: request.partnerId, customerId: { in: customerIds } }, select: { customerId: true } }),
-  ]);
   const now = clock.now();
-  const claimOf = new Map(
-    claims.map(({ customerId, consent, ...claim }): [string, PageClaim] => {
-      const resendFrom = claim.status === 'CONSENT_REQUESTED' && consent ? resendWaitUntil(consent.lastSentAt, now) : null;
-      return [customerId, { ...claim, deadline: deadlineOf(claim, now), ...(resendFrom && decideTransition(claim, 'RESEND_CONSENT', now).ok ? { resendFrom } : {}) }];
-    }),
-  );
-  const knownIds = new Set(known.map((k) => k.customerId));
   const rows = pageKeys.map((key): EligibleRow => {
-    const claim = claimOf.get(key.customer_id) ?? null;
-    const isKnown = knownIds.has(key.customer_id);
-    return { customerId: key.customer_id, customerName: key.sort_name, known: isKnown, claim, actions: actionsFor(isKnown, claim, now) };
+    const claim = pageClaimOf(key, now);
+    return { customerId: key.customer_id, customerName: key.sort_name, known: key.is_known, claim, actions: actionsFor(key.is_known, claim, now) };
   });
   const last = pageKeys[pageKeys.length - 1];
   return { rows, nextCursor: keys.length > limit && last ? encodeCursor('E', [last.sort_name, last.customer_id]) : null };
+}
+
+function pageClaimOf(key: EligibleKeyRow, now: Date): PageClaim | null {
+  if (!key.claim_id || !key.status || !key.origin || key.friendly_name === null || !key.consent_deadline) return null;
+  const claim = { id: key.claim_id, status: key.status, origin: key.origin, friendlyName: key.friendly_name, consentDeadline: key.consent_deadline, submissionDeadline: key.submission_deadline };
+  const resendFrom = claim.status === 'CONSENT_REQUESTED' && key.last_sent_at ? resendWaitUntil(key.last_sent_at, now) : null;
+  return { ...claim, deadline: deadlineOf(claim, now), ...(resendFrom && decideTransition(claim, 'RESEND_CONSENT', now).ok ? { resendFrom } : {}) };
 }
 
 function deadlineOf(claim: Omit<PageClaim, 'deadline'>, now: Date): PageClaim['deadline'] {
@@ -314,8 +344,7 @@ export async function ineligibleTab(db: Database, _clock: Clock, request: PageRe
  * submission window, which consent would have opened.
  */
 export async function completeTab(db: Database, _clock: Clock, request: PageRequest): Promise<Page<CompleteRow>> {
-  const engagement = await db.prisma.engagement.findUnique({ where: { id: request.engagementId }, select: { id: true } });
-  if (!engagement) throw new NotAllowedError(`There is no engagement ${request.engagementId}.`);
+  const engagement = await loadEngagement(db, request.engagementId);
   const limit = pageLimit(request.pageSize);
   const after = decodeCursor('C', request.cursor);
   if (after && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/.test(after[0])) {
@@ -327,10 +356,14 @@ export async function completeTab(db: Database, _clock: Clock, request: PageRequ
     params.push(after[0], after[1]);
     afterSql = `AND (c."closedAt", c."id") < ($4::timestamp, $5)`;
   }
-  // closedAt travels as text so that no driver shifts the zone-less timestamp into local time.
-  const keys = await db.sql.query<{ id: string; closed_at: string }>(
-    `SELECT c."id" AS id, to_char(c."closedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS closed_at
+  // One statement with the rows' columns and the customer's name. closedAt travels twice: as text
+  // for the cursor (so that no driver shifts the zone-less timestamp into local time) and as an instant.
+  const keys = await db.sql.query<CompleteKeyRow>(
+    `SELECT c."id" AS id, to_char(c."closedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS closed_at_key, c."closedAt" AT TIME ZONE 'UTC' AS closed_at,
+            c."customerId" AS customer_id, cu."name" AS customer_name, c."friendlyName" AS friendly_name,
+            c."status"::text AS status, c."origin"::text AS origin, c."closeReason" AS close_reason
      FROM "Claim" c
+     JOIN "Customer" cu ON cu."id" = c."customerId"
      WHERE c."partnerId" = $1 AND c."engagementId" = $2 AND c."closedAt" IS NOT NULL ${afterSql}
        AND c."status" IN (${statusList(COMPLETE_STATUSES)})
        AND NOT (c."origin" = 'ADDED' AND c."status" = 'EXPIRED' AND c."consentAnsweredAt" IS NULL AND c."submissionDeadline" IS NULL)
@@ -339,28 +372,19 @@ export async function completeTab(db: Database, _clock: Clock, request: PageRequ
     params,
   );
   const pageKeys = keys.slice(0, limit);
-  const claims = await db.prisma.claim.findMany({
-    where: { id: { in: pageKeys.map((key) => key.id) } },
-    include: { customer: { select: { name: true } } },
-  });
-  const byId = new Map(claims.map((claim) => [claim.id, claim]));
-  const rows = pageKeys.flatMap((key): CompleteRow[] => {
-    const claim = byId.get(key.id);
-    if (!claim?.closedAt) return [];
-    return [
-      {
-        claimId: claim.id,
-        customerId: claim.customerId,
-        customerName: claim.customer.name,
-        friendlyName: claim.friendlyName,
-        status: claim.status,
-        origin: claim.origin,
-        closedAt: claim.closedAt,
-        closeReason: claim.closeReason,
-        actions: ['viewClaim'],
-      },
-    ];
-  });
+  const rows = pageKeys.map(
+    (key): CompleteRow => ({
+      claimId: key.id,
+      customerId: key.customer_id,
+      customerName: key.customer_name,
+      friendlyName: key.friendly_name,
+      status: key.status,
+      origin: key.origin,
+      closedAt: key.closed_at,
+      closeReason: key.close_reason,
+      actions: ['viewClaim'],
+    }),
+  );
   const last = pageKeys[pageKeys.length - 1];
-  return { rows, nextCursor: keys.length > limit && last ? encodeCursor('C', [last.closed_at, last.id]) : null };
+  return { rows, nextCursor: keys.length > limit && last ? encodeCursor('C', [last.closed_at_key, last.id]) : null };
 }

@@ -23,24 +23,19 @@ const ID_TYPE_ORDER: readonly CustomerIdType[] = ['DOMAIN', 'TENANT_ID', 'TPID',
  * enrolled for, by name.
  */
 export async function partnerEngagements(db: Database, partnerId: string): Promise<EngagementSummary[]> {
-  const rows = await db.prisma.engagement.findMany({
-    where: { active: true, locations: { some: { location: { partnerId, mciEnrolled: true } } } },
-    include: { acceptedIdTypes: { select: { idType: true } } },
-    orderBy: { name: 'asc' },
-  });
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    description: row.description,
-    payType: row.payType,
-    acceptedIdTypes: ID_TYPE_ORDER.filter((type) => row.acceptedIdTypes.some((accepted) => accepted.idType === type)),
-    consentWindowDays: row.consentWindowDays,
-    submissionWindowDays: row.submissionWindowDays,
-    maxActiveClaimsPerCustomer: row.maxActiveClaimsPerCustomer,
-    referralsEnabled: row.referralsEnabled,
-    maxHours: row.maxHours,
-    payoutCapUsd: row.payoutCapUsd,
-  }));
+  // One statement: most turns that show a card need it (through Prisma's include it was two).
+  const rows = await db.sql.query<Omit<EngagementSummary, 'acceptedIdTypes'> & { acceptedIdTypes: CustomerIdType[] }>(
+    `SELECT e."id", e."name", e."description", e."payType"::text AS "payType", e."consentWindowDays", e."submissionWindowDays",
+            e."maxActiveClaimsPerCustomer", e."referralsEnabled", e."maxHours", e."payoutCapUsd",
+            COALESCE((SELECT array_agg(t."idType"::text) FROM "EngagementIdType" t WHERE t."engagementId" = e."id"), '{}') AS "acceptedIdTypes"
+     FROM "Engagement" e
+     WHERE e."active" AND EXISTS (
+       SELECT 1 FROM "LocationEngagement" le JOIN "Location" l ON l."id" = le."locationId"
+       WHERE le."engagementId" = e."id" AND l."partnerId" = $1 AND l."mciEnrolled")
+     ORDER BY e."name"`,
+    [partnerId],
+  );
+  return rows.map((row) => ({ ...row, acceptedIdTypes: ID_TYPE_ORDER.filter((type) => row.acceptedIdTypes.includes(type)) }));
 }
 
 export type EngagementMatch<T> = { kind: 'one'; engagement: T } | { kind: 'ambiguous'; candidates: T[] } | { kind: 'none' };
