@@ -39,6 +39,13 @@ export const StoredReferenceSchema = z.looseObject({
 
 export type StoredReference = z.output<typeof StoredReferenceSchema>;
 
+/** Where a person is reached proactively: their personal conversation with the bot. */
+export interface PersonalConversation {
+  conversationId: string;
+  tenantId: string | null;
+  reference: StoredReference;
+}
+
 const teamsActivitySchema = z.looseObject({
   conversation: z.looseObject({ id: z.string().min(1), conversationType: z.string().optional() }),
   from: z.looseObject({ aadObjectId: z.string().optional() }).optional(),
@@ -196,16 +203,29 @@ export class ConversationReferenceStore {
   }
 
   /** The user's most recently refreshed active personal conversation, if any. */
-  async personalConversation(aadObjectId: string): Promise<{ conversationId: string; tenantId: string | null; reference: StoredReference } | null> {
-    const rows = await this.db.prisma.conversationReference.findMany({
-      where: { aadObjectId, kind: 'PERSONAL', active: true },
-      orderBy: [{ updatedAt: 'desc' }, { conversationId: 'asc' }],
-      take: 5,
-    });
+  async personalConversation(aadObjectId: string): Promise<PersonalConversation | null> {
+    return (await this.personalConversations([aadObjectId])).get(aadObjectId) ?? null;
+  }
+
+  /**
+   * Each user's most recently refreshed active personal conversation whose reference can be used,
+   * in one statement (a delivery pass looks up all its recipients at once); users without one are
+   * not in the map.
+   */
+  async personalConversations(aadObjectIds: readonly string[]): Promise<Map<string, PersonalConversation>> {
+    const found = new Map<string, PersonalConversation>();
+    if (aadObjectIds.length === 0) return found;
+    const rows = await this.db.sql.query<{ conversationId: string; aadObjectId: string; tenantId: string | null; reference: unknown }>(
+      `SELECT "conversationId", "aadObjectId", "tenantId", "reference" FROM "ConversationReference"
+       WHERE "aadObjectId" = ANY($1::text[]) AND "kind" = 'PERSONAL' AND "active"
+       ORDER BY "aadObjectId", "updatedAt" DESC, "conversationId"`,
+      [[...new Set(aadObjectIds)]],
+    );
     for (const row of rows) {
+      if (found.has(row.aadObjectId)) continue;
       const reference = StoredReferenceSchema.safeParse(row.reference);
-      if (reference.success) return { conversationId: row.conversationId, tenantId: row.tenantId, reference: reference.data };
+      if (reference.success) found.set(row.aadObjectId, { conversationId: row.conversationId, tenantId: row.tenantId, reference: reference.data });
     }
-    return null;
+    return found;
   }
 }

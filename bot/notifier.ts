@@ -7,7 +7,7 @@ import type { Database } from '../services/db';
 import { DIGEST_EVENT, DigestPayloadSchema } from '../services/digest';
 import type { ChannelHandler, DeliveryResult, OutboundMessage } from '../services/outbox';
 import { DEFAULT_PARTNER_CENTER_REFERRALS_URL, partnerCenterReferralLink } from '../services/referrals';
-import { ConversationReferenceStore } from './conversationReferences';
+import { ConversationReferenceStore, type PersonalConversation } from './conversationReferences';
 import type { Logger } from './logger';
 import { TeamsRateLimiter, type SendSlot } from './teamsRateLimiter';
 import { activityForChannel } from './universalActions';
@@ -187,13 +187,16 @@ export function notificationFor(message: Pick<OutboundMessage, 'event' | 'claimI
   return { title: wording.title, color: wording.color, text: payload.text ?? wording.title, facts, next, buttons, link };
 }
 
-type PersonalConversation = NonNullable<Awaited<ReturnType<ConversationReferenceStore['personalConversation']>>>;
+/** How long what a delivery pass looked up for its recipients is used: the pass's sends, not later ones. */
+const PREPARED_FOR_MS = 30_000;
 
 export class TeamsNotifier implements ChannelHandler {
   private readonly references: ConversationReferenceStore;
   private readonly limiter: TeamsRateLimiter;
   private readonly maxLimiterWaitMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  /** Recipients' conversations looked up by `prepare`, with when that stops being used. */
+  private readonly prepared = new Map<string, { target: PersonalConversation; until: number }>();
 
   constructor(private readonly options: TeamsNotifierOptions) {
     this.references = options.references ?? new ConversationReferenceStore(options.db, options.logger);
@@ -202,8 +205,28 @@ export class TeamsNotifier implements ChannelHandler {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  /** Looks up the conversations of a pass's recipients in one statement; a failure leaves each send to look up its own. */
+  async prepare(messages: readonly OutboundMessage[]): Promise<void> {
+    const now = Date.now();
+    for (const [recipient, entry] of this.prepared) if (entry.until <= now) this.prepared.delete(recipient);
+    const recipients = [...new Set(messages.map((message) => message.recipient))];
+    try {
+      const found = await this.references.personalConversations(recipients);
+      for (const [recipient, target] of found) this.prepared.set(recipient, { target, until: now + PREPARED_FOR_MS });
+    } catch (error) {
+      this.options.logger.warn({ err: error, recipients: recipients.length }, 'could not look up the recipients of a delivery pass; each send looks up its own');
+    }
+  }
+
+  private async target(recipient: string): Promise<PersonalConversation | null> {
+    const prepared = this.prepared.get(recipient);
+    // Someone without a conversation then may have installed the bot since: only a found one is reused.
+    if (prepared?.target && prepared.until > Date.now()) return prepared.target;
+    return this.references.personalConversation(recipient);
+  }
+
   async send(message: OutboundMessage): Promise<DeliveryResult> {
-    const target = await this.references.personalConversation(message.recipient);
+    const target = await this.target(message.recipient);
     if (!target) return { ok: false, retryable: false, undeliverable: true, reason: NO_CONVERSATION };
     const drawn = await this.draw(message);
     if (!drawn) return { ok: false, retryable: false, reason: 'The daily digest in this message could not be read, so it was not sent' };
@@ -246,6 +269,7 @@ export class TeamsNotifier implements ChannelHandler {
       if (failure.status === 403 || failure.status === 404) {
         const why = failure.status === 403 ? `Teams refused the message (403 ${failure.code ?? 'Forbidden'})` : 'Teams does not know this conversation any more (404)';
         await this.references.deactivate(target.conversationId, why);
+        this.prepared.delete(message.recipient);
         this.options.logger.warn({ outboxId: message.id, conversationId: target.conversationId, status: failure.status, code: failure.code }, 'conversation reference deactivated');
         // The user may still be reachable in another conversation (the bot reinstalled, another client): try that one next.
         if (await this.references.personalConversation(message.recipient)) {

@@ -5,8 +5,8 @@ import type { Logger } from './logger';
 
 /**
  * The in-process background loop: the deadline sweep, the daily digests, then outbox delivery, every interval, and
- * sooner while a backlog drains: at once after a full batch, and when the soonest message held back
- * for a rate limit is due (so it waits exactly as long as the limit needs). Passes never overlap (the next one is scheduled when the previous ends, and `runOnce` queues behind a
+ * sooner while a backlog drains: at once after a full batch, and when the soonest message waiting
+ * is due, whichever pass held it back for a rate limit (so it waits exactly as long as the limit needs). Passes never overlap (the next one is scheduled when the previous ends, and `runOnce` queues behind a
  * running pass). Nothing correct depends on this being the only instance: the services it calls
  * are safe to run from several instances against one database.
  */
@@ -40,13 +40,13 @@ export interface Scheduler {
 }
 
 /**
- * Milliseconds to the next pass after one that delivered `delivery`, given how long until the
- * soonest row held back by any earlier pass is due (held rows are not due, so a pass after them may
- * find nothing and must not forget them).
+ * Milliseconds to the next pass after one that delivered `delivery`: at once after a full batch,
+ * else when the soonest message waiting is due (held back for a rate limit, or a retry), at most
+ * the interval.
  */
-export function nextPassInMs(intervalMs: number, delivery: DeliveryCounts | null, heldDueInMs: number): number {
+export function nextPassInMs(intervalMs: number, delivery: DeliveryCounts | null): number {
   if (delivery?.more === true) return 0;
-  return Math.max(0, Math.min(intervalMs, heldDueInMs));
+  return Math.max(0, Math.min(intervalMs, delivery?.nextDueInMs ?? intervalMs));
 }
 
 export function startScheduler(options: SchedulerOptions): Scheduler {
@@ -84,16 +84,9 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     return current;
   };
 
-  // performance.now() when the soonest held row is due; Infinity when none is known.
-  let heldDueAt = Infinity;
   const schedule = (last?: PassResult) => {
     if (stopped) return;
-    const now = performance.now();
-    const held = last?.delivery?.nextHeldInMs;
-    if (held !== undefined) heldDueAt = Math.min(heldDueAt, now + held);
-    const delay = nextPassInMs(options.intervalMs, last?.delivery ?? null, heldDueAt - now);
-    // The pass this schedules is the one that takes those rows again.
-    if (heldDueAt <= now + delay) heldDueAt = Infinity;
+    const delay = nextPassInMs(options.intervalMs, last?.delivery ?? null);
     timer = setTimeout(() => {
       timer = null;
       void runOnce().then(schedule);

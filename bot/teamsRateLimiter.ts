@@ -51,7 +51,7 @@ export interface RateLimiterOptions {
  * put 9 requests in 2 s to one conversation); with replies counted from their answer too, a few
  * milliseconds of rounding is all that is left to cover.
  */
-export const DEFAULT_RATE_MARGIN_MS = 20;
+export const DEFAULT_RATE_MARGIN_MS = 5;
 
 export interface SendSlot {
   finish(): void;

@@ -51,6 +51,12 @@ export interface OutboundMessage {
 /** Sends the messages of one channel. A thrown error counts as a retryable failure. */
 export interface ChannelHandler {
   send(message: OutboundMessage): Promise<DeliveryResult>;
+  /**
+   * Called once with a pass's messages of the channel before any is sent, so that what each send
+   * needs (who the recipients are, where to reach them) can be looked up in one go. Optional. Never
+   * throws: a lookup that fails leaves each send to look up what it needs itself.
+   */
+  prepare?(messages: readonly OutboundMessage[]): Promise<void>;
 }
 
 /** Handlers by channel; rows of a channel without one stay PENDING, untouched. */
@@ -91,8 +97,12 @@ export interface DeliveryCounts {
   dropped?: number;
   /** The pass took a full batch: more may be due now. */
   more?: true;
-  /** Milliseconds until the soonest row held in this pass is due again. */
-  nextHeldInMs?: number;
+  /**
+   * Milliseconds until the soonest message of these channels not taken now is due (held back for a
+   * rate limit in this pass or an earlier one, or waiting out a retry); absent when none waits. Rows
+   * another instance holds under its lease are that instance's.
+   */
+  nextDueInMs?: number;
 }
 
 /**
@@ -124,10 +134,37 @@ export async function deliverDueMessages(
   counts.dead += await buryUnfinishedLastAttempts(db, clock.now(), maxAttempts);
   const channels = Object.values(OutboxChannel).filter((channel) => handlers[channel] !== undefined);
   if (channels.length === 0) return counts;
+  await deliverBatch(db, clock, handlers, channels, { batchSize, leaseMs, maxAttempts, random, concurrency }, counts);
+  const nextDue = await nextDueAt(db, channels, maxAttempts, clock.now());
+  if (nextDue !== null) counts.nextDueInMs = Math.max(0, nextDue - clock.now().getTime());
+  return counts;
+}
 
+/** When the soonest message of `channels` that this instance could take is due (ms since the epoch), or null when none waits. */
+async function nextDueAt(db: Database, channels: readonly OutboxChannel[], maxAttempts: number, now: Date): Promise<number | null> {
+  // One probe of the (status, nextAttemptAt) index; the column holds UTC without a zone, as EXTRACT reads it.
+  const [row] = await db.sql.query<{ dueMs: number | null }>(
+    `SELECT (EXTRACT(EPOCH FROM min("nextAttemptAt")) * 1000)::float8 AS "dueMs" FROM "OutboxMessage"
+     WHERE "status" = 'PENDING' AND "attempts" < $1 AND "channel" IN (${channels.map((channel) => `'${channel}'`).join(', ')})
+       AND ("lockedUntil" IS NULL OR "lockedUntil" <= $2::timestamp(3))`,
+    [maxAttempts, now.toISOString()],
+  );
+  return typeof row?.dueMs === 'number' ? row.dueMs : null;
+}
+
+async function deliverBatch(
+  db: Database,
+  clock: Clock,
+  handlers: ChannelHandlers,
+  channels: readonly OutboxChannel[],
+  { batchSize, leaseMs, maxAttempts, random, concurrency }: Required<Omit<DeliveryOptions, 'random'>> & { random: () => number },
+  counts: DeliveryCounts,
+): Promise<void> {
   const now = clock.now();
   const lease = new Date(now.getTime() + leaseMs);
-  const claimed = await db.sql.query<{ id: string }>(
+  // The rows come back with what a send needs: one statement claims and loads them. Timestamps come
+  // back as instants (the columns hold UTC without a zone).
+  const claimed = await db.sql.query<ClaimedRow>(
     // MATERIALIZED: a subquery under IN may be scanned again by the plan and take more than LIMIT rows.
     `WITH picked AS MATERIALIZED (
        SELECT "id" FROM "OutboxMessage"
@@ -141,79 +178,72 @@ export async function deliverDueMessages(
      FROM picked
      WHERE o."id" = picked."id"
        AND o."status" = 'PENDING' AND (o."lockedUntil" IS NULL OR o."lockedUntil" <= $2::timestamp(3))
-     RETURNING o."id"`,
+     RETURNING o."id", o."channel"::text AS "channel", o."event", o."recipient", o."claimId", o."partnerId", o."payload", o."attempts",
+               o."createdAt" AT TIME ZONE 'UTC' AS "createdAt", (EXTRACT(EPOCH FROM o."nextAttemptAt") * 1000)::float8 AS "dueMs"`,
     [lease.toISOString(), now.toISOString(), maxAttempts, batchSize],
   );
-  if (claimed.length === 0) return counts;
+  if (claimed.length === 0) return;
   if (claimed.length >= batchSize) counts.more = true;
-  const rows = await db.prisma.outboxMessage.findMany({
-    where: { id: { in: claimed.map((row) => row.id) } },
-    orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
-  });
+  const rows = claimed.sort((a, b) => a.dueMs - b.dueMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   // Sends paced by a rate limit can make a pass long: past half the lease, the rows not tried yet are
   // given back untouched (attempt returned) rather than sent late in a lease that may end mid-send.
   const tryUntil = now.getTime() + leaseMs / 2;
-  const deliverOne = async (row: (typeof rows)[number]): Promise<void> => {
+  const outcomes: Promise<void>[] = [];
+  const settlements = new Settlements(db, lease);
+  await Promise.all(
+    channels.map(async (channel) => {
+      const mine = rows.filter((row) => row.channel === channel);
+      if (mine.length > 0) await handlers[channel]?.prepare?.(mine.map(outbound));
+    }),
+  );
+  const deliverOne = async (row: ClaimedRow): Promise<void> => {
     const handler = handlers[row.channel];
     if (!handler) return;
-    const ours = { id: row.id, status: 'PENDING' as const, lockedUntil: lease };
     if (clock.now().getTime() > tryUntil) {
-      await db.prisma.outboxMessage.updateMany({ where: ours, data: { attempts: { decrement: 1 }, lockedUntil: null } });
+      await settlements.settle(row.id, { status: 'PENDING', attemptGivenBack: true });
       counts.more = true;
       return;
     }
     const untimely = await noLongerTimely(db, row.payload, clock.now(), leaseMs);
     if (untimely) {
-      const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data: { status: 'DROPPED', lastError: untimely, lockedUntil: null } });
-      if (count === 1) counts.dropped = (counts.dropped ?? 0) + 1;
+      if (await settlements.settle(row.id, { status: 'DROPPED', lastError: untimely })) counts.dropped = (counts.dropped ?? 0) + 1;
       return;
     }
-    const result = await sendSafely(handler, {
-      id: row.id,
-      idempotencyKey: row.id,
-      channel: row.channel,
-      event: row.event,
-      recipient: row.recipient,
-      claimId: row.claimId,
-      partnerId: row.partnerId,
-      payload: row.payload,
-      attempt: row.attempts,
-      createdAt: row.createdAt,
-    });
+    const result = await sendSafely(handler, outbound(row));
+    // The outcome is written while the worker goes on to its next message: at the Teams limits the
+    // time between sends is what bounds a drain (bench/RESULTS.md, issue 18 target 6). The pass
+    // ends only once every outcome is written.
+    outcomes.push(recordOutcome(row, result));
+  };
+
+  const recordOutcome = async (row: ClaimedRow, result: DeliveryResult): Promise<void> => {
     const at = clock.now();
-    let data: Prisma.OutboxMessageUpdateManyMutationInput;
+    let change: Settlement;
     let outcome: 'sent' | 'retried' | 'dead' | 'held';
-    let heldMs: number | null = null;
     if (result.ok) {
-      data = { status: 'SENT', sentAt: at, lockedUntil: null };
+      change = { status: 'SENT', sentAt: at };
       outcome = 'sent';
     } else if (result.held === true) {
-      heldMs = Math.max(0, Math.ceil(result.retryAfterMs));
       // The claim counted an attempt; a hold is not one, so it is given back.
-      data = { nextAttemptAt: new Date(at.getTime() + heldMs), attempts: { decrement: 1 }, lockedUntil: null };
+      change = { status: 'PENDING', nextAttemptAt: new Date(at.getTime() + Math.max(0, Math.ceil(result.retryAfterMs))), attemptGivenBack: true };
       outcome = 'held';
     } else if (result.undeliverable === true) {
-      data = { status: 'UNDELIVERABLE', lastError: result.reason, lockedUntil: null };
+      change = { status: 'UNDELIVERABLE', lastError: result.reason };
       outcome = 'dead';
     } else if (!result.retryable || row.attempts >= maxAttempts) {
-      const why = result.retryable ? `Gave up after ${row.attempts} attempts: ${result.reason}` : result.reason;
-      data = { status: 'DEAD', lastError: why, lockedUntil: null };
+      change = { status: 'DEAD', lastError: result.retryable ? `Gave up after ${row.attempts} attempts: ${result.reason}` : result.reason };
       outcome = 'dead';
     } else {
-      const delay = retryDelayMs(row.attempts, result.retryAfterMs, random);
-      data = { nextAttemptAt: new Date(at.getTime() + delay), lastError: result.reason, lockedUntil: null };
+      change = { status: 'PENDING', nextAttemptAt: new Date(at.getTime() + retryDelayMs(row.attempts, result.retryAfterMs, random)), lastError: result.reason };
       outcome = 'retried';
     }
-    const { count } = await db.prisma.outboxMessage.updateMany({ where: ours, data });
-    if (count !== 1) return;
-    counts[outcome] = (counts[outcome] ?? 0) + 1;
-    if (heldMs !== null) counts.nextHeldInMs = Math.min(counts.nextHeldInMs ?? heldMs, heldMs);
+    if (await settlements.settle(row.id, change)) counts[outcome] = (counts[outcome] ?? 0) + 1;
   };
 
   // Recipients in parallel, each one's messages in order: one slow or rate-paced conversation does
   // not hold up the others, and the sends' round trips overlap. Every row keeps its own lease.
-  const byRecipient = new Map<string, (typeof rows)[number][]>();
+  const byRecipient = new Map<string, ClaimedRow[]>();
   for (const row of rows) {
     const key = `${row.channel}\u0000${row.recipient}`;
     byRecipient.set(key, [...(byRecipient.get(key) ?? []), row]);
@@ -225,7 +255,105 @@ export async function deliverDueMessages(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, queues.length) }, worker));
-  return counts;
+  await Promise.all(outcomes);
+}
+
+/** A row as a pass claimed it: what a send needs, and when it was due (the pass's order). */
+interface ClaimedRow {
+  id: string;
+  channel: OutboxChannel;
+  event: string;
+  recipient: string;
+  claimId: string | null;
+  partnerId: string | null;
+  payload: Prisma.JsonValue;
+  attempts: number;
+  createdAt: Date;
+  dueMs: number;
+}
+
+function outbound(row: ClaimedRow): OutboundMessage {
+  return {
+    id: row.id,
+    idempotencyKey: row.id,
+    channel: row.channel,
+    event: row.event,
+    recipient: row.recipient,
+    claimId: row.claimId,
+    partnerId: row.partnerId,
+    payload: row.payload,
+    attempt: row.attempts,
+    createdAt: row.createdAt,
+  };
+}
+
+/** How a claimed row ends its pass: its new status and what else changes; the lease is always released. */
+interface Settlement {
+  status: 'PENDING' | 'SENT' | 'DEAD' | 'UNDELIVERABLE' | 'DROPPED';
+  sentAt?: Date;
+  nextAttemptAt?: Date;
+  /** The claim counted an attempt that was not made (a hold, a row given back). */
+  attemptGivenBack?: boolean;
+  /** Kept as it was when absent. */
+  lastError?: string;
+}
+
+/**
+ * Writes claimed rows' outcomes while the lease is still ours (the lease end is the token): each
+ * as soon as it is known, in one statement with whatever else became known while the previous
+ * statement was on its way (so no outcome waits for a batch, and a busy pass makes one round trip
+ * for many rows, not one each). `settle` resolves to whether the row was still ours.
+ */
+class Settlements {
+  private queued: { id: string; change: Settlement; done: (settled: boolean) => void; failed: (error: unknown) => void }[] = [];
+  private flight: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly lease: Date,
+  ) {}
+
+  settle(id: string, change: Settlement): Promise<boolean> {
+    return new Promise<boolean>((done, failed) => {
+      this.queued.push({ id, change, done, failed });
+      this.flight ??= this.fly();
+    });
+  }
+
+  private async fly(): Promise<void> {
+    while (this.queued.length > 0) {
+      const batch = this.queued.splice(0);
+      try {
+        const settled = await this.write(batch.map(({ id, change }) => ({ id, change })));
+        for (const item of batch) item.done(settled.has(item.id));
+      } catch (error) {
+        for (const item of batch) item.failed(error);
+      }
+    }
+    this.flight = null;
+  }
+
+  private async write(items: readonly { id: string; change: Settlement }[]): Promise<Set<string>> {
+    const rows = await this.db.sql.query<{ id: string }>(
+      `UPDATE "OutboxMessage" o
+       SET "status" = v."status"::"OutboxStatus", "sentAt" = COALESCE(v."sentAt"::timestamp(3), o."sentAt"),
+           "nextAttemptAt" = COALESCE(v."nextAttemptAt"::timestamp(3), o."nextAttemptAt"),
+           "attempts" = o."attempts" - v."givenBack", "lastError" = COALESCE(v."lastError", o."lastError"), "lockedUntil" = NULL
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[]) AS v("id", "status", "sentAt", "nextAttemptAt", "givenBack", "lastError")
+       WHERE o."id" = v."id" AND o."status" = 'PENDING' AND o."lockedUntil" = $1::timestamp(3)
+       RETURNING o."id"`,
+      [
+        this.lease.toISOString(),
+        items.map(({ id }) => id),
+        items.map(({ change }) => change.status),
+        items.map(({ change }) => change.sentAt?.toISOString() ?? null),
+        items.map(({ change }) => change.nextAttemptAt?.toISOString() ?? null),
+        items.map(({ change }) => (change.attemptGivenBack ? 1 : 0)),
+        items.map(({ change }) => change.lastError ?? null),
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
 }
 
 /**

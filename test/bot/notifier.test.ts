@@ -150,6 +150,27 @@ describe('the Teams notifier', () => {
     expect(adaptiveCardErrors(card)).toEqual([]);
   });
 
+  it('looks up the conversations of a pass’s recipients in one statement, and sends each its own', async () => {
+    const users = await Promise.all(Array.from({ length: 5 }, () => installedUser()));
+    for (const user of users) await queue(user.aadObjectId);
+    let lookups = 0;
+    const counted: Database = {
+      ...db,
+      sql: {
+        query: (text, params) => {
+          if (text.includes('FROM "ConversationReference"')) lookups += 1;
+          return db.sql.query(text, params);
+        },
+        exec: (text) => db.sql.exec(text),
+        transaction: (work) => db.sql.transaction(work),
+      },
+    };
+    const paced = new TeamsNotifier({ db: counted, adapter, appId: '', logger });
+    expect(await deliverDueMessages(db, clock, { TEAMS: paced })).toMatchObject({ sent: 5 });
+    expect(lookups).toBe(1);
+    for (const user of users) expect(teams.to(user.conversationId)).toHaveLength(1);
+  });
+
   it('records a message to someone without a conversation as undeliverable, without retrying', async () => {
     const id = await queue(randomUUID());
     expect(await deliverDueMessages(db, clock, { TEAMS: notifier() })).toMatchObject({ dead: 1 });
@@ -231,7 +252,7 @@ describe('the Teams notifier', () => {
     const limiter = new TeamsRateLimiter({ now: () => now.t, marginMs: 0, conversationLimits: [{ windowMs: 30_000, max: 1 }] });
     const paced = new TeamsNotifier({ db, adapter, appId: '', logger, limiter });
     const ids = [await queue(user.aadObjectId), await queue(user.aadObjectId)];
-    expect(await deliverDueMessages(db, clock, { TEAMS: paced })).toMatchObject({ sent: 1, held: 1, nextHeldInMs: 30_000 });
+    expect(await deliverDueMessages(db, clock, { TEAMS: paced })).toMatchObject({ sent: 1, held: 1, nextDueInMs: 30_000 });
     const rows = await Promise.all(ids.map(row));
     expect(rows.filter((r) => r.status === 'SENT')).toMatchObject([{ attempts: 1 }]);
     const held = rows.find((r) => r.status === 'PENDING');

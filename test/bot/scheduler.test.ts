@@ -88,7 +88,7 @@ describe('startScheduler', () => {
     await settle();
     expect(g.sends).toBe(1);
     g.release();
-    expect(await first).toEqual({ deadlines: { reminded: 0, expired: 0 }, delivery: { sent: 1, retried: 0, dead: 0 } });
+    expect(await first).toEqual({ deadlines: { reminded: 0, expired: 0 }, delivery: { sent: 1, retried: 0, dead: 0, nextDueInMs: 0 } });
     await g.untilSends(2);
     g.release();
     expect(await second).toEqual({ deadlines: { reminded: 0, expired: 0 }, delivery: { sent: 1, retried: 0, dead: 0 } });
@@ -157,12 +157,13 @@ describe('startScheduler', () => {
 });
 
 describe('when the next pass runs', () => {
-  it('is at once after a full batch, when the soonest held-back message is due, else after the interval', () => {
-    expect(nextPassInMs(5_000, { sent: 50, retried: 0, dead: 0, more: true }, Infinity)).toBe(0);
-    expect(nextPassInMs(5_000, { sent: 3, retried: 0, dead: 0, held: 4, nextHeldInMs: 700 }, 700)).toBe(700);
-    // A pass that found nothing due still wakes for the rows an earlier pass held back.
-    expect(nextPassInMs(5_000, { sent: 0, retried: 0, dead: 0 }, 1_200)).toBe(1_200);
-    expect(nextPassInMs(5_000, { sent: 0, retried: 0, dead: 0 }, Infinity)).toBe(5_000);
-    expect(nextPassInMs(5_000, null, -3)).toBe(0);
+  it('is at once after a full batch, when the soonest waiting message is due, else after the interval', () => {
+    expect(nextPassInMs(5_000, { sent: 50, retried: 0, dead: 0, more: true, nextDueInMs: 700 })).toBe(0);
+    expect(nextPassInMs(5_000, { sent: 3, retried: 0, dead: 0, held: 4, nextDueInMs: 700 })).toBe(700);
+    // A pass that found nothing due still wakes for the rows an earlier pass held back (the delivery reports them).
+    expect(nextPassInMs(5_000, { sent: 0, retried: 0, dead: 0, nextDueInMs: 1_200 })).toBe(1_200);
+    expect(nextPassInMs(5_000, { sent: 0, retried: 0, dead: 0, nextDueInMs: 60_000 })).toBe(5_000);
+    expect(nextPassInMs(5_000, { sent: 0, retried: 0, dead: 0 })).toBe(5_000);
+    expect(nextPassInMs(5_000, null)).toBe(5_000);
   });
 });

@@ -50,16 +50,16 @@ describe('consent email delivery through Microsoft Graph', () => {
     const row = () => db.prisma.outboxMessage.findFirstOrThrow({ where: { claimId, event: CONSENT_EVENTS.requested } });
 
     graph.responses.push({ status: 429, headers: { 'retry-after': '600' } });
-    expect(await deliverDueMessages(db, clock, handlers, options)).toEqual({ sent: 0, retried: 1, dead: 0 });
+    expect(await deliverDueMessages(db, clock, handlers, options)).toEqual({ sent: 0, retried: 1, dead: 0, nextDueInMs: 600_000 });
     expect(await row()).toMatchObject({ status: 'PENDING', attempts: 1, nextAttemptAt: new Date(T0.getTime() + 600_000) });
 
     clock.set(new Date(T0.getTime() + 599_000));
-    expect(await deliverDueMessages(db, clock, handlers, options)).toEqual({ sent: 0, retried: 0, dead: 0 });
+    expect(await deliverDueMessages(db, clock, handlers, options)).toEqual({ sent: 0, retried: 0, dead: 0, nextDueInMs: 1_000 });
     expect(graph.requests).toHaveLength(1);
 
     clock.set(new Date(T0.getTime() + 600_000));
     graph.responses.push({ status: 500 });
-    expect(await deliverDueMessages(db, clock, handlers, options)).toEqual({ sent: 0, retried: 1, dead: 0 });
+    expect(await deliverDueMessages(db, clock, handlers, options)).toEqual({ sent: 0, retried: 1, dead: 0, nextDueInMs: 120_000 });
 
     clock.set(addDays(T0, 1));
     graph.responses.push({ status: 202 });

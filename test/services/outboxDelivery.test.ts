@@ -107,7 +107,7 @@ describe('deliverDueMessages', () => {
   it('retries a retryable failure with exponential backoff', async () => {
     const id = await queue();
     const email = new ScriptedHandler(() => ({ ok: false, retryable: true, reason: 'HTTP 503' }));
-    expect(await deliverDueMessages(db, clock, { EMAIL: email }, { random: half })).toEqual({ sent: 0, retried: 1, dead: 0 });
+    expect(await deliverDueMessages(db, clock, { EMAIL: email }, { random: half })).toEqual({ sent: 0, retried: 1, dead: 0, nextDueInMs: 60_000 });
     expect(await row(id)).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'HTTP 503', lockedUntil: null, nextAttemptAt: new Date(T0.getTime() + 60_000) });
 
     expect((await deliverDueMessages(db, clock, { EMAIL: email }, { random: half })).retried).toBe(0);
@@ -154,7 +154,7 @@ describe('deliverDueMessages', () => {
     let holds = 12;
     const email = new ScriptedHandler(() => (holds-- > 0 ? { ok: false, held: true, retryAfterMs: 1_500, reason: 'rate limit' } : { ok: true }));
     for (let pass = 0; pass < 12; pass += 1) {
-      expect(await deliverDueMessages(db, clock, { EMAIL: email }, { maxAttempts: 4 })).toEqual({ sent: 0, retried: 0, dead: 0, held: 1, nextHeldInMs: 1_500 });
+      expect(await deliverDueMessages(db, clock, { EMAIL: email }, { maxAttempts: 4 })).toEqual({ sent: 0, retried: 0, dead: 0, held: 1, nextDueInMs: 1_500 });
       // Due again exactly when the window allows: not a millisecond sooner, no minute of backoff.
       expect(await row(id)).toMatchObject({ status: 'PENDING', attempts: 0, lastError: null, lockedUntil: null, nextAttemptAt: new Date(clock.now().getTime() + 1_500) });
       clock.set(new Date(clock.now().getTime() + 1_499));
@@ -166,9 +166,27 @@ describe('deliverDueMessages', () => {
     expect(email.received.map((m) => m.attempt)).toEqual(Array.from({ length: 13 }, () => 1));
   });
 
+  it('says when the soonest waiting message is due, whichever earlier pass held it back', async () => {
+    const soon = await queue();
+    const later = await queue();
+    const held = new Set<string>();
+    const email = new ScriptedHandler((message) => {
+      if (held.has(message.id)) return { ok: true };
+      held.add(message.id);
+      return { ok: false, held: true, retryAfterMs: message.id === soon ? 1_000 : 3_000, reason: 'rate limit' };
+    });
+    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toMatchObject({ held: 2, nextDueInMs: 1_000 });
+    clock.set(new Date(clock.now().getTime() + 1_000));
+    // This pass sends the one due and holds nothing, yet the other is still waiting: it says when.
+    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toEqual({ sent: 1, retried: 0, dead: 0, nextDueInMs: 2_000 });
+    clock.set(new Date(clock.now().getTime() + 2_000));
+    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toEqual({ sent: 1, retried: 0, dead: 0 });
+    expect(await row(later)).toMatchObject({ status: 'SENT' });
+  });
+
   it('says when a pass took a full batch, so that the scheduler runs the next one at once', async () => {
     for (let i = 0; i < 3; i += 1) await queue();
-    expect(await deliverDueMessages(db, clock, { EMAIL: new ScriptedHandler() }, { batchSize: 2 })).toEqual({ sent: 2, retried: 0, dead: 0, more: true });
+    expect(await deliverDueMessages(db, clock, { EMAIL: new ScriptedHandler() }, { batchSize: 2 })).toEqual({ sent: 2, retried: 0, dead: 0, more: true, nextDueInMs: 0 });
     expect(await deliverDueMessages(db, clock, { EMAIL: new ScriptedHandler() }, { batchSize: 2 })).toEqual({ sent: 1, retried: 0, dead: 0 });
   });
 
@@ -180,7 +198,7 @@ describe('deliverDueMessages', () => {
       clock.set(new Date(T0.getTime() + DELIVERY_DEFAULTS.leaseMs / 2 + 1));
       return { ok: true };
     });
-    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toEqual({ sent: 1, retried: 0, dead: 0, more: true });
+    expect(await deliverDueMessages(db, clock, { EMAIL: email })).toEqual({ sent: 1, retried: 0, dead: 0, more: true, nextDueInMs: 0 });
     expect(email.received).toHaveLength(1);
     const left = email.received[0]?.id === first ? second : first;
     expect(await row(left)).toMatchObject({ status: 'PENDING', attempts: 0, lockedUntil: null });
