@@ -1,8 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * The Node options `npm start` runs the bot with (package.json), so that a benchmark measures the
+ * process a newcomer starts: e.g. `--heap-growing-percent=30 --import tsx`.
+ */
+function startOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  return words[0] === 'node' ? words.slice(1, words.indexOf('bot/main.ts')) : ['--import', 'tsx'];
+}
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -27,7 +38,8 @@ export interface ServerProcess {
  */
 export async function startServer(script: string, env: Record<string, string>, timeoutMs = 90_000, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, ...(process.env.BENCH_LOADER ?? '--import tsx').split(' '), script], {
+  const options = script === 'bot/main.ts' ? startOptions() : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, ...options, script], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
