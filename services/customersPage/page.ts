@@ -126,6 +126,9 @@ function statusList(statuses: readonly ClaimStatus[]): string {
 
 const OPEN = statusList(OPEN_STATUSES);
 
+/** The tabs' statements are planned once per connection: planning them cost more than running them (bench/RESULTS.md, issue 18). */
+const PLANNED_ONCE = { prepared: true } as const;
+
 interface EngagementFacts {
   id: string;
   maxActiveClaimsPerCustomer: number;
@@ -143,6 +146,7 @@ async function loadEngagement(db: Database, engagementId: string): Promise<Engag
      WHERE e."id" = $1
      GROUP BY e."id"`,
     [engagementId],
+    PLANNED_ONCE,
   );
   if (!engagement) throw new NotAllowedError(`There is no engagement ${engagementId}.`);
   const accepted = engagement.acceptedIdTypes;
@@ -274,6 +278,7 @@ export async function eligibleTab(db: Database, clock: Clock, request: PageReque
      LEFT JOIN "ConsentRequest" cr ON cr."claimId" = pc."id"
      ORDER BY page.sort_name, page.customer_id`,
     params,
+    PLANNED_ONCE,
   );
   const pageKeys = keys.slice(0, limit);
   const now = clock.now();
@@ -322,6 +327,7 @@ export async function ineligibleTab(db: Database, _clock: Clock, request: PageRe
      ORDER BY kc."name", kc."customerId"
      LIMIT $5`,
     params,
+    PLANNED_ONCE,
   );
   const pageKeys = keys.slice(0, limit);
   const rows = pageKeys.map((key): IneligibleRow => {
@@ -370,6 +376,7 @@ export async function completeTab(db: Database, _clock: Clock, request: PageRequ
      ORDER BY c."closedAt" DESC, c."id" DESC
      LIMIT $3`,
     params,
+    PLANNED_ONCE,
   );
   const pageKeys = keys.slice(0, limit);
   const rows = pageKeys.map(

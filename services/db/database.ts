@@ -1,11 +1,21 @@
+import { createHash } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 import { startEmbeddedCluster } from './embedded';
 import { PrismaClient } from './generated/client';
 
 /** Raw SQL access beside Prisma: migrations, row locks and health checks need it. */
+/** How a statement is sent. */
+export interface QueryOptions {
+  /**
+   * Planned once per connection and reused (a named prepared statement, named by its text): for a
+   * statement of fixed text run on most turns whose planning costs more than its execution.
+   */
+  prepared?: boolean;
+}
+
 export interface SqlDriver {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs one or more statements with no parameters. */
   exec(sql: string): Promise<void>;
   transaction<T>(work: (tx: SqlDriver) => Promise<T>): Promise<T>;
@@ -33,13 +43,25 @@ export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize?: number };
 
 interface PgLikeQueryable {
+  query(config: { text: string; values?: unknown[]; name?: string }): Promise<{ rows: unknown[] }>;
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+/** A prepared statement's name: the same text gets the same name on every connection. */
+const preparedNames = new Map<string, string>();
+function preparedName(sql: string): string {
+  let name = preparedNames.get(sql);
+  if (!name) {
+    name = `mci_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    preparedNames.set(sql, name);
+  }
+  return name;
 }
 
 function pgDriver(pool: Pool): SqlDriver {
   const over = (client: PgLikeQueryable): Omit<SqlDriver, 'transaction'> => ({
-    async query<T>(sql: string, params?: unknown[]) {
-      const result = await client.query(sql, params);
+    async query<T>(sql: string, params?: unknown[], options?: QueryOptions) {
+      const result = options?.prepared ? await client.query({ text: sql, values: params ?? [], name: preparedName(sql) }) : await client.query(sql, params);
       return result.rows as T[];
     },
     async exec(sql: string) {

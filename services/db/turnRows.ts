@@ -38,7 +38,7 @@ export function readBotStates(sql: SqlDriver, keys: readonly string[]): Promise<
     const rows = new Promise<BotStateRow[]>((resolve, reject) => {
       setImmediate(() => {
         pendingReads.delete(sql);
-        sql.query<Record<string, unknown>>('SELECT "key", "document", "eTag" FROM "BotState" WHERE "key" = ANY($1::text[])', [[...batch]]).then(
+        sql.query<Record<string, unknown>>('SELECT "key", "document", "eTag" FROM "BotState" WHERE "key" = ANY($1::text[])', [[...batch]], { prepared: true }).then(
           (found) => resolve(found.filter(isBotStateRow).map((row) => ({ key: row.key, document: row.document, eTag: row.eTag }))),
           reject,
         );

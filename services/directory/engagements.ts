@@ -34,6 +34,7 @@ export async function partnerEngagements(db: Database, partnerId: string): Promi
        WHERE le."engagementId" = e."id" AND l."partnerId" = $1 AND l."mciEnrolled")
      ORDER BY e."name"`,
     [partnerId],
+    { prepared: true },
   );
   return rows.map((row) => ({ ...row, acceptedIdTypes: ID_TYPE_ORDER.filter((type) => row.acceptedIdTypes.includes(type)) }));
 }
