@@ -133,7 +133,7 @@ export class MciBot extends TeamsActivityHandler {
     shapeRepliesForChannel(context, this.logger);
     this.countRepliesAgainstTeamsLimits(context);
     // A message's conversation and user state are loaded together: one statement (services/db/turnRows.ts).
-    if (context.activity.type === 'message') await Promise.all([this.conversationState.load(context), this.userState.load(context)]);
+    if (context.activity.type === 'message' && context.activity.from?.id) await Promise.all([this.conversationState.load(context), this.userState.load(context)]);
     await super.run(context);
     try {
       await this.conversationState.saveChanges(context, false);

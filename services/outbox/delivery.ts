@@ -259,18 +259,10 @@ async function deliverBatch(
 }
 
 /** A row as a pass claimed it: what a send needs, and when it was due (the pass's order). */
-interface ClaimedRow {
-  id: string;
-  channel: OutboxChannel;
-  event: string;
-  recipient: string;
-  claimId: string | null;
-  partnerId: string | null;
-  payload: Prisma.JsonValue;
+type ClaimedRow = Pick<OutboundMessage, 'id' | 'channel' | 'event' | 'recipient' | 'claimId' | 'partnerId' | 'payload' | 'createdAt'> & {
   attempts: number;
-  createdAt: Date;
   dueMs: number;
-}
+};
 
 function outbound(row: ClaimedRow): OutboundMessage {
   return {
