@@ -20,7 +20,7 @@ import { cardOf, messageActivity } from '../support/activities';
 import { adaptiveCardErrors } from '../support/cardSchema';
 import { T0 } from '../support/fixtures';
 import { TeamsCaptureConnector } from '../support/teamsConnector';
-import { createTestDatabase } from '../support/testDatabase';
+import { countingStatements, createTestDatabase } from '../support/testDatabase';
 
 const logger = pino({ level: 'silent' });
 
@@ -153,21 +153,10 @@ describe('the Teams notifier', () => {
   it('looks up the conversations of a pass’s recipients in one statement, and sends each its own', async () => {
     const users = await Promise.all(Array.from({ length: 5 }, () => installedUser()));
     for (const user of users) await queue(user.aadObjectId);
-    let lookups = 0;
-    const counted: Database = {
-      ...db,
-      sql: {
-        query: (text, params) => {
-          if (text.includes('FROM "ConversationReference"')) lookups += 1;
-          return db.sql.query(text, params);
-        },
-        exec: (text) => db.sql.exec(text),
-        transaction: (work) => db.sql.transaction(work),
-      },
-    };
-    const paced = new TeamsNotifier({ db: counted, adapter, appId: '', logger });
+    const lookups = countingStatements(db, (text) => text.includes('FROM "ConversationReference"'));
+    const paced = new TeamsNotifier({ db: lookups.db, adapter, appId: '', logger });
     expect(await deliverDueMessages(db, clock, { TEAMS: paced })).toMatchObject({ sent: 5 });
-    expect(lookups).toBe(1);
+    expect(lookups.count()).toBe(1);
     for (const user of users) expect(teams.to(user.conversationId)).toHaveLength(1);
   });
 
@@ -421,17 +410,9 @@ describe('conversation references', () => {
 
   /** A store whose reads of the row are counted, on a clock the test moves. */
   function countingStore(): { store: ConversationReferenceStore; reads: () => number; now: { ms: number } } {
-    let reads = 0;
     const now = { ms: Date.now() };
-    const sql: Database['sql'] = {
-      query: (text, params) => {
-        if (text.includes('FROM "ConversationReference"')) reads += 1;
-        return db.sql.query(text, params);
-      },
-      exec: (text) => db.sql.exec(text),
-      transaction: (work) => db.sql.transaction(work),
-    };
-    return { store: new ConversationReferenceStore({ ...db, sql }, logger, () => now.ms), reads: () => reads, now };
+    const reads = countingStatements(db, (text) => text.includes('FROM "ConversationReference"'));
+    return { store: new ConversationReferenceStore(reads.db, logger, () => now.ms), reads: reads.count, now };
   }
 
   it('are not read again for a minute after this instance read or wrote them, unless something in them changed', async () => {

@@ -59,3 +59,17 @@ export async function withAdminClient<T>(url: string, work: (client: Client) => 
     await client.end();
   }
 }
+
+/** `db` with its pg statements counted: how many of them `counts` picks out (by their text). */
+export function countingStatements(db: Database, counts: (text: string) => boolean): { db: Database; count: () => number } {
+  let count = 0;
+  const sql: Database['sql'] = {
+    query: (text, params, options) => {
+      if (counts(text)) count += 1;
+      return db.sql.query(text, params, options);
+    },
+    exec: (text) => db.sql.exec(text),
+    transaction: (work) => db.sql.transaction(work),
+  };
+  return { db: { ...db, sql }, count: () => count };
+}
