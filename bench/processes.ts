@@ -7,9 +7,9 @@ export const ROOT = path.resolve(__dirname, '..');
 
 /**
  * The Node options `npm start` runs the bot with (package.json), so that a benchmark measures the
- * process a newcomer starts: e.g. `--heap-growing-percent=30 --import tsx`.
+ * process a newcomer starts: e.g. `--heap-growing-percent=30 --require tsx/cjs`.
  */
-function startOptions(): string[] {
+export function startOptions(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts?: { start?: string } };
   const words = (pkg.scripts?.start ?? '').split(/\s+/);
   return words[0] === 'node' ? words.slice(1, words.indexOf('bot/main.ts')) : ['--import', 'tsx'];

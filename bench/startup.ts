@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO } from '../prisma/demoData';
 import { ReplySink, runLoad } from './load';
-import { startServer } from './processes';
+import { startOptions, startServer } from './processes';
 import { ms, residentMiB, table } from './stats';
 
 export interface StartupBenchOptions {
@@ -107,7 +107,7 @@ export async function benchStartup(options: StartupBenchOptions): Promise<string
     return [
       '### Start-up and memory on the embedded PostgreSQL (`npm start` without DATABASE_URL)',
       '',
-      `Time from spawning \`node --import tsx bot/main.ts\` to GET /healthz 200. Memory: VmRSS of the bot process; of the PostgreSQL processes (postmaster and its children) the summed VmRSS, which counts shared buffers once per process, and their summed private RSS (RssAnon + RssFile). Load: 10 conversations of \`customers azure migrate\`, ${options.loadSeconds} s.`,
+      `Time from spawning the bot as \`npm start\` runs it (\`node ${startOptions().join(' ')} bot/main.ts\`) to GET /healthz 200. Memory: VmRSS of the bot process; of the PostgreSQL processes (postmaster and its children) the summed VmRSS, which counts shared buffers once per process, and their summed private RSS (RssAnon + RssFile). Load: 10 conversations of \`customers azure migrate\`, ${options.loadSeconds} s.`,
       '',
       table(
         ['measure', 'value', 'target'],
