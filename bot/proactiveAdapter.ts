@@ -2,6 +2,7 @@ import { toHttpHeadersLike, type CompatResponse, type RequestPolicy, type WebRes
 import { createHttpHeaders } from '@azure/core-rest-pipeline';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { DELIVERY_DEFAULTS } from '../services/outbox';
+import { ClientReusingAuthentication } from './adapter';
 import type { Config } from './config';
 
 /**
@@ -71,5 +72,5 @@ export function createProactiveAdapter(config: Config, transport: ProactiveTrans
     MicrosoftAppType: config.microsoftApp.type,
     MicrosoftAppTenantId: config.microsoftApp.tenantId,
   };
-  return new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options, undefined, undefined, undefined, { httpClient: singleAttemptTransport(transport) }));
+  return new CloudAdapter(new ClientReusingAuthentication(new ConfigurationBotFrameworkAuthentication(options, undefined, undefined, undefined, { httpClient: singleAttemptTransport(transport) })));
 }
