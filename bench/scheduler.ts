@@ -206,9 +206,12 @@ function serverCpuSeconds(postmaster: number): number {
   return total / CLOCK_TICKS;
 }
 
+/** The backend's parent, read while its connection is still open (a closed one's backend may already be gone). */
 async function postmasterOf(url: string): Promise<number> {
-  const backend = await withClient(url, async (client) => (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0);
-  return Number(procStat(backend)?.[1] ?? 0);
+  return withClient(url, async (client) => {
+    const backend = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
+    return Number(procStat(backend)?.[1] ?? 0);
+  });
 }
 
 interface Race {

@@ -3,6 +3,7 @@ import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication,
 import { ConversationStateStore } from '../bot/conversationStateStore';
 import { PrismaStorage } from '../bot/prismaStorage';
 import { openDatabase } from '../services/db/database';
+import { applyMigrations } from '../services/db/migrations';
 
 /**
  * The second baseline of the turn benchmark: the echo bot (bench/echoBot.ts) plus what the
@@ -10,12 +11,15 @@ import { openDatabase } from '../services/db/database';
  * through the project's Storage classes (ConversationStateStore and PrismaStorage, as MciBot wires
  * them), one property of each read every turn and saved after it. The values only change on a
  * conversation's first turn, so a steady turn reads both states and writes nothing, as a bot turn
- * that changes nothing should. DATABASE_URL names the (migrated) database; PORT the port on 127.0.0.1.
+ * that changes nothing should. DATABASE_URL names the (migrated) database; without it, DATA_DIR
+ * holds an embedded cluster started and migrated as `npm start` does. PORT is the port on 127.0.0.1.
  */
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is required');
-  const db = await openDatabase({ kind: 'postgres', url, poolSize: 10 });
+  const dataDir = process.env.DATA_DIR;
+  if (!url && !dataDir) throw new Error('DATABASE_URL or DATA_DIR is required');
+  const db = await openDatabase(url ? { kind: 'postgres', url, poolSize: 10 } : { kind: 'embedded', dataDir: dataDir ?? '', poolSize: 10, purpose: 'the stateful echo bot (npm run bench)' });
+  if (!url) await applyMigrations(db.sql);
   const conversationState = new ConversationState(new ConversationStateStore(db));
   const userState = new UserState(new PrismaStorage(db));
   const greeted = conversationState.createProperty<boolean>('greeted');
