@@ -2,7 +2,7 @@ import restify, { type Request, type Response } from 'restify';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, UserState } from 'botbuilder';
 import { ConversationStateStore } from '../bot/conversationStateStore';
 import { PrismaStorage } from '../bot/prismaStorage';
-import { openDatabase } from '../services/db/database';
+import { openDatabase, type DatabaseTarget } from '../services/db/database';
 import { applyMigrations } from '../services/db/migrations';
 
 /**
@@ -15,11 +15,13 @@ import { applyMigrations } from '../services/db/migrations';
  * holds an embedded cluster started and migrated as `npm start` does. PORT is the port on 127.0.0.1.
  */
 async function main(): Promise<void> {
-  const url = process.env.DATABASE_URL;
-  const dataDir = process.env.DATA_DIR;
-  if (!url && !dataDir) throw new Error('DATABASE_URL or DATA_DIR is required');
-  const db = await openDatabase(url ? { kind: 'postgres', url, poolSize: 10 } : { kind: 'embedded', dataDir: dataDir ?? '', poolSize: 10, purpose: 'the stateful echo bot (npm run bench)' });
-  if (!url) await applyMigrations(db.sql);
+  const { DATABASE_URL: url, DATA_DIR: dataDir } = process.env;
+  const target: DatabaseTarget | null = url
+    ? { kind: 'postgres', url, poolSize: 10 }
+    : dataDir ? { kind: 'embedded', dataDir, poolSize: 10, purpose: 'the stateful echo bot (npm run bench)' } : null;
+  if (!target) throw new Error('DATABASE_URL or DATA_DIR is required');
+  const db = await openDatabase(target);
+  if (target.kind === 'embedded') await applyMigrations(db.sql);
   const conversationState = new ConversationState(new ConversationStateStore(db));
   const userState = new UserState(new PrismaStorage(db));
   const greeted = conversationState.createProperty<boolean>('greeted');
